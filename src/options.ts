@@ -1,0 +1,189 @@
+import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints';
+import { TwitchAuthError } from './errors';
+import { type TwitchScope, isTwitchScope } from './scopes';
+import { type StorageOption, isStorageOption } from './storage';
+
+/** The non-default claims Twitch can add to the ID token or userinfo. */
+export type TwitchClaim = 'email' | 'email_verified' | 'picture' | 'preferred_username' | 'updated_at';
+
+/**
+ * Twitch's `claims` request parameter: claim names mapped to `null` (the only value it documents).
+ * `email` and `email_verified` also need the `user:read:email` scope.
+ */
+export interface TwitchClaimsRequest {
+  readonly id_token?: Partial<Record<TwitchClaim, null>>;
+  readonly userinfo?: Partial<Record<TwitchClaim, null>>;
+}
+
+/**
+ * Options of {@link createTwitchAuth}. Only `clientId` and `redirectUri` are required.
+ */
+export interface TwitchAuthOptions {
+  /** Your app's client id from the Twitch developer console (public; fine in page source). */
+  readonly clientId: string;
+  /** A redirect URL registered for the app, sent verbatim (Twitch matches it exactly). */
+  readonly redirectUri: string;
+  /** Scopes to request; `openid` is added in OIDC mode. Default: none. */
+  readonly scopes?: readonly TwitchScope[];
+  /**
+   * `true` (default): OIDC implicit flow, `response_type=token id_token`, with a verified ID token.
+   * `false`: plain OAuth implicit flow (`token`).
+   *
+   * > [!WARNING]
+   * > Without an ID token nothing binds the access token to this login, so an injected token
+   * > cannot be detected. Prefer the default.
+   */
+  readonly openid?: boolean;
+  /** Extra claims, e.g. `{ id_token: { email: null, picture: null, preferred_username: null } }`. */
+  readonly claims?: TwitchClaimsRequest;
+  /** Always show Twitch's consent screen. Default false. */
+  readonly forceVerify?: boolean;
+  /** Where the session lives. Default `'session'` (sessionStorage). */
+  readonly storage?: StorageOption;
+  /** Endpoint overrides (the emulator, tests). `http:` only on loopback hosts. */
+  readonly endpoints?: Partial<TwitchEndpoints>;
+  /** Leeway for `exp`/`iat` checks, in seconds. Default 60; 0 means none. */
+  readonly clockSkewSeconds?: number;
+  /** How often to call `/oauth2/validate` while signed in. Default 3 600 000 (Twitch: hourly). */
+  readonly validateIntervalMs?: number;
+  /** How long before expiry the `expiring` event fires, in seconds. Default 300. */
+  readonly expiringNoticeSeconds?: number;
+  /** Timeout for the key set request, in ms. Default 5000. */
+  readonly jwksTimeoutMs?: number;
+  /** How long a popup login may take, in ms. Default 300 000. */
+  readonly popupTimeoutMs?: number;
+  /** The `fetch` to use. Default: the global `fetch`, looked up at call time. */
+  readonly fetch?: typeof fetch;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedConfig {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly TwitchScope[];
+  readonly openid: boolean;
+  readonly responseType: 'token' | 'token id_token';
+  /** The `claims` parameter as JSON, when any were asked for. */
+  readonly claims: string | undefined;
+  readonly forceVerify: boolean;
+  readonly storage: StorageOption;
+  readonly endpoints: TwitchEndpoints;
+  readonly clockSkewSeconds: number;
+  /** An implicit-flow ID token is minted for this login: reject ones older than this. */
+  readonly maxIdTokenAgeSeconds: number;
+  readonly validateIntervalMs: number;
+  readonly expiringNoticeSeconds: number;
+  readonly jwksTimeoutMs: number;
+  readonly popupTimeoutMs: number;
+  readonly fetch: typeof fetch | undefined;
+}
+
+const CLAIMS: ReadonlySet<string> = new Set<TwitchClaim>([
+  'email',
+  'email_verified',
+  'picture',
+  'preferred_username',
+  'updated_at',
+]);
+
+function invalid(message: string): TwitchAuthError {
+  return new TwitchAuthError('invalid_options', message);
+}
+
+function nonNegative(value: unknown, name: string, fallback: number, max = 2 ** 31 - 1): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    throw invalid(`${name} must be a number from 0 to ${max}.`);
+  }
+  return value;
+}
+
+function resolveClaims(claims: unknown, scopes: readonly string[]): string | undefined {
+  if (claims === undefined) return undefined;
+  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+    throw invalid('claims must be an object like { id_token: { email: null } }.');
+  }
+  const out: Record<string, Record<string, null>> = {};
+  for (const [target, names] of Object.entries(claims)) {
+    if (target !== 'id_token' && target !== 'userinfo') {
+      throw invalid(`claims.${target} is not supported; use id_token or userinfo.`);
+    }
+    if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+      throw invalid(`claims.${target} must be an object of claim names mapped to null.`);
+    }
+    const entries: Record<string, null> = {};
+    for (const [name, value] of Object.entries(names as Record<string, unknown>)) {
+      if (!CLAIMS.has(name)) throw invalid(`claims.${target}.${name} is not a Twitch claim.`);
+      if (value !== null) throw invalid(`claims.${target}.${name} must be null.`);
+      if ((name === 'email' || name === 'email_verified') && !scopes.includes('user:read:email')) {
+        throw invalid(`The ${name} claim needs the user:read:email scope.`);
+      }
+      entries[name] = null;
+    }
+    out[target] = entries;
+  }
+  return Object.keys(out).length === 0 ? undefined : JSON.stringify(out);
+}
+
+/**
+ * Applies defaults and checks every option, throwing `invalid_options` with a message naming the
+ * option. Touches no browser global.
+ */
+export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
+  if (typeof options !== 'object' || options === null) {
+    throw invalid('createTwitchAuth needs an options object with clientId and redirectUri.');
+  }
+  const { clientId } = options;
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
+    throw invalid('clientId must be your Twitch app client id (a non-empty string).');
+  }
+  if (!/^[\x21-\x7e]+$/.test(clientId)) {
+    throw invalid('clientId must be printable ASCII without spaces.');
+  }
+  const redirect = parseSecureUrl(options.redirectUri, 'redirectUri');
+  if (redirect.hash !== '') throw invalid('redirectUri must not contain a #fragment.');
+
+  const scopes = options.scopes ?? [];
+  if (!Array.isArray(scopes)) throw invalid('scopes must be an array of Twitch scopes.');
+  for (const scope of scopes) {
+    if (!isTwitchScope(scope)) {
+      throw invalid(`Unknown Twitch scope ${JSON.stringify(String(scope)).slice(0, 80)}.`);
+    }
+  }
+  const openid = options.openid ?? true;
+  if (typeof openid !== 'boolean') throw invalid('openid must be true or false.');
+  const forceVerify = options.forceVerify ?? false;
+  if (typeof forceVerify !== 'boolean') throw invalid('forceVerify must be true or false.');
+  const claims = resolveClaims(options.claims, scopes);
+  if (claims !== undefined && !openid) throw invalid('claims need openid: true.');
+
+  const storage = options.storage ?? 'session';
+  if (!isStorageOption(storage)) {
+    throw invalid("storage must be 'session', 'local', 'memory' or an object with getItem/setItem/removeItem.");
+  }
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw invalid('fetch must be a function.');
+  }
+  const unique = [...new Set(scopes)];
+  return Object.freeze({
+    clientId,
+    redirectUri: options.redirectUri,
+    scopes: Object.freeze(unique),
+    openid,
+    responseType: openid ? 'token id_token' : 'token',
+    claims,
+    forceVerify,
+    storage,
+    endpoints: resolveEndpoints(options.endpoints),
+    clockSkewSeconds: nonNegative(options.clockSkewSeconds, 'clockSkewSeconds', 60, 3600),
+    maxIdTokenAgeSeconds: 600,
+    validateIntervalMs: Math.max(
+      1000,
+      nonNegative(options.validateIntervalMs, 'validateIntervalMs', 3_600_000),
+    ),
+    expiringNoticeSeconds: nonNegative(options.expiringNoticeSeconds, 'expiringNoticeSeconds', 300),
+    jwksTimeoutMs: nonNegative(options.jwksTimeoutMs, 'jwksTimeoutMs', 5000, 60_000),
+    popupTimeoutMs: nonNegative(options.popupTimeoutMs, 'popupTimeoutMs', 300_000),
+    fetch: options.fetch,
+  } satisfies ResolvedConfig);
+}

@@ -1,0 +1,155 @@
+import { decodeJwt } from 'jose';
+
+/**
+ * The signed-in Twitch user. `id` always; the rest when the ID token's claims or
+ * `/oauth2/validate` supplied them.
+ */
+export interface TwitchUser {
+  /** Twitch user id (the ID token's `sub`). */
+  readonly id: string;
+  /** Lowercase login name, from `/oauth2/validate`. */
+  readonly login?: string;
+  /** Display name (`preferred_username`; may have capitals and non-ASCII letters). */
+  readonly displayName?: string;
+  /** Verified email (needs the `user:read:email` scope and the `email` claim). */
+  readonly email?: string;
+  readonly emailVerified?: boolean;
+  /** Profile image URL (the `picture` claim). */
+  readonly picture?: string;
+}
+
+/**
+ * A verified Twitch session. Frozen; a new object replaces it when anything changes.
+ */
+export interface Session {
+  /** The user access token. Send it only to Twitch; `auth.fetch` does that for you. */
+  readonly accessToken: string;
+  readonly tokenType: 'bearer';
+  /** The scopes Twitch granted, as it reported them. */
+  readonly scopes: readonly string[];
+  /** The verified ID token (OIDC mode only). */
+  readonly idToken?: string;
+  readonly user?: TwitchUser;
+  /** When the token expires (ms since the epoch), once `/oauth2/validate` has told us. */
+  readonly expiresAt?: number;
+  /** When the session was created (ms since the epoch). */
+  readonly createdAt: number;
+  /** The last successful `/oauth2/validate` (ms since the epoch). */
+  readonly validatedAt?: number;
+}
+
+/** The ID token claims the SDK reads (after verification). */
+export interface IdTokenClaims {
+  readonly sub: string;
+  readonly preferred_username?: unknown;
+  readonly email?: unknown;
+  readonly email_verified?: unknown;
+  readonly picture?: unknown;
+  readonly [claim: string]: unknown;
+}
+
+/** Builds a {@link TwitchUser} from verified claims, ignoring claims of the wrong type. */
+export function userFromClaims(claims: IdTokenClaims, login?: string): TwitchUser {
+  const user: { -readonly [K in keyof TwitchUser]: TwitchUser[K] } = { id: claims.sub };
+  if (login !== undefined) user.login = login;
+  if (typeof claims.preferred_username === 'string' && claims.preferred_username !== '')
+    user.displayName = claims.preferred_username;
+  // Twitch sends email: null when the address is unverified.
+  if (typeof claims.email === 'string' && claims.email !== '') user.email = claims.email;
+  if (typeof claims.email_verified === 'boolean') user.emailVerified = claims.email_verified;
+  if (typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture))
+    user.picture = claims.picture;
+  return Object.freeze(user);
+}
+
+/** Makes a frozen session, dropping undefined optional fields. */
+export function createSession(fields: Session): Session {
+  const session: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) session[key] = value;
+  session['scopes'] = Object.freeze([...fields.scopes]);
+  return Object.freeze(session as unknown as Session);
+}
+
+/** True when the session has a known expiry at or before `now`. */
+export function isExpired(session: Session, now: number): boolean {
+  return session.expiresAt !== undefined && session.expiresAt <= now;
+}
+
+const STORED_VERSION = 1;
+
+/** Serialises a session for storage. The user is not stored separately from the ID token. */
+export function serializeSession(session: Session): string {
+  return JSON.stringify({
+    v: STORED_VERSION,
+    accessToken: session.accessToken,
+    scopes: session.scopes,
+    idToken: session.idToken,
+    // With an ID token the user is re-derived from it on load; without one (plain OAuth mode)
+    // /oauth2/validate is the only source, so keep what it said.
+    user: session.idToken === undefined ? session.user : session.user?.login,
+    expiresAt: session.expiresAt,
+    createdAt: session.createdAt,
+    validatedAt: session.validatedAt,
+  });
+}
+
+const isFiniteNumber = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value);
+const isNonEmptyString = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '';
+
+/**
+ * Reads a stored session back, or returns null for anything that is not a well-formed, unexpired
+ * session of this schema version. Never throws.
+ */
+export function parseStoredSession(raw: string | null, now: number): Session | null {
+  if (raw === null || raw.length > 64_000) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const d = data as Record<string, unknown>;
+  if (d['v'] !== STORED_VERSION || !isNonEmptyString(d['accessToken'])) return null;
+  if (!Array.isArray(d['scopes']) || !d['scopes'].every((s) => typeof s === 'string')) return null;
+  if (!isFiniteNumber(d['createdAt'])) return null;
+  for (const key of ['expiresAt', 'validatedAt'] as const) {
+    if (d[key] !== undefined && !isFiniteNumber(d[key])) return null;
+  }
+  const expiresAt = d['expiresAt'] as number | undefined;
+  if (expiresAt !== undefined && expiresAt <= now) return null;
+
+  let user: TwitchUser | undefined;
+  const idToken = d['idToken'];
+  if (idToken !== undefined) {
+    if (!isNonEmptyString(idToken)) return null;
+    let claims: IdTokenClaims;
+    try {
+      claims = decodeJwt(idToken) as IdTokenClaims;
+    } catch {
+      return null;
+    }
+    // The token was verified before it was stored; here it only tells who the user is.
+    if (!isNonEmptyString(claims.sub)) return null;
+    user = userFromClaims(claims, isNonEmptyString(d['user']) ? d['user'] : undefined);
+  } else if (d['user'] !== undefined) {
+    const u = d['user'] as Record<string, unknown> | null;
+    if (typeof u !== 'object' || u === null || !isNonEmptyString(u['id'])) return null;
+    user = Object.freeze({
+      id: u['id'],
+      ...(isNonEmptyString(u['login']) ? { login: u['login'] } : {}),
+    });
+  }
+  return createSession({
+    accessToken: d['accessToken'],
+    tokenType: 'bearer',
+    scopes: d['scopes'] as string[],
+    ...(typeof idToken === 'string' ? { idToken } : {}),
+    ...(user !== undefined ? { user } : {}),
+    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    createdAt: d['createdAt'],
+    ...(d['validatedAt'] !== undefined ? { validatedAt: d['validatedAt'] as number } : {}),
+  });
+}
