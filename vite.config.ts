@@ -22,7 +22,11 @@ export default defineConfig(({ mode }) => {
       target: 'es2022',
       minify: false,
       lib: {
-        entry: { 'twitch-spa-login': 'src/index.ts' },
+        entry: {
+          'twitch-spa-login': 'src/index.ts',
+          react: 'src/react/index.tsx',
+          vue: 'src/vue/index.ts',
+        },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },

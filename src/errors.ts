@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'popup_blocked', // the browser did not open the login popup
   'popup_closed', // the user closed the login popup before finishing
   'popup_timeout', // the popup did not answer in time
+  'listener_error', // one of your event listeners threw; the SDK carried on
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */

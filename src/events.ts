@@ -19,6 +19,11 @@ export interface TwitchAuthEvents {
   expiring: { readonly expiresAt: number; readonly secondsLeft: number };
   /** A background task failed (validation, revocation, tab sync, a listener). */
   error: { readonly error: TwitchAuthError };
+  /**
+   * `auth.session` changed in any way: login, logout, or a validation that learned the expiry.
+   * UI bindings (the React and Vue adapters) re-render on it.
+   */
+  change: { readonly session: Session | null };
 }
 
 export type TwitchAuthEventName = keyof TwitchAuthEvents;

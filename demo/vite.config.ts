@@ -1,0 +1,70 @@
+import { resolve } from 'node:path';
+import { type Plugin, defineConfig } from 'vite';
+import { type TwitchEmulator, startTwitchEmulator } from '../emulator/index';
+
+const DEMO_PORT = Number(process.env['DEMO_PORT'] ?? 5173);
+const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
+
+/**
+ * Starts the local Twitch emulator beside the dev server and hands its endpoints to the page.
+ * With TWITCH_CLIENT_ID set, the demo talks to real Twitch instead.
+ */
+function twitchBackend(): Plugin {
+  let emulator: TwitchEmulator | undefined;
+  let demo: Record<string, unknown> = {};
+  return {
+    name: 'twitch-demo-backend',
+    async config() {
+      const clientId = process.env['TWITCH_CLIENT_ID'];
+      const redirectUris = [`${DEMO_ORIGIN}/`, `${DEMO_ORIGIN}/script-tag.html`];
+      if (clientId !== undefined && clientId !== '') {
+        demo = { clientId, endpoints: {}, emulator: null };
+      } else {
+        emulator = await startTwitchEmulator({
+          port: Number(process.env['EMULATOR_PORT'] ?? 0),
+          clients: [{ clientId: 'emulator-client-id', name: 'twitch-spa-login demo', redirectUris }],
+        });
+        demo = { clientId: 'emulator-client-id', endpoints: emulator.endpoints, emulator: emulator.url };
+      }
+      return { define: { __DEMO_CONFIG__: JSON.stringify(demo) } };
+    },
+    configureServer(server) {
+      // The script-tag page is a classic script, untouched by Vite's `define`.
+      server.middlewares.use('/demo-config.json', (_req, res) => {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(demo));
+      });
+      server.httpServer?.once('listening', () => {
+        const where = emulator === undefined ? 'real Twitch (TWITCH_CLIENT_ID)' : `the emulator at ${emulator.url}`;
+        server.config.logger.info(`\n  twitch-spa-login demo: ${DEMO_ORIGIN}/  (signing in against ${where})\n`);
+      });
+      server.httpServer?.once('close', () => void emulator?.close());
+    },
+  };
+}
+
+/** The callback page must not leak its URL to anyone through the Referer header. */
+function noReferrer(): Plugin {
+  const add = (server: { middlewares: { use: (fn: (req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => void) => void } }): void =>
+    server.middlewares.use((_req, res, next) => {
+      res.setHeader('Referrer-Policy', 'no-referrer');
+      next();
+    });
+  return { name: 'no-referrer', configureServer: add, configurePreviewServer: add };
+}
+
+export default defineConfig({
+  root: resolve(import.meta.dirname),
+  publicDir: resolve(import.meta.dirname, '../dist'),
+  server: { port: DEMO_PORT, strictPort: true, host: 'localhost' },
+  plugins: [twitchBackend(), noReferrer()],
+  build: {
+    outDir: resolve(import.meta.dirname, '../.tmp/demo'),
+    rolldownOptions: {
+      input: {
+        main: resolve(import.meta.dirname, 'index.html'),
+        scriptTag: resolve(import.meta.dirname, 'script-tag.html'),
+      },
+    },
+  },
+});

@@ -1,0 +1,60 @@
+/** What the fetch wrapper needs from the client. */
+export interface AuthFetchDeps {
+  /** The only origin the token is sent to (from `endpoints.helix`), compared exactly. */
+  readonly helixOrigin: string;
+  readonly clientId: string;
+  readonly fetch: () => typeof fetch;
+  /** The token to attach now, if any. */
+  readonly accessToken: () => string | undefined;
+  /** A request carrying `accessToken` was answered 401. */
+  readonly onUnauthorized: (accessToken: string) => void;
+}
+
+/** The signature of `auth.fetch`: the platform's `fetch`. */
+export type AuthFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+function requestUrl(input: RequestInfo | URL): string {
+  if (typeof input === 'string') return input;
+  if (input instanceof URL) return input.href;
+  return input.url;
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    // Relative URLs resolve against the page; they can never be the Helix origin unless the page
+    // is served from it.
+    const base = typeof location === 'undefined' ? undefined : location.href;
+    return new URL(url, base).origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Builds `auth.fetch`: a `fetch` that adds `Authorization: Bearer <token>` and `Client-Id` to
+ * requests whose origin is exactly the Helix origin, and leaves every other request untouched.
+ *
+ * - A caller-set `Authorization` header is kept, and a 401 to such a request is not the session's
+ *   business. `Client-Id` is added when missing.
+ * - Token-bearing requests use `redirect: 'error'`, so no engine can forward the token elsewhere.
+ * - A 401 to a request sent with the current token reports it once per request; the client ends
+ *   the session on the first and ignores the rest (and 401s for an older token).
+ */
+export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
+  return async (input, init) => {
+    const token = deps.accessToken();
+    if (token === undefined || originOf(requestUrl(input)) !== deps.helixOrigin) {
+      return deps.fetch()(input, init);
+    }
+    const headers = new Headers(
+      init?.headers ?? (input instanceof Request ? input.headers : undefined),
+    );
+    const ownToken = !headers.has('authorization');
+    if (ownToken) headers.set('authorization', `Bearer ${token}`);
+    if (!headers.has('client-id')) headers.set('client-id', deps.clientId);
+    // A Request input keeps its body stream and signal; init fields override as fetch() would.
+    const response = await deps.fetch()(input, { ...init, headers, redirect: 'error' });
+    if (response.status === 401 && ownToken) deps.onUnauthorized(token);
+    return response;
+  };
+}

@@ -1,0 +1,152 @@
+import type { Session } from './session';
+
+/** Timer functions, injectable so tests can use fake timers without patching globals. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export interface LifecycleDeps {
+  readonly validateIntervalMs: number;
+  readonly expiringNoticeSeconds: number;
+  readonly now: () => number;
+  readonly timers: Timers;
+  /** Validates the current session (the client applies the result or ends the session). */
+  readonly validate: () => Promise<void>;
+  readonly onExpiring: (expiresAt: number, secondsLeft: number) => void;
+  readonly onExpired: () => void;
+  /** Subscribes to "the page may have been asleep" signals; returns an unsubscribe function. */
+  readonly onWake: (callback: () => void) => () => void;
+}
+
+/** Keeps one session honest: periodic validation, the expiring notice, and the end at expiry. */
+export interface Lifecycle {
+  /** Starts (or restarts) the timers for a session; `validateNow` runs a validation at once. */
+  start(session: Session, validateNow: boolean): void;
+  /** The session changed (validated, expiry learned): reschedule without validating. */
+  update(session: Session): void;
+  /** Stops every timer; no timer runs while signed out. */
+  stop(): void;
+}
+
+// setTimeout overflows above 2^31-1 ms (about 24.8 days); a longer wait is done in steps.
+const MAX_DELAY = 2_147_483_647;
+
+/**
+ * The lifecycle keeps absolute due times and plain timeouts. Browsers throttle or freeze timers in
+ * hidden pages, so every wake signal (visibilitychange, focus, online) re-checks what is overdue.
+ */
+export function createLifecycle(deps: LifecycleDeps): Lifecycle {
+  let session: Session | null = null;
+  let validateDue = Infinity;
+  let validating = false;
+  let notified = false; // the expiring notice, once per session
+  let timer: unknown;
+  let unsubscribeWake: (() => void) | undefined;
+
+  const clear = (): void => {
+    if (timer !== undefined) deps.timers.clearTimeout(timer);
+    timer = undefined;
+  };
+
+  const noticeAt = (expiresAt: number): number => expiresAt - deps.expiringNoticeSeconds * 1000;
+
+  const runValidation = (): void => {
+    if (validating || session === null) return;
+    validating = true;
+    validateDue = Infinity;
+    const running = session;
+    void deps
+      .validate()
+      .catch(() => undefined) // the client reports failures; a failure retries on the next tick
+      .finally(() => {
+        validating = false;
+        if (session === running || (session !== null && running.accessToken === session.accessToken)) {
+          validateDue = deps.now() + deps.validateIntervalMs;
+          schedule();
+        }
+      });
+  };
+
+  const check = (): void => {
+    if (session === null) return;
+    const now = deps.now();
+    const { expiresAt } = session;
+    if (expiresAt !== undefined && now >= expiresAt) {
+      const ended = session;
+      stop();
+      if (ended !== null) deps.onExpired();
+      return;
+    }
+    if (expiresAt !== undefined && !notified && now >= noticeAt(expiresAt)) {
+      notified = true;
+      deps.onExpiring(expiresAt, Math.max(0, Math.floor((expiresAt - now) / 1000)));
+      if (session === null) return; // a listener ended the session
+    }
+    if (now >= validateDue) runValidation();
+    schedule();
+  };
+
+  const schedule = (): void => {
+    clear();
+    if (session === null) return;
+    const { expiresAt } = session;
+    let next = validateDue;
+    if (expiresAt !== undefined) next = Math.min(next, notified ? expiresAt : noticeAt(expiresAt));
+    if (next === Infinity) return;
+    const delay = Math.min(MAX_DELAY, Math.max(0, next - deps.now()));
+    timer = deps.timers.setTimeout(() => {
+      timer = undefined;
+      check();
+    }, delay);
+  };
+
+  const stop = (): void => {
+    clear();
+    session = null;
+    validateDue = Infinity;
+    unsubscribeWake?.();
+    unsubscribeWake = undefined;
+  };
+
+  return {
+    start(next, validateNow) {
+      const sameToken = session !== null && session.accessToken === next.accessToken;
+      if (!sameToken) notified = false;
+      session = next;
+      unsubscribeWake ??= deps.onWake(check);
+      if (validateNow) {
+        validateDue = deps.now();
+      } else if (!sameToken || validateDue === Infinity) {
+        validateDue = (next.validatedAt ?? next.createdAt) + deps.validateIntervalMs;
+      }
+      check();
+    },
+    update(next) {
+      if (session === null) return;
+      if (session.accessToken !== next.accessToken) notified = false;
+      session = next;
+      check();
+    },
+    stop,
+  };
+}
+
+/**
+ * Wake signals of a browser page: the tab became visible, the window got focus, or the network
+ * came back. Nothing is touched until called (SSR safety).
+ */
+export function browserWakeSignals(callback: () => void): () => void {
+  if (typeof window === 'undefined' || typeof document === 'undefined') return () => undefined;
+  const onVisibility = (): void => {
+    if (document.visibilityState === 'visible') callback();
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  window.addEventListener('focus', callback);
+  window.addEventListener('online', callback);
+  return () => {
+    document.removeEventListener('visibilitychange', onVisibility);
+    window.removeEventListener('focus', callback);
+    window.removeEventListener('online', callback);
+  };
+}

@@ -1,0 +1,134 @@
+import { TwitchAuthError } from './errors';
+import type { Timers } from './lifecycle';
+
+/** States of popup logins carry this prefix, so the callback page knows to hand the response back. */
+export const POPUP_STATE_PREFIX = 'popup.';
+
+const MESSAGE_SOURCE = 'twitch-spa-login';
+
+interface PopupMessage {
+  readonly source: typeof MESSAGE_SOURCE;
+  readonly state: string;
+  readonly href: string;
+}
+
+const channelName = (state: string): string => `${MESSAGE_SOURCE}:popup:${state}`;
+
+function isPopupMessage(value: unknown, state: string): value is PopupMessage {
+  if (typeof value !== 'object' || value === null) return false;
+  const m = value as Record<string, unknown>;
+  return m['source'] === MESSAGE_SOURCE && m['state'] === state && typeof m['href'] === 'string';
+}
+
+/**
+ * Opens the login popup. Must run synchronously inside the user's click, or blockers refuse it.
+ * Throws `popup_blocked` when the browser returns no window.
+ */
+export function openPopup(url: string): Window {
+  const width = 500;
+  const height = 720;
+  const left = Math.max(0, (window.screenX ?? 0) + (window.outerWidth - width) / 2);
+  const top = Math.max(0, (window.screenY ?? 0) + (window.outerHeight - height) / 2);
+  const popup = window.open(
+    url,
+    'twitch-spa-login',
+    `popup=yes,width=${width},height=${height},left=${Math.round(left)},top=${Math.round(top)}`,
+  );
+  if (popup === null) {
+    throw new TwitchAuthError('popup_blocked', 'The browser blocked the login popup; call login({ popup: true }) directly in a click handler.');
+  }
+  return popup;
+}
+
+/**
+ * Waits for the callback page in the popup to hand the response back. Accepts a message only from
+ * this page's own origin, from the popup window itself, for this state; a BroadcastChannel keyed
+ * by the state is the fallback when the authorize page cut `window.opener` (COOP).
+ *
+ * Rejects with `popup_closed` when the user closes the popup, `popup_timeout` after `timeoutMs`.
+ */
+export function waitForPopup(
+  popup: Window,
+  state: string,
+  timeoutMs: number,
+  timers: Timers,
+): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const origin = window.location.origin;
+    const channel =
+      typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName(state)) : undefined;
+    let poll: unknown;
+    let polls = 0;
+    const cleanup = (): void => {
+      window.removeEventListener('message', onMessage);
+      channel?.close();
+      timers.clearTimeout(poll);
+      timers.clearTimeout(deadline);
+    };
+    const finish = (href: string): void => {
+      cleanup();
+      resolve(href);
+    };
+    const onMessage = (event: MessageEvent<unknown>): void => {
+      if (event.origin !== origin || event.source !== popup) return;
+      if (isPopupMessage(event.data, state)) finish(event.data.href);
+    };
+    window.addEventListener('message', onMessage);
+    if (channel !== undefined) {
+      channel.onmessage = (event: MessageEvent<unknown>) => {
+        if (isPopupMessage(event.data, state)) finish(event.data.href);
+      };
+    }
+    const deadline = timers.setTimeout(() => {
+      cleanup();
+      reject(new TwitchAuthError('popup_timeout', 'The login popup did not finish in time.'));
+    }, timeoutMs);
+    const checkClosed = (): void => {
+      polls += 1;
+      let closed = false;
+      try {
+        closed = popup.closed;
+      } catch {
+        closed = false;
+      }
+      // A popup that reads as closed at the very first check was cut off from us by the
+      // authorize page's COOP, not closed by a person: only the channel or the timeout can end it.
+      if (closed && polls === 1) return;
+      if (closed) {
+        // Give a message already on its way a moment to arrive.
+        poll = timers.setTimeout(() => {
+          cleanup();
+          reject(new TwitchAuthError('popup_closed', 'The login popup was closed before the login finished.'));
+        }, 300);
+        return;
+      }
+      poll = timers.setTimeout(checkClosed, 500);
+    };
+    poll = timers.setTimeout(checkClosed, 500);
+  });
+}
+
+/**
+ * In the popup's callback page: hands the response to the page that opened the popup and closes.
+ * Posts only to this page's own origin, never to `*`. Returns false when there is nobody to hand to.
+ */
+export function handBack(href: string, state: string): boolean {
+  const message: PopupMessage = { source: MESSAGE_SOURCE, state, href };
+  let delivered = false;
+  const opener = window.opener as Window | null;
+  if (opener !== null && opener !== window) {
+    try {
+      opener.postMessage(message, window.location.origin);
+      delivered = true;
+    } catch {
+      // The opener may be gone or cut off; the channel below still reaches it.
+    }
+  }
+  if (typeof BroadcastChannel === 'function') {
+    const channel = new BroadcastChannel(channelName(state));
+    channel.postMessage(message);
+    channel.close();
+    delivered = true;
+  }
+  return delivered;
+}

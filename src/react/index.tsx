@@ -1,0 +1,138 @@
+import {
+  type ReactNode,
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client';
+import { type TwitchAuthError, toTwitchAuthError } from '../errors';
+import type { Session, TwitchUser } from '../session';
+
+/** What {@link useTwitchAuth} returns; re-rendered on every session change. */
+export interface TwitchAuthState {
+  readonly session: Session | null;
+  readonly user: TwitchUser | null;
+  readonly isAuthenticated: boolean;
+  /** True until the provider has handled the page's redirect callback (if any). */
+  readonly isLoading: boolean;
+  /** The last login failure or background error, or null. */
+  readonly error: TwitchAuthError | null;
+  readonly login: (options?: LoginCallOptions) => Promise<void>;
+  readonly logout: (options?: LogoutOptions) => Promise<void>;
+  readonly fetch: TwitchAuth['fetch'];
+  /** The underlying SDK object. */
+  readonly auth: TwitchAuth;
+}
+
+interface ContextValue {
+  readonly auth: TwitchAuth;
+  readonly isLoading: boolean;
+  readonly error: TwitchAuthError | null;
+  readonly setError: (error: TwitchAuthError | null) => void;
+}
+
+const TwitchAuthContext = createContext<ContextValue | null>(null);
+
+/** Props of {@link TwitchAuthProvider}. */
+export interface TwitchAuthProviderProps {
+  readonly auth: TwitchAuth;
+  /** Handle the redirect callback on mount. Default true. */
+  readonly handleRedirect?: boolean;
+  readonly children?: ReactNode;
+}
+
+/**
+ * Makes an SDK object available to {@link useTwitchAuth} and handles the login callback once,
+ * also under StrictMode (the SDK returns the same promise for a second call).
+ *
+ * @example
+ * ```tsx
+ * const auth = createTwitchAuth({ clientId, redirectUri: location.origin + '/' });
+ * createRoot(el).render(<TwitchAuthProvider auth={auth}><App /></TwitchAuthProvider>);
+ * ```
+ */
+export function TwitchAuthProvider({
+  auth,
+  handleRedirect = true,
+  children,
+}: TwitchAuthProviderProps): ReactNode {
+  const [isLoading, setLoading] = useState(handleRedirect);
+  const [error, setError] = useState<TwitchAuthError | null>(null);
+
+  useEffect(() => {
+    let active = true;
+    const stop = auth.on('error', ({ error: e }) => setError(e));
+    if (handleRedirect) {
+      auth.handleRedirect().then(
+        () => active && setLoading(false),
+        (e: unknown) => {
+          if (!active) return;
+          setError(toTwitchAuthError(e, 'invalid_callback', 'The login callback failed.'));
+          setLoading(false);
+        },
+      );
+    }
+    return () => {
+      active = false;
+      stop();
+    };
+  }, [auth, handleRedirect]);
+
+  const value = useMemo(() => ({ auth, isLoading, error, setError }), [auth, isLoading, error]);
+  return <TwitchAuthContext.Provider value={value}>{children}</TwitchAuthContext.Provider>;
+}
+
+/**
+ * The session and actions of the nearest {@link TwitchAuthProvider}.
+ *
+ * @example
+ * ```tsx
+ * function Profile() {
+ *   const { user, isAuthenticated, isLoading, login, logout } = useTwitchAuth();
+ *   if (isLoading) return null;
+ *   return isAuthenticated
+ *     ? <button onClick={() => logout()}>Sign out {user?.displayName}</button>
+ *     : <button onClick={() => login()}>Sign in with Twitch</button>;
+ * }
+ * ```
+ */
+export function useTwitchAuth(): TwitchAuthState {
+  const context = useContext(TwitchAuthContext);
+  if (context === null) throw new Error('useTwitchAuth() must be used inside <TwitchAuthProvider>.');
+  const { auth, isLoading, error, setError } = context;
+  const subscribe = useCallback(
+    (onChange: () => void) => auth.on('change', onChange),
+    [auth],
+  );
+  // Server rendering has no session: the snapshot is null there.
+  const session = useSyncExternalStore(subscribe, () => auth.session, () => null);
+  const login = useCallback(
+    async (options?: LoginCallOptions) => {
+      setError(null);
+      try {
+        await auth.login(options);
+      } catch (e) {
+        const wrapped = toTwitchAuthError(e, 'invalid_callback', 'Login failed.');
+        setError(wrapped);
+        throw wrapped;
+      }
+    },
+    [auth, setError],
+  );
+  const logout = useCallback((options?: LogoutOptions) => auth.logout(options), [auth]);
+  return {
+    session,
+    user: session?.user ?? null,
+    isAuthenticated: session !== null,
+    isLoading,
+    error,
+    login,
+    logout,
+    fetch: auth.fetch,
+    auth,
+  };
+}

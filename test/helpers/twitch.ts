@@ -1,0 +1,127 @@
+import { type JWK, SignJWT, base64url, exportJWK, generateKeyPair } from 'jose';
+import { createTwitchAuth, createMemoryStorage } from '../../src/index';
+import type { StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
+import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
+
+export const CLIENT_ID = 'test-client-id';
+export const ISSUER = 'https://id.twitch.tv/oauth2';
+export const JWKS_URL = 'https://id.twitch.tv/oauth2/keys';
+export const VALIDATE_URL = 'https://id.twitch.tv/oauth2/validate';
+export const REVOKE_URL = 'https://id.twitch.tv/oauth2/revoke';
+export const HELIX = 'https://api.twitch.tv/helix';
+export const USER_ID = '141981764';
+
+/** An RS256 signing key with its public JWK. */
+export interface SigningKey {
+  readonly privateKey: CryptoKey;
+  readonly jwk: JWK;
+  readonly kid: string;
+}
+
+export async function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
+  return { privateKey, jwk, kid };
+}
+
+/** OIDC at_hash: base64url of the left half of SHA-256 of the ASCII access token. */
+export async function atHash(accessToken: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken)),
+  );
+  return base64url.encode(digest.slice(0, 16));
+}
+
+/** Signs an ID token like Twitch's; `claims` override or (with undefined) remove defaults. */
+export async function signIdToken(
+  key: SigningKey,
+  claims: Record<string, unknown>,
+  nowSeconds = Math.floor(Date.now() / 1000),
+): Promise<string> {
+  const payload: Record<string, unknown> = {
+    iss: ISSUER,
+    sub: USER_ID,
+    aud: CLIENT_ID,
+    iat: nowSeconds,
+    exp: nowSeconds + 900,
+    ...claims,
+  };
+  for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
+  return new SignJWT(payload)
+    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
+    .sign(key.privateKey);
+}
+
+export function validateBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    client_id: CLIENT_ID,
+    login: 'twitchdev',
+    scopes: ['openid'],
+    user_id: USER_ID,
+    expires_in: 5_000_000,
+    ...overrides,
+  };
+}
+
+export interface Harness {
+  readonly auth: TwitchAuth;
+  readonly fake: FakeFetch;
+  readonly storage: StorageLike;
+  readonly key: SigningKey;
+  /** Starts a login and returns the callback URL Twitch would send, with a valid signed token. */
+  callbackUrl(options?: {
+    accessToken?: string;
+    claims?: Record<string, unknown>;
+    fragment?: (params: URLSearchParams) => void;
+  }): Promise<string>;
+}
+
+/**
+ * A client wired to a strict fake fetch and a fresh RS256 key. The key set is served once (more
+ * fetches fail the test); validate answers 200 as often as asked unless the test says otherwise.
+ */
+export async function createHarness(
+  options: Partial<TwitchAuthOptions> & { validate?: boolean } = {},
+  key?: SigningKey,
+): Promise<Harness> {
+  const signingKey = key ?? (await makeSigningKey());
+  const fake = createFakeFetch();
+  fake.expect({ url: JWKS_URL, respond: json({ keys: [signingKey.jwk] }), times: Infinity });
+  if (options.validate !== false) {
+    fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
+  }
+  const storage = createMemoryStorage();
+  const { validate: _validate, ...rest } = options;
+  const auth = createTwitchAuth({
+    clientId: CLIENT_ID,
+    redirectUri: 'http://localhost:3000/callback',
+    storage,
+    fetch: fake.fetch,
+    ...rest,
+  });
+  return {
+    auth,
+    fake,
+    storage,
+    key: signingKey,
+    async callbackUrl({ accessToken = 'abcdefghijklmnopqrstuvwxyz0123', claims = {}, fragment } = {}) {
+      const authorize = new URL(await auth.authorizeUrl());
+      const state = authorize.searchParams.get('state') ?? '';
+      const nonce = authorize.searchParams.get('nonce') ?? '';
+      const params = new URLSearchParams({ access_token: accessToken });
+      if (authorize.searchParams.get('response_type') === 'token id_token') {
+        const idToken = await signIdToken(signingKey, {
+          nonce,
+          at_hash: await atHash(accessToken),
+          ...claims,
+        });
+        params.set('id_token', idToken);
+      }
+      params.set('scope', authorize.searchParams.get('scope') ?? '');
+      params.set('state', state);
+      params.set('token_type', 'bearer');
+      fragment?.(params);
+      return `http://localhost:3000/callback#${params.toString()}`;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// Every entry imports and constructs in plain Node, with no DOM: server-side rendering is safe.
+import { createElement } from 'react';
+import { renderToString } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { createSSRApp, defineComponent, h } from 'vue';
+import { renderToString as renderVue } from 'vue/server-renderer';
+import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
+import { TwitchAuthProvider, useTwitchAuth } from '../../src/react/index';
+import { createTwitchAuthPlugin, useTwitchAuth as useVueTwitchAuth } from '../../src/vue/index';
+
+const options = { clientId: 'ssr-client', redirectUri: 'https://example.com/callback' };
+
+describe('server-side rendering', () => {
+  it('has no DOM here', () => {
+    expect(typeof window).toBe('undefined');
+    expect(typeof document).toBe('undefined');
+  });
+
+  it('constructs and reads as signed out without touching browser globals', () => {
+    const auth = createTwitchAuth(options);
+    expect(auth.session).toBeNull();
+    expect(auth.user).toBeNull();
+    expect(auth.isAuthenticated()).toBe(false);
+  });
+
+  it('refuses browser-only calls with environment_unsupported', async () => {
+    const auth = createTwitchAuth(options);
+    for (const call of [() => auth.handleRedirect(), () => auth.login(), () => auth.authorizeUrl()]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(isTwitchAuthError(error) && error.code).toBe('environment_unsupported');
+    }
+  });
+
+  it('renders the React provider and hook on the server as signed out and loading', () => {
+    const auth = createTwitchAuth(options);
+    function Status() {
+      const { isAuthenticated, isLoading } = useTwitchAuth();
+      return createElement('p', null, `${isAuthenticated}/${isLoading}`);
+    }
+    const html = renderToString(createElement(TwitchAuthProvider, { auth }, createElement(Status)));
+    expect(html).toBe('<p>false/true</p>');
+  });
+
+  it('renders the Vue plugin and composable on the server as signed out', async () => {
+    const auth = createTwitchAuth(options);
+    const Status = defineComponent(() => {
+      const { isAuthenticated } = useVueTwitchAuth();
+      return () => h('p', String(isAuthenticated.value));
+    });
+    const app = createSSRApp(Status).use(createTwitchAuthPlugin(auth));
+    expect(await renderVue(app)).toBe('<p>false</p>');
+  });
+});

@@ -1,0 +1,340 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isTwitchAuthError } from '../../src/index';
+import type { TwitchAuth, TwitchAuthEvents } from '../../src/index';
+import { json } from '../helpers/fake-fetch';
+import {
+  CLIENT_ID,
+  HELIX,
+  REVOKE_URL,
+  USER_ID,
+  VALIDATE_URL,
+  createHarness,
+  validateBody,
+} from '../helpers/twitch';
+
+const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
+const created: TwitchAuth[] = [];
+
+function track<T extends { auth: TwitchAuth }>(harness: T): T {
+  created.push(harness.auth);
+  return harness;
+}
+
+function record(auth: TwitchAuth): { [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][] } {
+  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as {
+    [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][];
+  };
+  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[]) {
+    auth.on(name, (payload) => (events[name] as unknown[]).push(payload));
+  }
+  return events;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}
+
+beforeEach(() => {
+  sessionStorage.clear();
+  localStorage.clear();
+  history.replaceState(null, '', 'http://localhost:3000/');
+});
+
+afterEach(() => {
+  for (const auth of created.splice(0)) auth.destroy();
+  vi.useRealTimers();
+});
+
+describe('handleRedirect', () => {
+  it('verifies a Twitch-shaped response, stores the session and emits login once', async () => {
+    const h = track(await createHarness({ claims: { id_token: { preferred_username: null } } }));
+    const events = record(h.auth);
+    const url = await h.callbackUrl({ claims: { preferred_username: 'TwitchDev' } });
+    history.replaceState(null, '', url);
+
+    const pending = h.auth.handleRedirect();
+    // Gone from the address bar before the first await could run.
+    expect(location.href).toBe('http://localhost:3000/callback');
+    const session = await pending;
+
+    expect(session?.accessToken).toBe('abcdefghijklmnopqrstuvwxyz0123');
+    expect(session?.user).toMatchObject({ id: USER_ID, displayName: 'TwitchDev' });
+    expect(session?.scopes).toEqual(['openid']);
+    expect(Object.isFrozen(session)).toBe(true);
+    expect(h.auth.session).toBe(session);
+    expect(h.auth.isAuthenticated()).toBe(true);
+    expect(events.login).toHaveLength(1);
+    expect(h.storage.getItem(SESSION_KEY)).toContain('abcdefghijklmnopqrstuvwxyz0123');
+  });
+
+  it('returns null and makes no request when the URL holds no auth response', async () => {
+    const h = track(await createHarness());
+    await expect(h.auth.handleRedirect('http://localhost:3000/?page=2')).resolves.toBeNull();
+    expect(h.fake.requests).toHaveLength(0);
+  });
+
+  it('stores nothing, emits nothing and sends the token nowhere when a check fails', async () => {
+    const h = track(await createHarness());
+    const events = record(h.auth);
+    const url = await h.callbackUrl({ claims: { nonce: 'not-the-nonce' } });
+    history.replaceState(null, '', url);
+
+    const error = await rejection(h.auth.handleRedirect());
+
+    expect(isTwitchAuthError(error) && error.code).toBe('nonce_mismatch');
+    expect(String((error as Error).message)).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
+    expect(location.href).toBe('http://localhost:3000/callback');
+    expect(h.auth.session).toBeNull();
+    expect(h.storage.getItem(SESSION_KEY)).toBeNull();
+    expect(events.login).toHaveLength(0);
+    for (const request of h.fake.requests) {
+      expect(request.url).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
+      expect(request.headers.get('authorization')).toBeNull();
+    }
+  });
+
+  it('refuses an access token in the query string and still scrubs it', async () => {
+    const h = track(await createHarness());
+    history.replaceState(null, '', '/callback?access_token=leaked&state=x&keep=1');
+    const error = await rejection(h.auth.handleRedirect());
+    expect(isTwitchAuthError(error) && error.code).toBe('token_in_query');
+    expect(location.href).toBe('http://localhost:3000/callback?keep=1');
+  });
+
+  it('returns the same promise when called twice for the same URL (React StrictMode)', async () => {
+    const h = track(await createHarness());
+    const events = record(h.auth);
+    history.replaceState(null, '', await h.callbackUrl());
+    const first = h.auth.handleRedirect();
+    const second = h.auth.handleRedirect(); // sees the cleaned URL
+    expect(second).toBe(first);
+    await first;
+    expect(events.login).toHaveLength(1);
+  });
+
+  it('maps a denied consent in the query to access_denied with Twitch’s text as data', async () => {
+    const h = track(await createHarness());
+    const authorize = new URL(await h.auth.authorizeUrl());
+    const state = authorize.searchParams.get('state') ?? '';
+    const error = await rejection(
+      h.auth.handleRedirect(
+        `http://localhost:3000/callback?error=access_denied&error_description=The+user+denied+you+access&state=${state}`,
+      ),
+    );
+    expect(error).toMatchObject({
+      code: 'access_denied',
+      twitchError: 'access_denied',
+      twitchErrorDescription: 'The user denied you access',
+    });
+  });
+
+  it('does not store a session when storage refuses the write', async () => {
+    const h = track(
+      await createHarness({
+        storage: {
+          getItem: () => null,
+          setItem: () => {
+            throw new DOMException('full', 'QuotaExceededError');
+          },
+          removeItem: () => undefined,
+        },
+      }),
+    );
+    const events = record(h.auth);
+    const error = await rejection(h.auth.handleRedirect(await h.callbackUrl()));
+    expect(isTwitchAuthError(error) && error.code).toBe('storage_unavailable');
+    expect(h.auth.session).toBeNull();
+    expect(events.login).toHaveLength(0);
+  });
+
+  it('works in plain OAuth mode, learning the user from validate', async () => {
+    const h = track(await createHarness({ openid: false }));
+    const session = await h.auth.handleRedirect(await h.callbackUrl());
+    expect(session?.idToken).toBeUndefined();
+    await vi.waitFor(() => expect(h.auth.user).toMatchObject({ id: USER_ID, login: 'twitchdev' }));
+  });
+});
+
+describe('auth.fetch', () => {
+  async function signedIn(options = {}) {
+    const h = track(await createHarness(options));
+    await h.auth.handleRedirect(await h.callbackUrl());
+    return h;
+  }
+
+  it('adds Bearer and Client-Id for Helix only', async () => {
+    const h = await signedIn();
+    h.fake.expect({ url: `${HELIX}/users`, respond: json({ data: [] }) });
+    h.fake.expect({ url: 'https://example.com/api', respond: json({}) });
+    await h.auth.fetch(`${HELIX}/users`);
+    await h.auth.fetch('https://example.com/api');
+    const helix = h.fake.requests.find((r) => r.url === `${HELIX}/users`);
+    const other = h.fake.requests.find((r) => r.url === 'https://example.com/api');
+    expect(helix?.headers.get('authorization')).toBe('Bearer abcdefghijklmnopqrstuvwxyz0123');
+    expect(helix?.headers.get('client-id')).toBe(CLIENT_ID);
+    expect(other?.headers.get('authorization')).toBeNull();
+    expect(other?.headers.get('client-id')).toBeNull();
+  });
+
+  it('turns 100 concurrent 401s into exactly one logout and one cleared session', async () => {
+    const h = await signedIn();
+    const events = record(h.auth);
+    h.fake.expect({
+      url: `${HELIX}/users`,
+      times: 100,
+      respond: () => json({ error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' }, 401),
+    });
+    const responses = await Promise.all(
+      Array.from({ length: 100 }, () => h.auth.fetch(`${HELIX}/users`)),
+    );
+    expect(responses.every((r) => r.status === 401)).toBe(true);
+    expect(events.logout).toEqual([{ reason: 'unauthorized' }]);
+    expect(h.auth.session).toBeNull();
+    expect(h.storage.getItem(SESSION_KEY)).toBeNull();
+  });
+
+  it('ignores a 401 that answers a request sent with an older token', async () => {
+    const h = await signedIn();
+    let answer: (response: Response) => void = () => undefined;
+    h.fake.expect({
+      url: `${HELIX}/users`,
+      respond: () => new Promise<Response>((resolve) => (answer = resolve)),
+    });
+    const old = h.auth.fetch(`${HELIX}/users`);
+    await h.auth.logout({ revoke: false });
+    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'newtokennewtokennewtokennewtok' }));
+    const events = record(h.auth);
+    answer(json({ status: 401 }, 401));
+    await old;
+    expect(events.logout).toHaveLength(0);
+    expect(h.auth.session?.accessToken).toBe('newtokennewtokennewtokennewtok');
+  });
+
+  it('never logs out on 403, 429 or 5xx', async () => {
+    const h = await signedIn();
+    const events = record(h.auth);
+    for (const status of [403, 429, 500, 503]) {
+      h.fake.expect({ url: `${HELIX}/users`, respond: () => json({ status }, status) });
+      expect((await h.auth.fetch(`${HELIX}/users`)).status).toBe(status);
+    }
+    expect(events.logout).toHaveLength(0);
+    expect(h.auth.isAuthenticated()).toBe(true);
+  });
+
+  it('survives a logout listener that throws or starts a new login', async () => {
+    const h = await signedIn();
+    const errors = record(h.auth).error;
+    const navigate = vi.fn();
+    h.auth.on('logout', () => {
+      throw new Error('listener bug');
+    });
+    h.auth.on('logout', () => void h.auth.login({ navigate }));
+    h.fake.expect({ url: `${HELIX}/users`, times: 3, respond: () => json({ status: 401 }, 401) });
+    await Promise.all([1, 2, 3].map(() => h.auth.fetch(`${HELIX}/users`)));
+    expect(navigate).toHaveBeenCalledTimes(1);
+    expect(errors).toHaveLength(1);
+  });
+});
+
+describe('logout', () => {
+  it('clears the session, emits logout once and revokes with a form body', async () => {
+    const h = track(await createHarness());
+    await h.auth.handleRedirect(await h.callbackUrl());
+    const events = record(h.auth);
+    h.fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    await h.auth.logout();
+    await h.auth.logout();
+    expect(events.logout).toEqual([{ reason: 'user' }]);
+    const revoke = h.fake.requests.find((r) => r.url === REVOKE_URL);
+    expect(await revoke?.text()).toBe(`client_id=${CLIENT_ID}&token=abcdefghijklmnopqrstuvwxyz0123`);
+    h.fake.assertDone();
+  });
+
+  it('still clears the session when revocation fails, and reports it', async () => {
+    const h = track(await createHarness());
+    await h.auth.handleRedirect(await h.callbackUrl());
+    const events = record(h.auth);
+    h.fake.expect({ method: 'POST', url: REVOKE_URL, respond: new TypeError('offline') });
+    await h.auth.logout();
+    expect(h.auth.session).toBeNull();
+    expect(events.logout).toEqual([{ reason: 'user' }]);
+    expect(events.error.map((e) => e.error.code)).toEqual(['network_error']);
+  });
+});
+
+describe('session life', () => {
+  it('validates a stored session at start-up and ends it when Twitch says 401', async () => {
+    const first = track(await createHarness());
+    await first.auth.handleRedirect(await first.callbackUrl());
+    // A "reload": a new client over the same storage.
+    const again = track(await createHarness({ storage: first.storage, validate: false }, first.key));
+    again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
+    const events = record(again.auth);
+    expect(again.auth.session).not.toBeNull();
+    await vi.waitFor(() => expect(events.logout).toHaveLength(1));
+    expect(events.logout[0]?.reason).toBe('invalid_token');
+    const sent = again.fake.requests.find((r) => r.url === VALIDATE_URL);
+    expect(sent?.headers.get('authorization')).toBe('OAuth abcdefghijklmnopqrstuvwxyz0123');
+    expect(sent?.headers.get('client-id')).toBeNull();
+  });
+
+  it('ends the session when validate names another client', async () => {
+    const h = track(await createHarness({ validate: false }));
+    h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody({ client_id: 'someone-else' })) });
+    const events = record(h.auth);
+    await h.auth.handleRedirect(await h.callbackUrl());
+    await vi.waitFor(() => expect(events.logout).toHaveLength(1));
+    expect(events.logout[0]?.reason).toBe('invalid_token');
+  });
+
+  it('keeps the session and reports the error when validate cannot reach Twitch', async () => {
+    const h = track(await createHarness({ validate: false }));
+    h.fake.expect({ url: VALIDATE_URL, respond: new TypeError('offline') });
+    const events = record(h.auth);
+    await h.auth.handleRedirect(await h.callbackUrl());
+    await vi.waitFor(() => expect(events.error).toHaveLength(1));
+    expect(events.error[0]?.error.code).toBe('network_error');
+    expect(h.auth.isAuthenticated()).toBe(true);
+  });
+
+  it('learns the expiry from validate, warns once and ends the session on time', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const h = track(await createHarness({ validate: false }));
+    h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody({ expires_in: 600 })) });
+    const events = record(h.auth);
+    await h.auth.handleRedirect(await h.callbackUrl());
+    await vi.waitFor(() => expect(h.auth.session?.expiresAt).toBeDefined());
+    const expiresAt = h.auth.session?.expiresAt ?? 0;
+    expect(expiresAt - Date.now()).toBeGreaterThan(599_000);
+
+    await vi.advanceTimersByTimeAsync(299_000);
+    expect(events.expiring).toHaveLength(0);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(events.expiring).toHaveLength(1);
+    expect(events.expiring[0]?.secondsLeft).toBeLessThanOrEqual(300);
+    await vi.advanceTimersByTimeAsync(300_000);
+    expect(events.expiring).toHaveLength(1);
+    expect(events.logout).toEqual([{ reason: 'expired' }]);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('tabs', () => {
+  it('brings a login and a logout in one tab to another tab (storage: local)', async () => {
+    const a = track(await createHarness({ storage: 'local' }));
+    const b = track(await createHarness({ storage: 'local' }, a.key));
+    expect(b.auth.session).toBeNull(); // starts b's tab sync
+    const events = record(b.auth);
+    await a.auth.handleRedirect(await a.callbackUrl());
+    await vi.waitFor(() => expect(events.login).toHaveLength(1));
+    expect(b.auth.session?.accessToken).toBe('abcdefghijklmnopqrstuvwxyz0123');
+    await a.auth.logout({ revoke: false });
+    await vi.waitFor(() => expect(events.logout).toEqual([{ reason: 'other_tab' }]));
+    expect(b.auth.session).toBeNull();
+  });
+});
