@@ -85,7 +85,7 @@ export function waitForPopup(
     }, timeoutMs);
     const checkClosed = (): void => {
       polls += 1;
-      let closed = false;
+      let closed: boolean;
       try {
         closed = popup.closed;
       } catch {
