@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { type Plugin, defineConfig } from 'vite';
+import { type Connect, type Plugin, defineConfig } from 'vite';
 import { type TwitchEmulator, startTwitchEmulator } from '../emulator/index';
 
 const DEMO_PORT = Number(process.env['DEMO_PORT'] ?? 5173);
@@ -45,11 +45,13 @@ function twitchBackend(): Plugin {
 
 /** The callback page must not leak its URL to anyone through the Referer header. */
 function noReferrer(): Plugin {
-  const add = (server: { middlewares: { use: (fn: (req: unknown, res: { setHeader(n: string, v: string): void }, next: () => void) => void) => void } }): void =>
+  // Returns nothing: a function returned from configureServer would run as a post hook.
+  const add = (server: { middlewares: Connect.Server }): void => {
     server.middlewares.use((_req, res, next) => {
       res.setHeader('Referrer-Policy', 'no-referrer');
       next();
     });
+  };
   return { name: 'no-referrer', configureServer: add, configurePreviewServer: add };
 }
 

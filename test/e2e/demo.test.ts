@@ -114,8 +114,18 @@ describe('demo against the emulator', () => {
     await page.click('[data-testid="logout"]');
     await page.waitForSelector('body[data-state="signed-out"]');
     await control(demo.emulator, 'rotate-key');
+    await control(demo.emulator, 'reset-consent');
     await signIn();
     expect((await page.textContent('[data-testid="user-name"]'))?.trim()).not.toBe('');
+  });
+
+  it('skips the consent screen on a later login, as Twitch does with force_verify=false', async () => {
+    await signIn();
+    await page.click('[data-testid="logout"]');
+    await page.waitForSelector('body[data-state="signed-out"]');
+    await page.click('[data-testid="login"]');
+    await page.waitForSelector('body[data-state="signed-in"]');
+    expect(page.url()).toBe(`${demo.url}/`);
   });
 
   it('works from a plain script tag with the IIFE bundle', async () => {
