@@ -44,8 +44,6 @@ function checkHeader(token: string): JWSHeaderParameters {
   if (!BASE64URL.test(header) || !BASE64URL.test(payload)) {
     throw invalid('The ID token is not strict base64url.');
   }
-  if (signature === '') throw new TwitchAuthError('signature_invalid', 'The ID token is unsigned.');
-  if (!BASE64URL.test(signature)) throw invalid('The ID token signature is not strict base64url.');
   let parsed: JWSHeaderParameters;
   try {
     parsed = decodeProtectedHeader(token) as JWSHeaderParameters;
@@ -58,6 +56,9 @@ function checkHeader(token: string): JWSHeaderParameters {
   if (parsed.alg !== 'RS256') {
     throw new TwitchAuthError('alg_not_allowed', 'Only RS256 ID tokens are accepted.');
   }
+  // After the algorithm check, so `alg: none` with its empty signature reads as what it is.
+  if (signature === '') throw new TwitchAuthError('signature_invalid', 'The ID token is unsigned.');
+  if (!BASE64URL.test(signature)) throw invalid('The ID token signature is not strict base64url.');
   for (const name of FORBIDDEN_HEADERS) {
     if (Object.prototype.hasOwnProperty.call(parsed, name)) {
       throw invalid(`The ID token header carries "${name}", which is not accepted.`);

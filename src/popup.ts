@@ -58,7 +58,6 @@ export function waitForPopup(
     const channel =
       typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName(state)) : undefined;
     let poll: unknown;
-    let polls = 0;
     const cleanup = (): void => {
       window.removeEventListener('message', onMessage);
       channel?.close();
@@ -84,16 +83,12 @@ export function waitForPopup(
       reject(new TwitchAuthError('popup_timeout', 'The login popup did not finish in time.'));
     }, timeoutMs);
     const checkClosed = (): void => {
-      polls += 1;
       let closed: boolean;
       try {
         closed = popup.closed;
       } catch {
         closed = false;
       }
-      // A popup that reads as closed at the very first check was cut off from us by the
-      // authorize page's COOP, not closed by a person: only the channel or the timeout can end it.
-      if (closed && polls === 1) return;
       if (closed) {
         // Give a message already on its way a moment to arrive.
         poll = timers.setTimeout(() => {

@@ -78,7 +78,7 @@ export const TWITCH_SCOPES = {
   'user:read:broadcast': 'Read broadcast config, stream markers, Extensions',
   'user:read:chat': 'Receive chat messages/notifications via EventSub',
   'user:manage:chat_color': 'Change the user\'s chat name colour',
-  'user:read:email': 'Read the user\'s email (Get Users `email`, OIDC `email`/`email_verified`)',
+  'user:read:email': 'Read the user\'s email (Get Users email, OIDC email/email_verified)',
   'user:read:emotes': 'Read emotes available to the user',
   'user:read:follows': 'Read channels/streams the user follows',
   'user:read:moderated_channels': 'List channels the user moderates',
@@ -89,7 +89,7 @@ export const TWITCH_SCOPES = {
   'chat:edit': 'Send chat messages over IRC',
   'chat:read': 'Read chat messages over IRC',
   'whispers:read': 'Receive whispers via PubSub (PubSub itself has been retired by Twitch — **(unverified)**)',
-  'openid': 'Enables OIDC (ID token, userinfo); required for `id_token`',
+  'openid': 'Enables OIDC (ID token, userinfo); required for id_token',
 } as const;
 
 /**
