@@ -93,12 +93,12 @@ export function createPendingStore(store: KeyValueStore): PendingStore {
 
   return {
     save(request) {
-      const live = readIndex().filter((e) => request.createdAt - e.createdAt < PENDING_TTL_MS);
-      for (const stale of readIndex()) {
-        if (!live.includes(stale)) store.remove(key(stale.state));
-      }
+      const index = readIndex();
+      const live = index.filter((e) => request.createdAt - e.createdAt < PENDING_TTL_MS);
       const kept = live.slice(-(MAX_PENDING - 1));
-      for (const dropped of live.slice(0, live.length - kept.length)) store.remove(key(dropped.state));
+      for (const dropped of index) {
+        if (!kept.includes(dropped)) store.remove(key(dropped.state));
+      }
       store.set(key(request.state), JSON.stringify(request));
       try {
         writeIndex([...kept, { state: request.state, createdAt: request.createdAt }]);

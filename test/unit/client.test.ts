@@ -133,6 +133,31 @@ describe('handleRedirect', () => {
     });
   });
 
+  it('C4.3 answers a forged error response with state_mismatch and keeps the real login usable', async () => {
+    const h = track(await createHarness());
+    const url = await h.callbackUrl();
+    const forged = await rejection(
+      h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&state=forged'),
+    );
+    expect(isTwitchAuthError(forged) && forged.code).toBe('state_mismatch');
+    await expect(h.auth.handleRedirect(url)).resolves.toMatchObject({ tokenType: 'bearer' });
+  });
+
+  it('C3.1 refuses a response without state', async () => {
+    const h = track(await createHarness());
+    const error = await rejection(
+      h.auth.handleRedirect('http://localhost:3000/callback#access_token=a&token_type=bearer'),
+    );
+    expect(isTwitchAuthError(error) && error.code).toBe('state_missing');
+  });
+
+  it('C3.8 refuses an id_token answering a plain token request', async () => {
+    const h = track(await createHarness({ openid: false }));
+    const url = await h.callbackUrl({ fragment: (p) => p.set('id_token', 'a.b.c') });
+    const error = await rejection(h.auth.handleRedirect(url));
+    expect(isTwitchAuthError(error) && error.code).toBe('response_type_mismatch');
+  });
+
   it('does not store a session when storage refuses the write', async () => {
     const h = track(
       await createHarness({
