@@ -21,6 +21,7 @@ export interface VerifyIdTokenOptions {
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
+const MAX_LIFETIME_SECONDS = 86_400;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Headers that would let the token choose its own key or change how it is processed.
 const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit', 'b64'];
@@ -150,6 +151,8 @@ export async function verifyIdToken(
   const { exp, iat } = payload;
   if (!isNumber(exp) || !isNumber(iat)) throw invalid('The ID token lacks numeric exp and iat.');
   if (exp <= now - skew) throw timeError('token_expired', 'The ID token has expired.');
+  // Twitch's ID tokens live 15 minutes; a lifetime beyond a day is not a Twitch token.
+  if (exp - iat > MAX_LIFETIME_SECONDS) throw invalid('The ID token claims an implausible lifetime.');
   if (iat > now + skew) throw timeError('iat_invalid', 'The ID token was issued in the future.');
   if (iat < now - options.maxAgeSeconds - skew) {
     throw timeError('iat_invalid', 'The ID token was issued too long ago.');

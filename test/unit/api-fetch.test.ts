@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import { createAuthFetch } from '../../src/api-fetch';
+import { createFakeFetch, json } from '../helpers/fake-fetch';
+
+const HELIX = 'https://api.twitch.tv';
+const TOKEN = 'tokentokentokentokentokentoken';
+
+function setup(token: string | null = TOKEN) {
+  const fake = createFakeFetch();
+  const unauthorized: string[] = [];
+  const authFetch = createAuthFetch({
+    helixOrigin: HELIX,
+    clientId: 'cid',
+    fetch: () => fake.fetch,
+    accessToken: () => token ?? undefined,
+    onUnauthorized: (t) => unauthorized.push(t),
+  });
+  return { fake, authFetch, unauthorized };
+}
+
+describe('C10 fetch wrapper', () => {
+  it('C10.1 reports each 401 with the token it carried (the client turns them into one logout)', async () => {
+    const { fake, authFetch, unauthorized } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, times: 20, respond: () => json({ status: 401 }, 401) });
+    await Promise.all(Array.from({ length: 20 }, () => authFetch(`${HELIX}/helix/users`)));
+    expect(unauthorized).toEqual(Array.from({ length: 20 }, () => TOKEN));
+  });
+
+  it.each([[403], [429], [500], [503]])('C10.3 status %i is not reported', async (status) => {
+    const { fake, authFetch, unauthorized } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({ status }, status) });
+    expect((await authFetch(`${HELIX}/helix/users`)).status).toBe(status);
+    expect(unauthorized).toEqual([]);
+  });
+
+  it('C10.3 a network TypeError propagates as is and is not reported', async () => {
+    const { fake, authFetch, unauthorized } = setup();
+    const failure = new TypeError('Failed to fetch');
+    fake.expect({ url: `${HELIX}/helix/users`, respond: failure });
+    await expect(authFetch(`${HELIX}/helix/users`)).rejects.toBe(failure);
+    expect(unauthorized).toEqual([]);
+  });
+
+  it('C10.4 a 401 with or without WWW-Authenticate is reported alike', async () => {
+    const { fake, authFetch, unauthorized } = setup();
+    fake.expect({ url: `${HELIX}/a`, respond: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }) });
+    fake.expect({ url: `${HELIX}/b`, respond: new Response(null, { status: 401 }) });
+    await authFetch(`${HELIX}/a`);
+    await authFetch(`${HELIX}/b`);
+    expect(unauthorized).toHaveLength(2);
+  });
+
+  it('C10.6 sends no token to https://api.twitch.tv@evil.com/ (fetch itself refuses such URLs)', async () => {
+    const { fake, authFetch } = setup();
+    await expect(authFetch('https://api.twitch.tv@evil.com/')).rejects.toThrow();
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it.each([
+    'https://api.twitch.tv.evil.com/helix/users',
+    'http://api.twitch.tv/helix/users',
+    'https://api.twitch.tv:8443/helix/users',
+    '/helix/users',
+  ])('C10.6 sends no token to %s', async (url) => {
+    const { fake, authFetch } = setup();
+    const absolute = new URL(url, location.href).href;
+    fake.expect({ url: absolute, respond: json({}) });
+    await authFetch(url);
+    expect(fake.requests[0]?.headers.get('authorization')).toBeNull();
+    expect(fake.requests[0]?.headers.get('client-id')).toBeNull();
+  });
+
+  it.each([
+    ['Headers', () => ({ headers: new Headers({ Authorization: 'Bearer mine' }) })],
+    ['a plain object', () => ({ headers: { Authorization: 'Bearer mine' } })],
+    ['an array', () => ({ headers: [['Authorization', 'Bearer mine']] as [string, string][] })],
+  ])('C10.7 keeps a caller-set Authorization given as %s, and its 401 is not the session’s', async (_name, init) => {
+    const { fake, authFetch, unauthorized } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}, 401) });
+    await authFetch(`${HELIX}/helix/users`, init());
+    expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer mine');
+    expect(fake.requests[0]?.headers.get('client-id')).toBe('cid');
+    expect(unauthorized).toEqual([]);
+  });
+
+  it('C10.7 keeps a caller-set Authorization on a Request input', async () => {
+    const { fake, authFetch } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
+    await authFetch(new Request(`${HELIX}/helix/users`, { headers: { Authorization: 'Bearer mine', 'Client-Id': 'other' } }));
+    expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer mine');
+    expect(fake.requests[0]?.headers.get('client-id')).toBe('other');
+  });
+
+  it('C10.8 token-bearing requests refuse redirects', async () => {
+    const { fake, authFetch } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
+    await authFetch(`${HELIX}/helix/users`, { redirect: 'follow' });
+    expect(fake.requests[0]?.redirect).toBe('error');
+  });
+
+  it('C10.9 with no token the request goes out untouched and a 401 is not reported', async () => {
+    const { fake, authFetch, unauthorized } = setup(null);
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}, 401) });
+    await authFetch(`${HELIX}/helix/users`);
+    expect(fake.requests[0]?.headers.get('authorization')).toBeNull();
+    expect(unauthorized).toEqual([]);
+  });
+
+  it('C10.10 passes a Request body and an abort signal through', async () => {
+    const { fake, authFetch } = setup();
+    fake.expect({
+      method: 'POST',
+      url: `${HELIX}/helix/chat/messages`,
+      respond: async (request) => json({ echoed: await request.text() }),
+    });
+    const response = await authFetch(new Request(`${HELIX}/helix/chat/messages`, { method: 'POST', body: 'hello' }));
+    expect(await response.json()).toEqual({ echoed: 'hello' });
+    expect(fake.requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+
+    const controller = new AbortController();
+    fake.expect({
+      url: `${HELIX}/helix/slow`,
+      respond: (request) =>
+        new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+    });
+    const pending = authFetch(`${HELIX}/helix/slow`, { signal: controller.signal });
+    controller.abort(new DOMException('stop', 'AbortError'));
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  it('C10.11 sends a token the SDK thinks expired anyway and lets the 401 path decide', async () => {
+    // The wrapper has no clock: expiry is the lifecycle's job, which ends the session on time.
+    const { fake, authFetch } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
+    await authFetch(`${HELIX}/helix/users`);
+    expect(fake.requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+  });
+});
