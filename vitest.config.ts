@@ -15,7 +15,7 @@ export default defineConfig({
       {
         test: {
           name: 'node',
-          include: ['test/node/**/*.test.ts', 'emulator/**/*.test.ts'],
+          include: ['test/node/**/*.test.ts'],
           environment: 'node',
           testTimeout: 30_000,
         },
