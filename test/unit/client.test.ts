@@ -349,6 +349,40 @@ describe('session life', () => {
   });
 });
 
+describe('frameworks and webviews', () => {
+  it('runs no timer while signed out, and destroy() stops the signed-in ones', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const h = track(await createHarness());
+    expect(h.auth.session).toBeNull();
+    expect(vi.getTimerCount()).toBe(0);
+    await h.auth.handleRedirect(await h.callbackUrl());
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    h.auth.destroy();
+    await vi.advanceTimersByTimeAsync(2000); // the StrictMode alias is forgotten after 1 s
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('lets a native host open the authorize URL itself (login({ navigate }))', async () => {
+    const h = track(await createHarness());
+    const navigate = vi.fn();
+    await h.auth.login({ navigate });
+    expect(navigate).toHaveBeenCalledTimes(1);
+    const url = new URL(navigate.mock.calls[0]?.[0] as string);
+    expect(url.origin + url.pathname).toBe('https://id.twitch.tv/oauth2/authorize');
+    expect(location.href).toBe('http://localhost:3000/'); // the page itself did not move
+  });
+
+  it('gives no_pending_request when storage was wiped between redirect and callback', async () => {
+    const h = track(await createHarness());
+    const url = await h.callbackUrl();
+    sessionStorage.clear(); // what a webview reset does
+    const error = await rejection(h.auth.handleRedirect(url));
+    expect(isTwitchAuthError(error) && error.code).toBe('no_pending_request');
+    expect(h.auth.session).toBeNull();
+  });
+});
+
 describe('tabs', () => {
   it('brings a login and a logout in one tab to another tab (storage: local)', async () => {
     const a = track(await createHarness({ storage: 'local' }));

@@ -1,0 +1,177 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type LifecycleDeps, createLifecycle } from '../../src/lifecycle';
+import { createSession } from '../../src/session';
+
+const HOUR = 3_600_000;
+let now: number;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  now = 1_700_000_000_000;
+});
+afterEach(() => vi.useRealTimers());
+
+function setup(overrides: Partial<LifecycleDeps> = {}) {
+  let wake: () => void = () => undefined;
+  const calls = { validate: 0, expiring: [] as number[], expired: 0, unsubscribed: 0 };
+  const deps: LifecycleDeps = {
+    validateIntervalMs: HOUR,
+    expiringNoticeSeconds: 300,
+    now: () => now,
+    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    validate: async () => {
+      calls.validate += 1;
+    },
+    onExpiring: (_at, secondsLeft) => calls.expiring.push(secondsLeft),
+    onExpired: () => {
+      calls.expired += 1;
+    },
+    onWake: (callback) => {
+      wake = callback;
+      return () => {
+        calls.unsubscribed += 1;
+      };
+    },
+    ...overrides,
+  };
+  return { lifecycle: createLifecycle(deps), calls, wake: () => wake() };
+}
+
+const session = (extra: { expiresAt?: number; validatedAt?: number } = {}) =>
+  createSession({ accessToken: 't', tokenType: 'bearer', scopes: [], createdAt: now, ...extra });
+
+async function advance(ms: number): Promise<void> {
+  now += ms;
+  await vi.advanceTimersByTimeAsync(ms);
+}
+
+describe('lifecycle', () => {
+  it('validates at start-up and then every interval', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session(), true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.validate).toBe(1);
+    await advance(HOUR - 1);
+    expect(calls.validate).toBe(1);
+    await advance(1);
+    expect(calls.validate).toBe(2);
+    await advance(HOUR);
+    expect(calls.validate).toBe(3);
+  });
+
+  it('without validateNow, waits an interval from the last validation', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ validatedAt: now - HOUR / 2 }), false);
+    await advance(HOUR / 2 - 1);
+    expect(calls.validate).toBe(0);
+    await advance(1);
+    expect(calls.validate).toBe(1);
+  });
+
+  it('runs no timer when stopped and stop() clears them all', async () => {
+    const { lifecycle, calls } = setup();
+    expect(vi.getTimerCount()).toBe(0);
+    lifecycle.start(session({ expiresAt: now + 2 * HOUR }), true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBeGreaterThan(0);
+    lifecycle.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    expect(calls.unsubscribed).toBe(1);
+    await advance(3 * HOUR);
+    expect(calls.validate).toBe(1);
+    expect(calls.expired).toBe(0);
+  });
+
+  it('catches up on an overdue validation when the page wakes (throttled timers)', async () => {
+    const { lifecycle, calls, wake } = setup();
+    lifecycle.start(session(), true);
+    await vi.advanceTimersByTimeAsync(0);
+    now += 2 * HOUR; // the tab slept: the clock moved, the timers did not fire
+    wake();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.validate).toBe(2);
+  });
+
+  it('retries a failed validation on the next interval', async () => {
+    let attempts = 0;
+    const { lifecycle } = setup({
+      validate: async () => {
+        attempts += 1;
+        throw new Error('offline');
+      },
+    });
+    lifecycle.start(session(), true);
+    await vi.advanceTimersByTimeAsync(0);
+    await advance(HOUR);
+    expect(attempts).toBe(2);
+  });
+
+  it('never runs two validations at once', async () => {
+    let running = 0;
+    let most = 0;
+    let finish: () => void = () => undefined;
+    const { lifecycle, wake } = setup({
+      validate: () => {
+        running += 1;
+        most = Math.max(most, running);
+        return new Promise<void>((resolve) => (finish = () => { running -= 1; resolve(); }));
+      },
+    });
+    lifecycle.start(session(), true);
+    now += 2 * HOUR;
+    wake();
+    wake();
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(most).toBe(1);
+  });
+
+  it('warns once, expiringNoticeSeconds before expiry, then ends the session at expiry', async () => {
+    const { lifecycle, calls } = setup({ validateIntervalMs: 10 * HOUR });
+    lifecycle.start(session({ expiresAt: now + 600_000, validatedAt: now }), false);
+    await advance(299_999);
+    expect(calls.expiring).toEqual([]);
+    await advance(1);
+    expect(calls.expiring).toEqual([300]);
+    await advance(299_999);
+    expect(calls.expired).toBe(0);
+    await advance(1);
+    expect(calls.expiring).toEqual([300]);
+    expect(calls.expired).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('warns at once when less than the notice is left', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ expiresAt: now + 10_000, validatedAt: now }), false);
+    expect(calls.expiring).toEqual([10]);
+  });
+
+  it('ends a session whose expiry passed while the page slept, on wake', async () => {
+    const { lifecycle, calls, wake } = setup();
+    lifecycle.start(session({ expiresAt: now + 600_000, validatedAt: now }), false);
+    now += 700_000;
+    wake();
+    expect(calls.expired).toBe(1);
+  });
+
+  it('waits for a 60-day expiry in steps that never overflow setTimeout', async () => {
+    const delays: number[] = [];
+    const { lifecycle } = setup({
+      validateIntervalMs: 100 * 24 * HOUR,
+      timers: { setTimeout: (fn, ms) => (delays.push(ms), setTimeout(fn, ms)), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    });
+    lifecycle.start(session({ expiresAt: now + 60 * 24 * HOUR, validatedAt: now }), false);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);
+  });
+
+  it('update() with a learned expiry reschedules without validating', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ validatedAt: now }), false);
+    lifecycle.update(session({ validatedAt: now, expiresAt: now + 1000 }));
+    expect(calls.validate).toBe(0);
+    expect(calls.expiring).toEqual([1]);
+    await advance(1000);
+    expect(calls.expired).toBe(1);
+  });
+});
