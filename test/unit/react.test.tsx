@@ -1,0 +1,93 @@
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
+import { StrictMode } from 'react';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TwitchAuth } from '../../src/index';
+import { TwitchAuthProvider, useTwitchAuth } from '../../src/react/index';
+import { createHarness } from '../helpers/twitch';
+
+const created: TwitchAuth[] = [];
+beforeEach(() => {
+  sessionStorage.clear();
+  history.replaceState(null, '', 'http://localhost:3000/');
+});
+afterEach(() => {
+  cleanup();
+  for (const auth of created.splice(0)) auth.destroy();
+});
+
+function Status() {
+  const { isLoading, isAuthenticated, user, error } = useTwitchAuth();
+  return (
+    <p data-testid="status">
+      {isLoading ? 'loading' : isAuthenticated ? `in:${user?.id}` : 'out'}
+      {error === null ? '' : ` error:${error.code}`}
+    </p>
+  );
+}
+
+describe('react adapter', () => {
+  it('handles the redirect once under StrictMode and shows the user', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    let logins = 0;
+    h.auth.on('login', () => (logins += 1));
+    history.replaceState(null, '', await h.callbackUrl());
+    render(
+      <StrictMode>
+        <TwitchAuthProvider auth={h.auth}>
+          <Status />
+        </TwitchAuthProvider>
+      </StrictMode>,
+    );
+    expect(screen.getByTestId('status').textContent).toBe('loading');
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('in:141981764'));
+    expect(logins).toBe(1);
+  });
+
+  it('re-renders on logout and shows callback errors', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    await h.auth.handleRedirect(await h.callbackUrl());
+    render(
+      <TwitchAuthProvider auth={h.auth}>
+        <Status />
+      </TwitchAuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('in:141981764'));
+    await act(() => h.auth.logout({ revoke: false }));
+    expect(screen.getByTestId('status').textContent).toBe('out');
+
+    cleanup();
+    history.replaceState(null, '', '/callback?error=access_denied&state=unknown');
+    render(
+      <TwitchAuthProvider auth={h.auth}>
+        <Status />
+      </TwitchAuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('out error:no_pending_request'));
+  });
+
+  it('unsubscribes on unmount', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    let renders = 0;
+    function Counter() {
+      useTwitchAuth();
+      renders += 1;
+      return null;
+    }
+    const { unmount } = render(
+      <TwitchAuthProvider auth={h.auth} handleRedirect={false}>
+        <Counter />
+      </TwitchAuthProvider>,
+    );
+    const before = renders;
+    unmount();
+    await h.auth.handleRedirect(await h.callbackUrl());
+    expect(renders).toBe(before);
+  });
+
+  it('throws a clear error outside the provider', () => {
+    expect(() => render(<Status />)).toThrow(/TwitchAuthProvider/);
+  });
+});

@@ -1,0 +1,60 @@
+// Type-level tests: `npm test` type-checks this file, so a broken expectation fails the run.
+import { describe, expectTypeOf, it } from 'vitest';
+import type { Session, TwitchAuthError, TwitchAuthErrorCode, TwitchAuthEvents, TwitchScope } from '../../src/index';
+import { createTwitchAuth } from '../../src/index';
+
+describe('public types', () => {
+  it('makes a scope typo a compile error', () => {
+    const scopes: TwitchScope[] = ['user:read:email', 'chat:read', 'openid'];
+    expectTypeOf(scopes).toEqualTypeOf<TwitchScope[]>();
+    // @ts-expect-error: not a Twitch scope
+    const typo: TwitchScope = 'user:read:emial';
+    // Type-checked only: at run time this throws invalid_options.
+    const removed = () =>
+      // @ts-expect-error: removed v5 scopes are not offered
+      createTwitchAuth({ clientId: 'x', redirectUri: 'https://a.example/', scopes: ['user_read'] });
+    void removed;
+    void typo;
+  });
+
+  it('infers event payloads from the event name', () => {
+    const auth = createTwitchAuth({ clientId: 'x', redirectUri: 'https://a.example/' });
+    auth.on('login', (payload) => expectTypeOf(payload.session).toEqualTypeOf<Session>());
+    auth.on('logout', (payload) =>
+      expectTypeOf(payload.reason).toEqualTypeOf<'user' | 'unauthorized' | 'invalid_token' | 'expired' | 'other_tab'>(),
+    );
+    auth.on('expiring', (payload) => expectTypeOf(payload).toEqualTypeOf<TwitchAuthEvents['expiring']>());
+    auth.on('error', (payload) => expectTypeOf(payload.error).toEqualTypeOf<TwitchAuthError>());
+    // @ts-expect-error: no such event
+    auth.on('signin', () => undefined);
+  });
+
+  it('narrows code in a switch, exhaustively', () => {
+    const describeCode = (code: TwitchAuthErrorCode): string => {
+      switch (code) {
+        case 'access_denied':
+          return 'cancelled';
+        case 'popup_blocked':
+        case 'popup_closed':
+        case 'popup_timeout':
+          return 'popup';
+        default: {
+          const rest: Exclude<TwitchAuthErrorCode, 'access_denied' | 'popup_blocked' | 'popup_closed' | 'popup_timeout'> = code;
+          return rest;
+        }
+      }
+    };
+    expectTypeOf(describeCode).returns.toEqualTypeOf<string>();
+    // @ts-expect-error: not an error code
+    describeCode('unauthorized');
+  });
+
+  it('types login by mode: a popup resolves with a session, a redirect with nothing', () => {
+    const auth = createTwitchAuth({ clientId: 'x', redirectUri: 'https://a.example/' });
+    // Type-checked only: calling these would open a popup or leave the page.
+    const popup = () => auth.login({ popup: true });
+    const redirect = () => auth.login();
+    expectTypeOf(popup).returns.toEqualTypeOf<Promise<Session>>();
+    expectTypeOf(redirect).returns.toEqualTypeOf<Promise<void>>();
+  });
+});

@@ -1,0 +1,48 @@
+import { mount } from '@vue/test-utils';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { defineComponent, h, nextTick } from 'vue';
+import type { TwitchAuth } from '../../src/index';
+import { createTwitchAuthPlugin, useTwitchAuth } from '../../src/vue/index';
+import { createHarness } from '../helpers/twitch';
+
+const created: TwitchAuth[] = [];
+beforeEach(() => {
+  sessionStorage.clear();
+  history.replaceState(null, '', 'http://localhost:3000/');
+});
+afterEach(() => {
+  for (const auth of created.splice(0)) auth.destroy();
+});
+
+const Status = defineComponent(() => {
+  const { isLoading, isAuthenticated, user, error } = useTwitchAuth();
+  return () =>
+    h('p', `${isLoading.value ? 'loading' : isAuthenticated.value ? `in:${user.value?.id}` : 'out'}${error.value === null ? '' : ` error:${error.value.code}`}`);
+});
+
+describe('vue adapter', () => {
+  it('handles the redirect on install and reacts to login and logout', async () => {
+    const harness = await createHarness();
+    created.push(harness.auth);
+    history.replaceState(null, '', await harness.callbackUrl());
+    const wrapper = mount(Status, { global: { plugins: [createTwitchAuthPlugin(harness.auth)] } });
+    expect(wrapper.text()).toBe('loading');
+    await vi.waitFor(() => expect(wrapper.text()).toBe('in:141981764'));
+    await harness.auth.logout({ revoke: false });
+    await nextTick();
+    expect(wrapper.text()).toBe('out');
+    wrapper.unmount();
+  });
+
+  it('exposes callback errors', async () => {
+    const harness = await createHarness();
+    created.push(harness.auth);
+    history.replaceState(null, '', '/callback#access_token=a&state=nope&token_type=bearer');
+    const wrapper = mount(Status, { global: { plugins: [createTwitchAuthPlugin(harness.auth)] } });
+    await vi.waitFor(() => expect(wrapper.text()).toBe('out error:no_pending_request'));
+  });
+
+  it('throws a clear error without the plugin', () => {
+    expect(() => mount(Status)).toThrow(/createTwitchAuthPlugin/);
+  });
+});
