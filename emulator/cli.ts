@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `twitch-emulator`: a local Twitch for your own tests and demos.
 import { parseArgs } from 'node:util';
-import { startTwitchEmulator } from './index';
+import { startTwitchEmulator } from './index.js';
 
 const { values } = parseArgs({
   options: {

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TwitchEndpoints } from '../src/endpoints';
-import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes';
-import { avatarSvg, consentPage, escapeHtml } from './consent-page';
-import { type SigningKey, atHash, createSigningKey, signIdToken } from './keys';
+import type { TwitchEndpoints } from '../src/endpoints.js';
+import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes.js';
+import { avatarSvg, consentPage, escapeHtml } from './consent-page.js';
+import { type SigningKey, atHash, createSigningKey, signIdToken } from './keys.js';
 
 /** A registered app. */
 export interface EmulatorClient {

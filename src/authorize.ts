@@ -1,7 +1,7 @@
 import { base64url } from 'jose';
-import { TwitchAuthError } from './errors';
-import type { ResolvedConfig } from './options';
-import type { PendingRequest } from './pending';
+import { TwitchAuthError } from './errors.js';
+import type { ResolvedConfig } from './options.js';
+import type { PendingRequest } from './pending.js';
 
 /** Options of one login. */
 export interface LoginOptions {

@@ -1,5 +1,5 @@
-import { TwitchAuthError } from './errors';
-import type { PendingRequest } from './pending';
+import { TwitchAuthError } from './errors.js';
+import type { PendingRequest } from './pending.js';
 
 /** A parsed authorization response: success (from the fragment) or error (query or fragment). */
 export type AuthResponse =

@@ -1,31 +1,31 @@
-import { type AuthFetch, createAuthFetch } from './api-fetch';
+import { type AuthFetch, createAuthFetch } from './api-fetch.js';
 import {
   type LoginOptions,
   buildAuthorizeUrl,
   createPendingRequest,
   safeReturnTo,
-} from './authorize';
+} from './authorize.js';
 import {
   type AuthResponse,
   hasAuthResponse,
   matchResponse,
   parseAuthResponse,
   stripAuthResponse,
-} from './callback';
-import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors';
+} from './callback.js';
+import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import {
   type LogoutReason,
   type TwitchAuthEventHandler,
   type TwitchAuthEventName,
   type TwitchAuthEvents,
   createEmitter,
-} from './events';
-import { verifyIdToken } from './id-token';
-import { createJwksCache } from './jwks';
-import { type Timers, browserWakeSignals, createLifecycle } from './lifecycle';
-import { type TwitchAuthOptions, resolveOptions } from './options';
-import { type PendingRequest, createPendingStore } from './pending';
-import { POPUP_STATE_PREFIX, handBack, openPopup, waitForPopup } from './popup';
+} from './events.js';
+import { verifyIdToken } from './id-token.js';
+import { createJwksCache } from './jwks.js';
+import { type Timers, browserWakeSignals, createLifecycle } from './lifecycle.js';
+import { type TwitchAuthOptions, resolveOptions } from './options.js';
+import { type PendingRequest, createPendingStore } from './pending.js';
+import { POPUP_STATE_PREFIX, handBack, openPopup, waitForPopup } from './popup.js';
 import {
   type Session,
   type TwitchUser,
@@ -33,10 +33,10 @@ import {
   parseStoredSession,
   serializeSession,
   userFromClaims,
-} from './session';
-import { createKeyValueStore } from './storage';
-import { type TabMessage, type TabSync, createTabSync } from './tabs';
-import { type ValidateResult, revokeToken, validateToken } from './twitch-api';
+} from './session.js';
+import { createKeyValueStore } from './storage.js';
+import { type TabMessage, type TabSync, createTabSync } from './tabs.js';
+import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
 
 /** Options of {@link TwitchAuth.login}. */
 export interface LoginCallOptions extends LoginOptions {

@@ -1,4 +1,4 @@
-import { TwitchAuthError } from './errors';
+import { TwitchAuthError } from './errors.js';
 
 /**
  * Where Twitch lives. Override any of these (for example with the emulator's URLs in tests);

@@ -1,5 +1,5 @@
-import type { TwitchAuthError } from './errors';
-import type { Session } from './session';
+import type { TwitchAuthError } from './errors.js';
+import type { Session } from './session.js';
 
 /** Why a session ended. */
 export type LogoutReason =

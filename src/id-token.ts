@@ -1,7 +1,7 @@
 import { type JWSHeaderParameters, base64url, decodeProtectedHeader, jwtVerify } from 'jose';
-import { TwitchAuthError, isTwitchAuthError } from './errors';
-import type { JwksCache } from './jwks';
-import type { IdTokenClaims } from './session';
+import { TwitchAuthError, isTwitchAuthError } from './errors.js';
+import type { JwksCache } from './jwks.js';
+import type { IdTokenClaims } from './session.js';
 
 export interface VerifyIdTokenOptions {
   readonly clientId: string;

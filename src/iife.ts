@@ -1,3 +1,3 @@
 // The script-tag build: Vite wraps this module's exports in `var TwitchLogin = (...)`, so
 // `window.TwitchLogin` carries exactly the ESM entry's exports.
-export * from './index';
+export * from './index.js';

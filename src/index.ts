@@ -1,21 +1,21 @@
 // Public API of twitch-spa-login. Every export is named on purpose; internals (parsers, the key
 // set cache, timers) stay private so they can change without a breaking release.
-export { createTwitchAuth } from './client';
-export type { LoginCallOptions, LoginOptions, LogoutOptions, TwitchAuth } from './client';
-export { TwitchAuthError, isTwitchAuthError, ERROR_CODES } from './errors';
-export type { TwitchAuthErrorCode, TwitchAuthErrorDetails } from './errors';
+export { createTwitchAuth } from './client.js';
+export type { LoginCallOptions, LoginOptions, LogoutOptions, TwitchAuth } from './client.js';
+export { TwitchAuthError, isTwitchAuthError, ERROR_CODES } from './errors.js';
+export type { TwitchAuthErrorCode, TwitchAuthErrorDetails } from './errors.js';
 export type {
   LogoutReason,
   TwitchAuthEventHandler,
   TwitchAuthEventName,
   TwitchAuthEvents,
-} from './events';
-export { TWITCH_ENDPOINTS } from './endpoints';
-export type { TwitchEndpoints } from './endpoints';
-export type { TwitchAuthOptions, TwitchClaim, TwitchClaimsRequest } from './options';
-export { TWITCH_SCOPES, isTwitchScope } from './scopes';
-export type { TwitchScope } from './scopes';
-export type { Session, TwitchUser } from './session';
-export { createMemoryStorage } from './storage';
-export type { StorageLike, StorageOption } from './storage';
-export type { ValidateResult } from './twitch-api';
+} from './events.js';
+export { TWITCH_ENDPOINTS } from './endpoints.js';
+export type { TwitchEndpoints } from './endpoints.js';
+export type { TwitchAuthOptions, TwitchClaim, TwitchClaimsRequest } from './options.js';
+export { TWITCH_SCOPES, isTwitchScope } from './scopes.js';
+export type { TwitchScope } from './scopes.js';
+export type { Session, TwitchUser } from './session.js';
+export { createMemoryStorage } from './storage.js';
+export type { StorageLike, StorageOption } from './storage.js';
+export type { ValidateResult } from './twitch-api.js';

@@ -1,6 +1,6 @@
 import { type JWK, type JWSHeaderParameters, base64url, importJWK } from 'jose';
-import { TwitchAuthError, toTwitchAuthError } from './errors';
-import type { KeyValueStore } from './storage';
+import { TwitchAuthError, toTwitchAuthError } from './errors.js';
+import type { KeyValueStore } from './storage.js';
 
 export interface JwksCacheOptions {
   /** `endpoints.jwks`. */

@@ -1,4 +1,4 @@
-import type { Session } from './session';
+import type { Session } from './session.js';
 
 /** Timer functions, injectable so tests can use fake timers without patching globals. */
 export interface Timers {

@@ -1,7 +1,7 @@
-import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints';
-import { TwitchAuthError } from './errors';
-import { type TwitchScope, isTwitchScope } from './scopes';
-import { type StorageOption, isStorageOption } from './storage';
+import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints.js';
+import { TwitchAuthError } from './errors.js';
+import { type TwitchScope, isTwitchScope } from './scopes.js';
+import { type StorageOption, isStorageOption } from './storage.js';
 
 /** The non-default claims Twitch can add to the ID token or userinfo. */
 export type TwitchClaim = 'email' | 'email_verified' | 'picture' | 'preferred_username' | 'updated_at';

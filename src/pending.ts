@@ -1,5 +1,5 @@
-import { TwitchAuthError } from './errors';
-import type { KeyValueStore } from './storage';
+import { TwitchAuthError } from './errors.js';
+import type { KeyValueStore } from './storage.js';
 
 /** A pending login lives at most this long (ms). */
 export const PENDING_TTL_MS = 600_000;

@@ -1,4 +1,4 @@
-import { TwitchAuthError } from './errors';
+import { TwitchAuthError } from './errors.js';
 
 /**
  * The part of the Web Storage API the SDK uses. Pass your own (an encrypted store, a webview

@@ -1,4 +1,4 @@
-import { TwitchAuthError } from './errors';
+import { TwitchAuthError } from './errors.js';
 
 /** Twitch's `/oauth2/validate` answer, in camelCase. */
 export interface ValidateResult {

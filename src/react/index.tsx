@@ -8,9 +8,9 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client';
-import { type TwitchAuthError, toTwitchAuthError } from '../errors';
-import type { Session, TwitchUser } from '../session';
+import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client.js';
+import { type TwitchAuthError, toTwitchAuthError } from '../errors.js';
+import type { Session, TwitchUser } from '../session.js';
 
 /** What {@link useTwitchAuth} returns; re-rendered on every session change. */
 export interface TwitchAuthState {

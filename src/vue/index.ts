@@ -11,9 +11,9 @@ import {
   ref,
   shallowRef,
 } from 'vue';
-import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client';
-import { type TwitchAuthError, toTwitchAuthError } from '../errors';
-import type { Session, TwitchUser } from '../session';
+import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client.js';
+import { type TwitchAuthError, toTwitchAuthError } from '../errors.js';
+import type { Session, TwitchUser } from '../session.js';
 
 /** What {@link useTwitchAuth} returns: reactive state plus the SDK's actions. */
 export interface TwitchAuthComposable {
