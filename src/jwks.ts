@@ -1,4 +1,4 @@
-import { type JWK, type JWSHeaderParameters, base64url, importJWK } from 'jose';
+import { type JWK, type JWSHeaderParameters, base64url } from 'jose';
 import { TwitchAuthError, toTwitchAuthError } from './errors.js';
 import type { KeyValueStore } from './storage.js';
 
@@ -35,6 +35,7 @@ interface KeySet {
 }
 
 const MAX_BYTES = 512 * 1024;
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
 
@@ -217,7 +218,8 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
             : 'Twitch’s key set has several keys that could match the ID token.',
         );
       }
-      found.key ??= importJWK(found.jwk, 'RS256') as Promise<CryptoKey>;
+      // The algorithm comes from our allow-list, never from the token or the key.
+      found.key ??= crypto.subtle.importKey('jwk', found.jwk, RS256, false, ['verify']);
       return found.key;
     },
   };
