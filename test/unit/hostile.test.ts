@@ -1,0 +1,165 @@
+// Rows C11 and C13 of the hostile-input matrix, and the leak promises.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
+import type { TwitchAuth } from '../../src/index';
+import { json } from '../helpers/fake-fetch';
+import { CLIENT_ID, JWKS_URL, USER_ID, VALIDATE_URL, createHarness, validateBody } from '../helpers/twitch';
+
+const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
+const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
+const created: TwitchAuth[] = [];
+
+beforeEach(() => {
+  sessionStorage.clear();
+  history.replaceState(null, '', 'http://localhost:3000/');
+});
+afterEach(() => {
+  for (const auth of created.splice(0)) auth.destroy();
+  vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+});
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error('expected a rejection');
+    },
+    (error: unknown) => error,
+  );
+}
+
+async function signedInStorage() {
+  const h = await createHarness();
+  created.push(h.auth);
+  await h.auth.handleRedirect(await h.callbackUrl());
+  return h;
+}
+
+describe('C11 storage tampering and availability', () => {
+  it('C11.1 storage that throws on every access reads as signed out, with no crash', () => {
+    const throwing = {
+      getItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      setItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+      removeItem: () => {
+        throw new DOMException('denied', 'SecurityError');
+      },
+    };
+    const auth = createTwitchAuth({ clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/', storage: throwing });
+    created.push(auth);
+    expect(auth.session).toBeNull();
+    expect(auth.isAuthenticated()).toBe(false);
+  });
+
+  it.each([['invalid JSON', '{"v":1,'], ['the wrong shape', '[1,2,3]'], ['an unknown version', JSON.stringify({ v: 99, accessToken: 'x', scopes: [], createdAt: 1 })]])(
+    'C11.3 a stored session that is %s reads as signed out and is deleted',
+    async (_name, raw) => {
+      const h = await createHarness();
+      created.push(h.auth);
+      h.storage.setItem(SESSION_KEY, raw);
+      expect(h.auth.session).toBeNull();
+      expect(h.storage.getItem(SESSION_KEY)).toBeNull();
+    },
+  );
+
+  it.each([['NaN', 'NaN'], ['a string', '"soon"'], ['the past', '1']])('C11.4 a stored expiresAt of %s reads as signed out', async (_name, value) => {
+    const first = await signedInStorage();
+    const raw = first.storage.getItem(SESSION_KEY) ?? '';
+    first.auth.destroy();
+    const stored = JSON.parse(raw) as Record<string, unknown>;
+    const again = await createHarness({ storage: first.storage, validate: false }, first.key);
+    created.push(again.auth);
+    first.storage.setItem(SESSION_KEY, JSON.stringify(stored).replace(/}$/, `,"expiresAt":${value}}`));
+    expect(again.auth.session).toBeNull();
+  });
+
+  it('C11.4 a far-future expiresAt is still bounded by validation at start-up', async () => {
+    const first = await signedInStorage();
+    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<string, unknown>;
+    first.storage.setItem(SESSION_KEY, JSON.stringify({ ...stored, expiresAt: 8.6e15 }));
+    const again = await createHarness({ storage: first.storage, validate: false }, first.key);
+    created.push(again.auth);
+    again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
+    expect(again.auth.session).not.toBeNull();
+    await vi.waitFor(() => expect(again.auth.session).toBeNull());
+  });
+
+  it('C11.5 the user comes from the stored ID token, not from edited fields beside it', async () => {
+    const first = await signedInStorage();
+    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<string, unknown>;
+    first.storage.setItem(SESSION_KEY, JSON.stringify({ ...stored, user: { id: 'attacker', login: 'evil' }, sub: 'attacker' }));
+    const again = await createHarness({ storage: first.storage }, first.key);
+    created.push(again.auth);
+    expect(again.auth.user?.id).toBe(USER_ID);
+  });
+
+  it('C11.8 garbage keys under the SDK’s prefix are ignored', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    for (const key of ['pending:index', 'pending:__proto__', `jwks:${JWKS_URL}`]) {
+      sessionStorage.setItem(`twitch-spa-login:${CLIENT_ID}:${key}`, '{"__proto__":{"polluted":true}}');
+    }
+    expect(await h.auth.handleRedirect(await h.callbackUrl())).not.toBeNull();
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+  });
+});
+
+describe('C13 environment', () => {
+  it('C13.1 two copies of the SDK on one page handle one callback once', async () => {
+    const a = await createHarness();
+    const b = await createHarness({}, a.key);
+    created.push(a.auth, b.auth);
+    let logins = 0;
+    a.auth.on('login', () => (logins += 1));
+    b.auth.on('login', () => (logins += 1));
+    const url = await a.callbackUrl();
+    const [first, second] = await Promise.all([a.auth.handleRedirect(url), b.auth.handleRedirect(url)]);
+    expect(first?.accessToken).toBe(TOKEN);
+    expect(second).toBe(first);
+    expect(logins).toBe(1);
+    expect(b.fake.requests.filter((r) => r.url === JWKS_URL)).toHaveLength(0);
+  });
+
+  it('C13.2 without crypto.subtle (insecure context) login and callback say environment_unsupported', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    const url = await h.callbackUrl();
+    vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
+    for (const call of [() => h.auth.login({ navigate: () => undefined }), () => h.auth.handleRedirect(url)]) {
+      const error = await rejection(call());
+      expect(isTwitchAuthError(error) && error.code).toBe('environment_unsupported');
+    }
+    expect(h.auth.session).toBeNull();
+  });
+
+  it.each([[-2], [2]])('C13.4 a device clock off by %i hours gives a clear error that blames the clock', async (hours) => {
+    const h = await createHarness();
+    created.push(h.auth);
+    const iat = Math.floor(Date.now() / 1000) - hours * 3600;
+    const error = await rejection(h.auth.handleRedirect(await h.callbackUrl({ claims: { iat, exp: iat + 900 } })));
+    expect(error).toMatchObject({ clockSkewSuspected: true });
+    expect((error as Error).message).toMatch(/clock/);
+  });
+});
+
+describe('leaks', () => {
+  it('no token reaches the console, an error message or storage on failure', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level));
+    const h = await createHarness();
+    created.push(h.auth);
+    const error = await rejection(h.auth.handleRedirect(await h.callbackUrl({ claims: { aud: 'someone-else' } })));
+    expect(JSON.stringify(error)).not.toContain(TOKEN);
+    expect(String(error)).not.toContain(TOKEN);
+    for (let i = 0; i < sessionStorage.length; i += 1) {
+      expect(sessionStorage.getItem(sessionStorage.key(i) ?? '')).not.toContain(TOKEN);
+    }
+    expect(h.storage.getItem(SESSION_KEY)).toBeNull();
+    await h.auth.handleRedirect(await h.callbackUrl());
+    h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody(), 500) });
+    await h.auth.validate().catch(() => undefined);
+    for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+  });
+});
