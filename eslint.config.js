@@ -13,7 +13,7 @@ export default tseslint.config(
         setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly',
         Response: 'readonly', Request: 'readonly', Headers: 'readonly', crypto: 'readonly',
         TextEncoder: 'readonly', TextDecoder: 'readonly', AbortController: 'readonly',
-        BroadcastChannel: 'readonly', location: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', history: 'readonly', Buffer: 'readonly',
+        BroadcastChannel: 'readonly', location: 'readonly', sessionStorage: 'readonly', localStorage: 'readonly', performance: 'readonly', history: 'readonly', Buffer: 'readonly',
       },
     },
     rules: {

@@ -21,7 +21,7 @@ export interface LifecycleDeps {
 
 /** Keeps one session honest: periodic validation, the expiring notice, and the end at expiry. */
 export interface Lifecycle {
-  /** Starts (or restarts) the timers for a session; `validateNow` runs a validation at once. */
+  /** Starts (or restarts) the timers for a session; `validateNow` validates on the next tick. */
   start(session: Session, validateNow: boolean): void;
   /** The session changed (validated, expiry learned): reschedule without validating. */
   update(session: Session): void;
@@ -116,8 +116,12 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       session = next;
       unsubscribeWake ??= deps.onWake(check);
       if (validateNow) {
+        // Due now, but run from a zero-delay timer: finishing a login never waits on it.
         validateDue = deps.now();
-      } else if (!sameToken || validateDue === Infinity) {
+        schedule();
+        return;
+      }
+      if (!sameToken || validateDue === Infinity) {
         validateDue = (next.validatedAt ?? next.createdAt) + deps.validateIntervalMs;
       }
       check();
