@@ -16,7 +16,7 @@ function twitchBackend(): Plugin {
     name: 'twitch-demo-backend',
     async config() {
       const clientId = process.env['TWITCH_CLIENT_ID'];
-      const redirectUris = [`${DEMO_ORIGIN}/`, `${DEMO_ORIGIN}/script-tag.html`];
+      const redirectUris = ['', 'script-tag.html', 'react.html', 'vue.html'].map((page) => `${DEMO_ORIGIN}/${page}`);
       if (clientId !== undefined && clientId !== '') {
         demo = { clientId, endpoints: {}, emulator: null };
       } else {
@@ -66,6 +66,8 @@ export default defineConfig({
       input: {
         main: resolve(import.meta.dirname, 'index.html'),
         scriptTag: resolve(import.meta.dirname, 'script-tag.html'),
+        react: resolve(import.meta.dirname, 'react.html'),
+        vue: resolve(import.meta.dirname, 'vue.html'),
       },
     },
   },

@@ -128,6 +128,19 @@ describe('demo against the emulator', () => {
     expect(page.url()).toBe(`${demo.url}/`);
   });
 
+  it.each(['react', 'vue'])('works in the %s example', async (framework) => {
+    await page.goto(`${demo.url}/${framework}.html`);
+    await page.click('[data-testid="login"]');
+    await page.click('[data-testid="authorize"]');
+    await page.waitForSelector('[data-testid="user-name"]');
+    expect(page.url()).toBe(`${demo.url}/${framework}.html`);
+    expect((await page.textContent('[data-testid="user-name"]'))?.trim()).toBe('TwitchDev');
+    await page.click('[data-testid="call-helix"]');
+    await expect.poll(() => page.textContent('[data-testid="helix-result"]')).toMatch(/^200/);
+    await page.click('[data-testid="logout"]');
+    await page.waitForSelector('[data-testid="login"]');
+  });
+
   it('works from a plain script tag with the IIFE bundle', async () => {
     await signIn('/script-tag.html');
     expect(page.url()).toBe(`${demo.url}/script-tag.html`);

@@ -1,0 +1,54 @@
+import { StrictMode, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createTwitchAuth } from '../src/index';
+import { TwitchAuthProvider, useTwitchAuth } from '../src/react/index';
+
+declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, string> };
+
+const auth = createTwitchAuth({
+  clientId: __DEMO_CONFIG__.clientId,
+  redirectUri: `${location.origin}/react.html`,
+  claims: { id_token: { preferred_username: null, picture: null } },
+  endpoints: __DEMO_CONFIG__.endpoints,
+});
+
+function Account() {
+  const { isLoading, isAuthenticated, user, error, login, logout, fetch } = useTwitchAuth();
+  const [helix, setHelix] = useState<string | null>(null);
+  if (isLoading) return <p>Loading…</p>;
+  const callHelix = async () => {
+    const response = await fetch(`${__DEMO_CONFIG__.endpoints['helix'] ?? 'https://api.twitch.tv/helix'}/users`);
+    setHelix(`${response.status} ${JSON.stringify(await response.json())}`);
+  };
+  return (
+    <>
+      <h1>twitch-spa-login + React</h1>
+      {error !== null && <p className="status" data-testid="status">{error.code}</p>}
+      {isAuthenticated ? (
+        <>
+          <div className="user">
+            {user?.picture !== undefined && <img src={user.picture} alt="" width={56} height={56} />}
+            <div className="name" data-testid="user-name">{user?.displayName ?? user?.id}</div>
+          </div>
+          <div className="row">
+            <button className="primary" data-testid="call-helix" onClick={() => void callHelix()}>Call Helix</button>
+            <button data-testid="logout" onClick={() => void logout()}>Sign out</button>
+          </div>
+          {helix !== null && <pre className="result" data-testid="helix-result">{helix}</pre>}
+        </>
+      ) : (
+        <div className="row">
+          <button className="primary" data-testid="login" onClick={() => void login()}>Sign in with Twitch</button>
+        </div>
+      )}
+    </>
+  );
+}
+
+createRoot(document.getElementById('app') as HTMLElement).render(
+  <StrictMode>
+    <TwitchAuthProvider auth={auth}>
+      <Account />
+    </TwitchAuthProvider>
+  </StrictMode>,
+);

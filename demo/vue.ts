@@ -1,0 +1,44 @@
+import { createApp, defineComponent, h, ref } from 'vue';
+import { createTwitchAuth } from '../src/index';
+import { createTwitchAuthPlugin, useTwitchAuth } from '../src/vue/index';
+
+declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, string> };
+
+const auth = createTwitchAuth({
+  clientId: __DEMO_CONFIG__.clientId,
+  redirectUri: `${location.origin}/vue.html`,
+  claims: { id_token: { preferred_username: null, picture: null } },
+  endpoints: __DEMO_CONFIG__.endpoints,
+});
+
+const Account = defineComponent(() => {
+  const { isLoading, isAuthenticated, user, error, login, logout, fetch } = useTwitchAuth();
+  const helix = ref<string | null>(null);
+  const callHelix = async () => {
+    const response = await fetch(`${__DEMO_CONFIG__.endpoints['helix'] ?? 'https://api.twitch.tv/helix'}/users`);
+    helix.value = `${response.status} ${JSON.stringify(await response.json())}`;
+  };
+  return () => [
+    h('h1', 'twitch-spa-login + Vue'),
+    error.value === null ? null : h('p', { class: 'status', 'data-testid': 'status' }, error.value.code),
+    isLoading.value
+      ? h('p', 'Loading…')
+      : isAuthenticated.value
+        ? [
+            h('div', { class: 'user' }, [
+              user.value?.picture === undefined ? null : h('img', { src: user.value.picture, alt: '', width: 56, height: 56 }),
+              h('div', { class: 'name', 'data-testid': 'user-name' }, user.value?.displayName ?? user.value?.id),
+            ]),
+            h('div', { class: 'row' }, [
+              h('button', { class: 'primary', 'data-testid': 'call-helix', onClick: () => void callHelix() }, 'Call Helix'),
+              h('button', { 'data-testid': 'logout', onClick: () => void logout() }, 'Sign out'),
+            ]),
+            helix.value === null ? null : h('pre', { class: 'result', 'data-testid': 'helix-result' }, helix.value),
+          ]
+        : h('div', { class: 'row' }, [
+            h('button', { class: 'primary', 'data-testid': 'login', onClick: () => void login() }, 'Sign in with Twitch'),
+          ]),
+  ];
+});
+
+createApp(Account).use(createTwitchAuthPlugin(auth)).mount('#app');
