@@ -175,7 +175,14 @@ export interface TwitchEndpoints {
     /** Base URL of the Helix API; its origin is the only one `auth.fetch` adds the token for. */
     readonly helix: string;
 }
-/** Twitch's production endpoints (see TWITCH.md §0). */
+/**
+ * Twitch's production endpoints, the defaults of `endpoints`.
+ *
+ * @example
+ * ```ts
+ * TWITCH_ENDPOINTS.helix; // 'https://api.twitch.tv/helix'
+ * ```
+ */
 export declare const TWITCH_ENDPOINTS: TwitchEndpoints;
 /** True for `https:` URLs, and for `http:` URLs on a loopback host. */
 export declare function isSecureOrLoopback(url: URL): boolean;
@@ -191,6 +198,11 @@ export declare function resolveEndpoints(overrides?: Partial<TwitchEndpoints>): 
 /**
  * Every failure the SDK reports is a {@link TwitchAuthError} with a `code` from this closed list.
  * Each code is documented once, here and in the README.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.includes('access_denied'); // true
+ * ```
  */
 export declare const ERROR_CODES: readonly ["invalid_options", "environment_unsupported", "storage_unavailable", "invalid_callback", "duplicate_param", "missing_param", "token_in_query", "unsupported_token_type", "state_missing", "state_mismatch", "no_pending_request", "pending_request_expired", "response_type_mismatch", "access_denied", "authorize_error", "id_token_invalid", "alg_not_allowed", "signature_invalid", "issuer_mismatch", "audience_mismatch", "token_expired", "iat_invalid", "nonce_mismatch", "at_hash_mismatch", "jwks_unavailable", "token_invalid", "network_error", "popup_blocked", "popup_closed", "popup_timeout", "listener_error"];
 /** The closed union of error codes; `switch (error.code)` narrows on it. */
@@ -682,7 +694,15 @@ export interface StorageLike {
  * long-lived; opt in knowingly), or your own {@link StorageLike}.
  */
 export type StorageOption = 'session' | 'local' | 'memory' | StorageLike;
-/** A fresh in-memory {@link StorageLike}. */
+/**
+ * A fresh in-memory {@link StorageLike}: sessions that end with the page, shared by the clients
+ * you give it to.
+ *
+ * @example
+ * ```ts
+ * const auth = createTwitchAuth({ clientId, redirectUri, storage: createMemoryStorage() });
+ * ```
+ */
 export declare function createMemoryStorage(): StorageLike;
 export declare function isStorageLike(value: unknown): value is StorageLike;
 export declare function isStorageOption(value: unknown): value is StorageOption;

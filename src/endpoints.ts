@@ -16,7 +16,14 @@ export interface TwitchEndpoints {
   readonly helix: string;
 }
 
-/** Twitch's production endpoints (see TWITCH.md §0). */
+/**
+ * Twitch's production endpoints, the defaults of `endpoints`.
+ *
+ * @example
+ * ```ts
+ * TWITCH_ENDPOINTS.helix; // 'https://api.twitch.tv/helix'
+ * ```
+ */
 export const TWITCH_ENDPOINTS: TwitchEndpoints = Object.freeze({
   issuer: 'https://id.twitch.tv/oauth2',
   authorize: 'https://id.twitch.tv/oauth2/authorize',

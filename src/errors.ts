@@ -1,6 +1,11 @@
 /**
  * Every failure the SDK reports is a {@link TwitchAuthError} with a `code` from this closed list.
  * Each code is documented once, here and in the README.
+ *
+ * @example
+ * ```ts
+ * ERROR_CODES.includes('access_denied'); // true
+ * ```
  */
 export const ERROR_CODES = [
   // configuration and environment

@@ -28,7 +28,15 @@ export interface StorageLike {
  */
 export type StorageOption = 'session' | 'local' | 'memory' | StorageLike;
 
-/** A fresh in-memory {@link StorageLike}. */
+/**
+ * A fresh in-memory {@link StorageLike}: sessions that end with the page, shared by the clients
+ * you give it to.
+ *
+ * @example
+ * ```ts
+ * const auth = createTwitchAuth({ clientId, redirectUri, storage: createMemoryStorage() });
+ * ```
+ */
 export function createMemoryStorage(): StorageLike {
   const map = new Map<string, string>();
   return {

@@ -55,6 +55,17 @@ const logoutEvents = (): Promise<string[]> =>
   page.$$eval('[data-event="logout"]', (items) => items.map((item) => item.textContent ?? ''));
 
 describe('demo against the emulator', () => {
+  it('serves its callback page with Referrer-Policy: no-referrer and loads nothing from third parties', async () => {
+    const response = await fetch(`${demo.url}/`);
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    const hosts = new Set<string>();
+    page.on('request', (request) => hosts.add(new URL(request.url()).hostname));
+    await signIn();
+    await page.click('[data-testid="call-helix"]');
+    await page.waitForSelector('[data-testid="helix-result"]:not([hidden])');
+    expect([...hosts].filter((host) => host !== 'localhost' && host !== '127.0.0.1')).toEqual([]);
+  });
+
   it('signs in by redirect and leaves no token in the address bar', async () => {
     await signIn();
     expect(page.url()).toBe(`${demo.url}/`);
