@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { TWITCH_ENDPOINTS, resolveEndpoints } from '../../src/endpoints';
+import { isTwitchAuthError } from '../../src/errors';
+import { type TwitchAuthOptions, resolveOptions } from '../../src/options';
+
+const base = { clientId: 'cid', redirectUri: 'https://app.example/callback' };
+
+function refusal(options: unknown): string {
+  try {
+    resolveOptions(options as TwitchAuthOptions);
+  } catch (error) {
+    if (!isTwitchAuthError(error) || error.code !== 'invalid_options') throw error;
+    return error.message;
+  }
+  throw new Error('accepted');
+}
+
+describe('options', () => {
+  it.each([
+    ['an empty clientId', { clientId: '' }, /clientId/],
+    ['a blank clientId', { clientId: '   ' }, /clientId/],
+    ['a relative redirectUri', { redirectUri: '/callback' }, /redirectUri/],
+    ['a redirectUri that is no URL', { redirectUri: 'not a url' }, /redirectUri/],
+    ['an http redirectUri off loopback', { redirectUri: 'http://app.example/' }, /redirectUri.*https/],
+    ['a redirectUri with a fragment', { redirectUri: 'https://app.example/#x' }, /fragment/],
+    ['an http endpoint off loopback', { endpoints: { jwks: 'http://keys.example/jwks' } }, /endpoints\.jwks/],
+    ['an unknown endpoint', { endpoints: { token: 'https://id.twitch.tv/oauth2/token' } }, /endpoints\.token/],
+    ['an unknown scope', { scopes: ['user_read'] }, /Unknown Twitch scope "user_read"/],
+    ['a scope list that is not an array', { scopes: 'chat:read' }, /scopes/],
+    ['a bad storage value', { storage: 'cookies' }, /storage/],
+    ['a storage object without removeItem', { storage: { getItem() {}, setItem() {} } }, /storage/],
+    ['a negative clock skew', { clockSkewSeconds: -1 }, /clockSkewSeconds/],
+    ['a NaN clock skew', { clockSkewSeconds: Number.NaN }, /clockSkewSeconds/],
+    ['claims with openid off', { openid: false, claims: { id_token: { picture: null } } }, /openid/],
+    ['a fetch that is not a function', { fetch: 'fetch' }, /fetch/],
+  ])('refuses %s with a message naming the option', (_name, change, message) => {
+    expect(refusal({ ...base, ...change })).toMatch(message);
+  });
+
+  it('refuses a missing options object', () => {
+    expect(refusal(undefined)).toMatch(/clientId and redirectUri/);
+  });
+
+  it('accepts http only on loopback hosts, for redirectUri and endpoints', () => {
+    for (const host of ['localhost', '127.0.0.1', '[::1]']) {
+      expect(() => resolveOptions({ ...base, redirectUri: `http://${host}:5173/`, endpoints: { jwks: `http://${host}:8787/keys` } })).not.toThrow();
+    }
+  });
+
+  it('applies the documented defaults, and 0 really means 0', () => {
+    const config = resolveOptions(base);
+    expect(config).toMatchObject({
+      openid: true,
+      responseType: 'token id_token',
+      storage: 'session',
+      clockSkewSeconds: 60,
+      validateIntervalMs: 3_600_000,
+      expiringNoticeSeconds: 300,
+      forceVerify: false,
+      scopes: [],
+    });
+    expect(config.endpoints).toEqual(TWITCH_ENDPOINTS);
+    expect(resolveOptions({ ...base, clockSkewSeconds: 0 }).clockSkewSeconds).toBe(0);
+    expect(resolveOptions({ ...base, openid: false }).responseType).toBe('token');
+  });
+
+  it('keeps endpoint overrides verbatim and refuses credentials in them', () => {
+    expect(resolveEndpoints({ issuer: 'http://127.0.0.1:8787/oauth2' }).issuer).toBe('http://127.0.0.1:8787/oauth2');
+    expect(() => resolveEndpoints({ helix: 'https://user:pass@api.twitch.tv/helix' })).toThrow(/credentials/);
+  });
+
+  it('touches no storage while resolving', () => {
+    const storage = {
+      getItem: () => {
+        throw new Error('touched');
+      },
+      setItem: () => {
+        throw new Error('touched');
+      },
+      removeItem: () => {
+        throw new Error('touched');
+      },
+    };
+    expect(() => resolveOptions({ ...base, storage })).not.toThrow();
+  });
+});
