@@ -172,7 +172,6 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   let current: Session | null | undefined; // undefined: not read from storage yet
   let started = false;
   let tabs: TabSync | undefined;
-  let stopWake: (() => void) | undefined;
 
   const lifecycle = createLifecycle({
     validateIntervalMs: config.validateIntervalMs,
@@ -191,13 +190,7 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
     },
     onExpiring: (expiresAt, secondsLeft) => emitter.emit('expiring', { expiresAt, secondsLeft }),
     onExpired: () => endSession('expired'),
-    onWake: (callback) => {
-      stopWake = browserWakeSignals(callback);
-      return () => {
-        stopWake?.();
-        stopWake = undefined;
-      };
-    },
+    onWake: browserWakeSignals,
   });
 
   const inBrowser = (): boolean => typeof window !== 'undefined';
@@ -283,7 +276,8 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
     try {
       result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
     } catch (error) {
-      if (isTwitchAuthError(error) && error.code === 'token_invalid' && current === session) {
+      const stillCurrent = current?.accessToken === session.accessToken;
+      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent) {
         endSession('invalid_token', { error });
       }
       throw error;
