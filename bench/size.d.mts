@@ -1,9 +1,17 @@
-export interface Cost {
+// Types for bench/size.mjs (imported by test/node/size-budget.test.ts).
+export interface Sizes {
+  /** Minified bytes. */
   minified: number;
+  /** gzip level 9 bytes. */
   gzip: number;
+  /** brotli quality 11 bytes. */
   brotli: number;
+}
+export interface Cost extends Sizes {
+  /** esbuild's minified bytes per input file, largest first; paths from the repo or node_modules/. */
   inputs: { path: string; bytes: number }[];
 }
-export function compressed(code: string): { minified: number; gzip: number; brotli: number };
-export function bundleCost(names: string[], from: string, options?: { external?: string[] }): Promise<Cost>;
+export const CORE_IMPORTS: Record<string, string[]>;
+export function compressed(code: string | Uint8Array): Sizes;
+export function bundleCost(imports: Record<string, string[]>): Promise<Cost>;
 export function coreCost(): Promise<Cost>;

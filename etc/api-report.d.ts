@@ -30,39 +30,52 @@ import type { ResolvedConfig } from './options.js';
 import type { PendingRequest } from './pending.js';
 /** Options of one login. */
 export interface LoginOptions {
-    /** Same-origin URL to return to after login; anything else is ignored. */
+    /** Same-origin URL to return to after login; anything else is ignored (replaced by undefined). */
     readonly returnTo?: string;
     /** Overrides the client's `forceVerify` for this login. */
     readonly forceVerify?: boolean;
 }
 /**
- * 32 random bytes (256 bits) from `crypto.getRandomValues`, base64url: state and nonce.
+ * 32 random bytes (256 bits, well above the 128 bits RFC 9700 asks of `state`) from
+ * `crypto.getRandomValues`, base64url without padding: 43 characters of `A–Z a–z 0–9 - _`.
+ * Used for `state` and `nonce`.
  *
+ * @throws TwitchAuthError `environment_unsupported` when `crypto.getRandomValues` is missing
+ *   (never a fallback to `Math.random`).
  * @example
  * ```ts
- * randomToken(); // "q3Xv…" (43 characters of A–Z a–z 0–9 - _)
+ * const state = randomToken(); // e.g. "q3Xv9dA0…" (43 characters)
  * ```
  */
 export declare function randomToken(): string;
 /**
- * The absolute URL of `value` when it is an http(s) URL of `origin` other than the callback
- * itself; otherwise undefined. Stops open redirects (`//evil`, `/\evil`, `javascript:`).
+ * The absolute href of `value` resolved against `origin`, when it is an `http:`/`https:` URL of
+ * that same origin and not the callback URL itself (compared without the hash, so a login cannot
+ * loop back into the callback); otherwise `undefined`. This is the open-redirect guard of
+ * RFC 9700 §4.11.1: `//evil`, `/\evil`, `\\evil`, `javascript:`, `data:` and other origins all
+ * give `undefined`.
  *
  * @example
  * ```ts
  * safeReturnTo('/settings?tab=1', 'https://app.example', 'https://app.example/callback');
  * // 'https://app.example/settings?tab=1'
- * safeReturnTo('//evil.example', 'https://app.example', 'https://app.example/callback'); // undefined
+ * safeReturnTo('//evil.example', 'https://app.example', 'https://app.example/callback');
+ * // undefined
  * ```
  */
 export declare function safeReturnTo(value: unknown, origin: string, redirectUri: string): string | undefined;
 /**
- * A new pending request: fresh state and (in OIDC mode) nonce, the scopes to request, and the
- * checked `returnTo`.
+ * A new pending request: fresh `state` and (in OIDC mode) `nonce`, the scopes to request (with
+ * `openid` in OIDC mode), and `returnTo` only when {@link safeReturnTo} accepts it.
  *
+ * @throws TwitchAuthError `environment_unsupported` without `crypto.getRandomValues`.
  * @example
  * ```ts
- * const request = createPendingRequest(config, { mode: 'redirect' }, { now: Date.now(), origin: location.origin });
+ * const request = createPendingRequest(config, { mode: 'redirect', returnTo: '/home' }, {
+ *   now: Date.now(),
+ *   origin: location.origin,
+ * });
+ * pending.save(request);
  * ```
  */
 export declare function createPendingRequest(config: ResolvedConfig, options: LoginOptions & {
@@ -72,11 +85,18 @@ export declare function createPendingRequest(config: ResolvedConfig, options: Lo
     readonly origin: string;
 }): PendingRequest;
 /**
- * Twitch's authorize URL for a pending request, encoded exactly once by `URLSearchParams`.
+ * Twitch's authorize URL for a pending request. Every parameter goes through `URLSearchParams`, so
+ * it is percent-encoded exactly once (colons as `%3A`, spaces as `+`), and `redirect_uri` is sent
+ * exactly as configured (Twitch matches it byte for byte). `force_verify=true` is added only when
+ * this login or the client asks for it.
  *
+ * @throws TwitchAuthError `invalid_options` for an OIDC request without a nonce (OIDC Core
+ *   3.2.2.1 requires one).
  * @example
  * ```ts
- * location.assign(buildAuthorizeUrl(config, request));
+ * const request = createPendingRequest(config, { mode: 'redirect' }, { now: Date.now(), origin: location.origin });
+ * pending.save(request);
+ * location.assign(buildAuthorizeUrl(config, request, { forceVerify: true }));
  * ```
  */
 export declare function buildAuthorizeUrl(config: ResolvedConfig, request: PendingRequest, options?: LoginOptions): string;
@@ -402,21 +422,27 @@ export declare function resolveOptions(options: TwitchAuthOptions): ResolvedConf
 
 // ---- pending.d.ts
 import type { KeyValueStore } from './storage.js';
-/** A pending login lives at most this long (ms). */
+/** A pending login lives at most this long (ms): ten minutes is ample for a consent screen. */
 export declare const PENDING_TTL_MS = 600000;
-/** What the SDK remembers between sending the user to Twitch and the callback. */
+/**
+ * What the SDK remembers between sending the user to Twitch and the callback, stored per `state`
+ * (RFC 9700 §4.7.1: app data lives here, not inside `state`, so it cannot be tampered with in the
+ * URL).
+ */
 export interface PendingRequest {
     readonly state: string;
     /** OIDC mode only. */
     readonly nonce?: string;
     readonly responseType: 'token' | 'token id_token';
+    /** As requested, including `openid` in OIDC mode. */
     readonly scopes: readonly string[];
-    /** A same-origin URL, already checked. */
+    /** A same-origin absolute URL, checked when the request was made (and again by the caller). */
     readonly returnTo?: string;
     readonly redirectUri: string;
-    /** The expected `iss` (a mix-up defence that costs nothing). */
+    /** The expected `iss` (a mix-up defence that costs nothing, RFC 9700 §4.4.2). */
     readonly issuer: string;
     readonly mode: 'redirect' | 'popup';
+    /** Epoch milliseconds. */
     readonly createdAt: number;
 }
 /** Pending requests stored per state: single use, with a 10-minute life. */
@@ -424,16 +450,28 @@ export interface PendingStore {
     /** Stores a request; throws `storage_unavailable` when the write fails. */
     save(request: PendingRequest): void;
     /**
-     * Removes and returns the request for `state`. Throws `no_pending_request` when none is stored
-     * at all, `state_mismatch` when others are but not this one (they stay untouched), and
-     * `pending_request_expired` when it is too old (consumed anyway).
+     * Removes and returns the request for `state` (single use). Throws `no_pending_request` when
+     * none is stored for this state and no other is either; `state_mismatch` when others exist but
+     * not this one (and never consumes those others); `pending_request_expired` when it is older
+     * than the TTL (consumed anyway). Corrupt or tampered entries are discarded and treated as
+     * absent.
      */
     take(state: string, now: number): PendingRequest;
+    /** True when a request for this state is stored (used by popup hand-back). */
     has(state: string): boolean;
 }
 /**
- * Keeps pending requests in a {@link KeyValueStore} under `pending:<state>`, with an index so a
- * callback can tell "no login started here" from "a different login".
+ * Keeps pending requests in a {@link KeyValueStore} under `pending:<state>`, plus an index
+ * (`pending:index`, the states with their creation times) so a callback can tell "no login was
+ * started here" from "a different login is waiting", and so abandoned entries can be pruned.
+ *
+ * @example
+ * ```ts
+ * const pending = createPendingStore(createKeyValueStore('session', 'twitch-spa-login:'));
+ * pending.save(request);
+ * // later, on the callback page:
+ * const request = pending.take(response.state, Date.now()); // throws state_mismatch, …
+ * ```
  */
 export declare function createPendingStore(store: KeyValueStore): PendingStore;
 

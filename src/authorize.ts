@@ -5,67 +5,95 @@ import type { PendingRequest } from './pending.js';
 
 /** Options of one login. */
 export interface LoginOptions {
-  /** Same-origin URL to return to after login; anything else is ignored. */
+  /** Same-origin URL to return to after login; anything else is ignored (replaced by undefined). */
   readonly returnTo?: string;
   /** Overrides the client's `forceVerify` for this login. */
   readonly forceVerify?: boolean;
 }
 
+/** Longer than any sensible app URL; bounds what is stored and parsed. */
+const MAX_RETURN_TO_CHARS = 2048;
+
 /**
- * 32 random bytes (256 bits) from `crypto.getRandomValues`, base64url: state and nonce.
+ * 32 random bytes (256 bits, well above the 128 bits RFC 9700 asks of `state`) from
+ * `crypto.getRandomValues`, base64url without padding: 43 characters of `A–Z a–z 0–9 - _`.
+ * Used for `state` and `nonce`.
  *
+ * @throws TwitchAuthError `environment_unsupported` when `crypto.getRandomValues` is missing
+ *   (never a fallback to `Math.random`).
  * @example
  * ```ts
- * randomToken(); // "q3Xv…" (43 characters of A–Z a–z 0–9 - _)
+ * const state = randomToken(); // e.g. "q3Xv9dA0…" (43 characters)
  * ```
  */
 export function randomToken(): string {
-  if (typeof crypto === 'undefined' || typeof crypto.getRandomValues !== 'function') {
-    throw new TwitchAuthError('environment_unsupported', 'crypto.getRandomValues is unavailable.');
+  const source = (globalThis as { crypto?: Partial<Crypto> }).crypto;
+  if (typeof source?.getRandomValues !== 'function') {
+    throw new TwitchAuthError(
+      'environment_unsupported',
+      'crypto.getRandomValues is unavailable, so no unguessable state can be made.',
+    );
   }
-  return base64url.encode(crypto.getRandomValues(new Uint8Array(32)));
+  const bytes = new Uint8Array(32);
+  source.getRandomValues(bytes);
+  return base64url.encode(bytes);
 }
 
 /**
- * The absolute URL of `value` when it is an http(s) URL of `origin` other than the callback
- * itself; otherwise undefined. Stops open redirects (`//evil`, `/\evil`, `javascript:`).
+ * The absolute href of `value` resolved against `origin`, when it is an `http:`/`https:` URL of
+ * that same origin and not the callback URL itself (compared without the hash, so a login cannot
+ * loop back into the callback); otherwise `undefined`. This is the open-redirect guard of
+ * RFC 9700 §4.11.1: `//evil`, `/\evil`, `\\evil`, `javascript:`, `data:` and other origins all
+ * give `undefined`.
  *
  * @example
  * ```ts
  * safeReturnTo('/settings?tab=1', 'https://app.example', 'https://app.example/callback');
  * // 'https://app.example/settings?tab=1'
- * safeReturnTo('//evil.example', 'https://app.example', 'https://app.example/callback'); // undefined
+ * safeReturnTo('//evil.example', 'https://app.example', 'https://app.example/callback');
+ * // undefined
  * ```
  */
-export function safeReturnTo(value: unknown, origin: string, redirectUri: string): string | undefined {
-  if (typeof value !== 'string' || value === '' || value.length > 2048) return undefined;
-  // URL parsers read "\" as "/", which turns "/\evil.example" into a protocol-relative URL; the
-  // origin check below catches it too, but no legitimate path needs a backslash.
+export function safeReturnTo(
+  value: unknown,
+  origin: string,
+  redirectUri: string,
+): string | undefined {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_RETURN_TO_CHARS) {
+    return undefined;
+  }
+  // URL parsers read "\" as "/" in http(s) URLs, turning "/\evil.example" into a
+  // protocol-relative URL. The origin check below catches that too; no real path needs one.
   if (value.includes('\\')) return undefined;
-  let url: URL;
   try {
-    url = new URL(value, origin);
+    const base = new URL(origin);
+    const url = new URL(value, base);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+    if (url.origin !== base.origin || url.username !== '' || url.password !== '') return undefined;
+    const target = new URL(url.href);
+    target.hash = '';
+    const callback = new URL(redirectUri);
+    callback.hash = '';
+    if (target.href === callback.href) return undefined;
+    return url.href;
   } catch {
+    // An unparsable origin or redirect URI: nothing can be proven same-origin, so nothing is.
     return undefined;
   }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.origin !== origin) {
-    return undefined;
-  }
-  const callback = new URL(redirectUri);
-  callback.hash = '';
-  const target = new URL(url.href);
-  target.hash = '';
-  if (target.href === callback.href) return undefined;
-  return url.href;
 }
 
 /**
- * A new pending request: fresh state and (in OIDC mode) nonce, the scopes to request, and the
- * checked `returnTo`.
+ * A new pending request: fresh `state` and (in OIDC mode) `nonce`, the scopes to request (with
+ * `openid` in OIDC mode), and `returnTo` only when {@link safeReturnTo} accepts it.
  *
+ * @throws TwitchAuthError `environment_unsupported` without `crypto.getRandomValues`.
  * @example
  * ```ts
- * const request = createPendingRequest(config, { mode: 'redirect' }, { now: Date.now(), origin: location.origin });
+ * const request = createPendingRequest(config, { mode: 'redirect', returnTo: '/home' }, {
+ *   now: Date.now(),
+ *   origin: location.origin,
+ * });
+ * pending.save(request);
  * ```
  */
 export function createPendingRequest(
@@ -73,14 +101,13 @@ export function createPendingRequest(
   options: LoginOptions & { readonly mode: 'redirect' | 'popup' },
   env: { readonly now: number; readonly origin: string },
 ): PendingRequest {
-  const scopes: string[] = [...config.scopes];
-  if (config.openid && !scopes.includes('openid')) scopes.push('openid');
+  const scopes = requestedScopes(config.scopes, config.responseType);
   const returnTo = safeReturnTo(options.returnTo, env.origin, config.redirectUri);
   return Object.freeze({
     state: randomToken(),
-    ...(config.openid ? { nonce: randomToken() } : {}),
+    ...(config.responseType === 'token id_token' ? { nonce: randomToken() } : {}),
     responseType: config.responseType,
-    scopes: Object.freeze(scopes),
+    scopes,
     ...(returnTo === undefined ? {} : { returnTo }),
     redirectUri: config.redirectUri,
     issuer: config.endpoints.issuer,
@@ -89,12 +116,30 @@ export function createPendingRequest(
   });
 }
 
+/** The scopes in order without duplicates, plus `openid` when an ID token is asked for. */
+function requestedScopes(
+  scopes: readonly string[],
+  responseType: PendingRequest['responseType'],
+): readonly string[] {
+  const unique = new Set(scopes);
+  // Twitch refuses id_token response types without it (unsupported_response_type).
+  if (responseType === 'token id_token') unique.add('openid');
+  return Object.freeze([...unique]);
+}
+
 /**
- * Twitch's authorize URL for a pending request, encoded exactly once by `URLSearchParams`.
+ * Twitch's authorize URL for a pending request. Every parameter goes through `URLSearchParams`, so
+ * it is percent-encoded exactly once (colons as `%3A`, spaces as `+`), and `redirect_uri` is sent
+ * exactly as configured (Twitch matches it byte for byte). `force_verify=true` is added only when
+ * this login or the client asks for it.
  *
+ * @throws TwitchAuthError `invalid_options` for an OIDC request without a nonce (OIDC Core
+ *   3.2.2.1 requires one).
  * @example
  * ```ts
- * location.assign(buildAuthorizeUrl(config, request));
+ * const request = createPendingRequest(config, { mode: 'redirect' }, { now: Date.now(), origin: location.origin });
+ * pending.save(request);
+ * location.assign(buildAuthorizeUrl(config, request, { forceVerify: true }));
  * ```
  */
 export function buildAuthorizeUrl(
@@ -102,12 +147,15 @@ export function buildAuthorizeUrl(
   request: PendingRequest,
   options: LoginOptions = {},
 ): string {
+  if (request.responseType === 'token id_token' && (request.nonce ?? '') === '') {
+    throw new TwitchAuthError('invalid_options', 'An OIDC login request needs a nonce.');
+  }
   const url = new URL(config.endpoints.authorize);
   const params = url.searchParams;
   params.set('client_id', config.clientId);
   params.set('redirect_uri', request.redirectUri);
   params.set('response_type', request.responseType);
-  params.set('scope', request.scopes.join(' '));
+  params.set('scope', requestedScopes(request.scopes, request.responseType).join(' '));
   params.set('state', request.state);
   if (request.nonce !== undefined) params.set('nonce', request.nonce);
   if (config.claims !== undefined) params.set('claims', config.claims);

@@ -19,7 +19,7 @@ export type AuthResponse =
     };
 
 /** Every parameter an authorization response may carry; all are scrubbed from the URL. */
-const RESPONSE_PARAMS = [
+const RESPONSE_PARAMS: ReadonlySet<string> = new Set([
   'access_token',
   'id_token',
   'token_type',
@@ -29,68 +29,173 @@ const RESPONSE_PARAMS = [
   'error_description',
   'error_uri',
   'expires_in',
-] as const;
-const MARKERS_IN_FRAGMENT = ['access_token', 'id_token', 'error', 'state'];
-const MARKERS_IN_QUERY = ['access_token', 'id_token', 'error'];
-const MAX_FRAGMENT = 16_384;
+]);
+/** Any of these means "an OAuth response arrived", in the fragment or the query. */
+const MARKERS = ['access_token', 'id_token', 'error', 'state'] as const;
+/** A real response is a few hundred characters (an ID token ~1 KB); this bounds the work. */
+const MAX_COMPONENT_CHARS = 16_384;
 const MAX_PARAMS = 100;
-const MAX_DESCRIPTION = 500;
+const MAX_ERROR_CHARS = 100;
+const MAX_DESCRIPTION_CHARS = 500;
+/** RFC 6749 Appendix A: tokens, state and token_type are VSCHARs. No CR/LF can reach a header. */
+const VSCHARS = /^[\x20-\x7e]+$/;
 
-const fragmentOf = (url: URL): URLSearchParams => new URLSearchParams(url.hash.slice(1));
-const hasAny = (params: URLSearchParams, names: readonly string[]): boolean =>
-  names.some((name) => params.has(name));
+function invalid(message: string): TwitchAuthError {
+  return new TwitchAuthError('invalid_callback', message);
+}
+
+/** The names in a query or fragment string, decoded leniently (URLSearchParams never throws). */
+function namesOf(component: string): Set<string> {
+  return new Set(new URLSearchParams(component).keys());
+}
+
+const hasAny = (names: ReadonlySet<string>, wanted: Iterable<string>): boolean => {
+  for (const name of wanted) if (names.has(name)) return true;
+  return false;
+};
+
+const fragmentOf = (url: URL): string => url.hash.slice(1);
+const queryOf = (url: URL): string => url.search.slice(1);
+
+/** `#`, `#&&&`, `#=`: a fragment that is there but names nothing, so it can only be a broken response. */
+function isEmptyFragment(url: URL): boolean {
+  // An empty fragment serialises as a trailing "#", and "#" appears in an href only as the delimiter.
+  if (!url.href.includes('#')) return false;
+  for (const name of new URLSearchParams(fragmentOf(url)).keys()) if (name !== '') return false;
+  return true;
+}
 
 /**
- * True when the URL carries an OAuth response. Never throws.
+ * True when the URL carries an OAuth response: `access_token`, `id_token`, `error` or `state` in
+ * the fragment or the query string. Hash routes (`#/settings`) and unrelated parameters do not
+ * count. Never throws.
  *
  * @example
  * ```ts
- * hasAuthResponse(new URL('https://app.example/#access_token=x&state=y')); // true
+ * hasAuthResponse(new URL('https://app.example/callback#access_token=x&state=y')); // true
+ * hasAuthResponse(new URL('https://app.example/callback?error=access_denied&state=y')); // true
  * hasAuthResponse(new URL('https://app.example/#/settings')); // false
  * ```
  */
 export function hasAuthResponse(url: URL): boolean {
-  return hasAny(fragmentOf(url), MARKERS_IN_FRAGMENT) || hasAny(url.searchParams, MARKERS_IN_QUERY);
+  try {
+    return hasAny(namesOf(fragmentOf(url)), MARKERS) || hasAny(namesOf(queryOf(url)), MARKERS);
+  } catch {
+    return false;
+  }
+}
+
+/** True when the fragment holds response parameters (so it is Twitch's, not an app route). */
+function fragmentHoldsResponse(url: URL): boolean {
+  return hasAny(namesOf(fragmentOf(url)), RESPONSE_PARAMS);
 }
 
 /**
- * The URL without the auth response: response parameters removed from the query, and the
- * fragment dropped when it held the response. Other parameters stay. Never throws.
+ * The same URL without the auth response, as an absolute href: every OAuth response parameter
+ * removed from the query string (the others are kept byte for byte), and the fragment removed
+ * when it held the response (or was an empty `#`). An unrelated fragment such as a hash route
+ * stays. Never throws; if the URL cannot be rebuilt, only its path is returned.
  *
  * @example
  * ```ts
- * stripAuthResponse(new URL('https://app.example/cb?x=1#access_token=t&state=s'));
- * // 'https://app.example/cb?x=1'
+ * stripAuthResponse(new URL('https://app.example/callback?page=2#access_token=t&state=s'));
+ * // 'https://app.example/callback?page=2'
+ * history.replaceState(history.state, '', stripAuthResponse(new URL(location.href)));
  * ```
  */
 export function stripAuthResponse(url: URL): string {
-  const clean = new URL(url.href);
-  if (RESPONSE_PARAMS.some((name) => clean.searchParams.has(name))) {
-    for (const name of RESPONSE_PARAMS) clean.searchParams.delete(name);
+  try {
+    const clean = new URL(url.href);
+    const pieces = queryOf(clean).split('&');
+    const kept = pieces.filter((piece) => {
+      const [name] = namesOf(piece);
+      return name === undefined || !RESPONSE_PARAMS.has(name);
+    });
+    // Rewritten only when something was removed, so an app's own query is never re-encoded.
+    if (kept.length !== pieces.length) {
+      const query = kept.filter((piece) => piece !== '').join('&');
+      clean.search = query === '' ? '' : `?${query}`;
+    }
+    if (fragmentHoldsResponse(clean) || isEmptyFragment(clean)) clean.hash = '';
+    return clean.href;
+  } catch {
+    // Failing safe: a path carries no token.
+    return url.pathname;
   }
-  if (hasAny(fragmentOf(clean), RESPONSE_PARAMS)) clean.hash = '';
-  return clean.href;
 }
 
-/** One value per name; a response parameter twice is refused. Empty values count as absent. */
-function readParams(params: URLSearchParams, where: string): Map<string, string> {
+/** application/x-www-form-urlencoded decoding, strict: a bad escape or bad UTF-8 gives null. */
+function formDecode(raw: string): string | null {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
+}
+
+interface Parsed {
+  /** Response parameters with a non-empty value (RFC 6749 §3.1: empty means absent). */
+  readonly values: Map<string, string>;
+  /** Every response parameter name seen, empty or not, for the duplicate checks. */
+  readonly seen: Set<string>;
+}
+
+/**
+ * Reads the response parameters of a query or fragment into a Map (no object keys, so no
+ * prototype pollution). `strict` (the fragment, which is all Twitch's) also refuses bad escapes in
+ * unknown parameters and more than {@link MAX_PARAMS} parameters; the query string may carry the
+ * app's own parameters, which are none of our business.
+ */
+function readParams(component: string, where: string, strict: boolean): Parsed {
   const values = new Map<string, string>();
+  const seen = new Set<string>();
   let count = 0;
-  for (const [name, value] of params) {
+  for (const piece of component.split('&')) {
+    if (piece === '') continue;
     count += 1;
-    if (count > MAX_PARAMS) {
-      throw new TwitchAuthError('invalid_callback', `The ${where} has too many parameters.`);
+    if (strict && count > MAX_PARAMS) {
+      throw invalid(`The ${where} has more than ${MAX_PARAMS} parameters.`);
     }
-    if (!(RESPONSE_PARAMS as readonly string[]).includes(name)) continue;
-    if (values.has(name)) {
+    const equals = piece.indexOf('=');
+    const name = formDecode(equals === -1 ? piece : piece.slice(0, equals));
+    if (name === null) {
+      if (strict) throw invalid(`The ${where} has a malformed percent-escape.`);
+      continue;
+    }
+    if (!RESPONSE_PARAMS.has(name)) continue;
+    if (seen.has(name)) {
       throw new TwitchAuthError('duplicate_param', `The ${where} has "${name}" more than once.`);
     }
+    seen.add(name);
+    const value = formDecode(equals === -1 ? '' : piece.slice(equals + 1));
+    if (value === null) throw invalid(`"${name}" in the ${where} has a malformed percent-escape.`);
     if (value !== '') values.set(name, value);
   }
-  return values;
+  return { values, seen };
 }
 
-/** Splits the granted scopes; Twitch's OIDC example double-encodes them (`%253A`). */
+/** Cuts to `max` UTF-16 units without leaving half a surrogate pair behind. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
+  return text.slice(0, end);
+}
+
+/** A value that will be compared or sent in a header: printable ASCII only, else refused. */
+function checked(values: ReadonlyMap<string, string>, name: string): string | undefined {
+  const value = values.get(name);
+  if (value !== undefined && !VSCHARS.test(value)) {
+    throw invalid(`"${name}" holds characters a login response never has.`);
+  }
+  return value;
+}
+
+/**
+ * Granted scopes: the value was form-decoded once already; it is split on spaces and each scope
+ * decoded again if it still holds `%`, because Twitch's OIDC example double-encodes colons
+ * (`channel%253Amanage%253Apolls`). A scope that does not decode is kept as it is.
+ */
 function decodeScopes(raw: string | undefined): readonly string[] {
   if (raw === undefined) return Object.freeze([]);
   const scopes = raw
@@ -108,70 +213,103 @@ function decodeScopes(raw: string | undefined): readonly string[] {
 }
 
 /**
- * Parses the response on the callback URL, or returns null when there is none. Success comes in
- * the fragment; errors in the query string (where Twitch puts them) or the fragment.
+ * Parses the OAuth response on a callback URL, or returns `null` when the URL carries none.
+ * Success comes in the fragment; errors in the query string (where Twitch puts them) or the
+ * fragment. A response split over both places is read as one, after checking no parameter is in
+ * both. An `error` wins over an `access_token` next to it. `expires_in` (Twitch sends none) and
+ * `error_uri` (a link an attacker could choose) are ignored. `error` and `error_description` are
+ * truncated (100 and 500 characters) and are plain text: never put them into HTML.
  *
- * @throws TwitchAuthError `token_in_query`, `duplicate_param`, `invalid_callback`
+ * @throws TwitchAuthError `token_in_query` (a token in the query string, where servers log it),
+ *   `duplicate_param` (a response parameter twice, or in both query and fragment),
+ *   `invalid_callback` (an empty fragment such as `#&&&`, a malformed percent-escape, a fragment
+ *   over 16 KB or 100 parameters, a token or state with non-printable characters).
  * @example
  * ```ts
  * const response = parseAuthResponse(new URL(location.href));
- * if (response?.kind === 'error') console.warn(response.error);
+ * if (response === null) return; // not a callback
+ * if (response.state === undefined) throw new TwitchAuthError('state_missing', 'No state.');
  * ```
  */
 export function parseAuthResponse(url: URL): AuthResponse | null {
-  if (!hasAuthResponse(url)) return null;
-  if (url.hash.length > MAX_FRAGMENT || url.search.length > MAX_FRAGMENT) {
-    throw new TwitchAuthError('invalid_callback', 'The login response is too large.');
+  if (!hasAuthResponse(url)) {
+    if (isEmptyFragment(url)) throw invalid('The URL fragment is empty or names no parameter.');
+    return null;
   }
-  if (url.searchParams.has('access_token') || url.searchParams.has('id_token')) {
+  // First, so a leaked token is reported as such whatever else is wrong with the URL.
+  const leaked = new URLSearchParams(queryOf(url));
+  if (
+    leaked.getAll('access_token').some((value) => value !== '') ||
+    leaked.getAll('id_token').some((value) => value !== '')
+  ) {
     throw new TwitchAuthError(
       'token_in_query',
       'A token arrived in the query string, where servers log it; it was refused.',
     );
   }
-  const query = readParams(url.searchParams, 'query string');
-  const fragment = readParams(fragmentOf(url), 'fragment');
-  for (const name of query.keys()) {
-    if (fragment.has(name)) {
-      throw new TwitchAuthError('duplicate_param', `"${name}" is in both the query and the fragment.`);
+  if (queryOf(url).length > MAX_COMPONENT_CHARS) throw invalid('The query string is too large.');
+  const query = readParams(queryOf(url), 'query string', false);
+
+  let fragment: Parsed = { values: new Map(), seen: new Set() };
+  if (fragmentHoldsResponse(url)) {
+    if (fragmentOf(url).length > MAX_COMPONENT_CHARS) throw invalid('The fragment is too large.');
+    fragment = readParams(fragmentOf(url), 'fragment', true);
+  }
+  for (const name of query.seen) {
+    if (fragment.seen.has(name)) {
+      throw new TwitchAuthError(
+        'duplicate_param',
+        `"${name}" is in both the query string and the fragment.`,
+      );
     }
   }
-  const source = query.has('error') ? query : fragment;
-  const state = source.get('state') ?? (source === query ? undefined : query.get('state'));
-  const error = source.get('error');
+  // No name is in both, so merging loses nothing.
+  const values = new Map([...query.values, ...fragment.values]);
+  const state = checked(values, 'state');
+  const error = values.get('error');
   if (error !== undefined) {
-    const description = source.get('error_description');
+    const description = values.get('error_description');
     return Object.freeze({
       kind: 'error',
       state,
-      error: error.slice(0, 100),
-      errorDescription: description?.slice(0, MAX_DESCRIPTION),
+      error: truncate(error, MAX_ERROR_CHARS),
+      errorDescription:
+        description === undefined ? undefined : truncate(description, MAX_DESCRIPTION_CHARS),
     });
   }
   return Object.freeze({
     kind: 'success',
     state,
-    accessToken: fragment.get('access_token'),
-    idToken: fragment.get('id_token'),
-    scopes: decodeScopes(fragment.get('scope')),
-    tokenType: fragment.get('token_type'),
+    accessToken: checked(values, 'access_token'),
+    idToken: checked(values, 'id_token'),
+    scopes: decodeScopes(values.get('scope')),
+    tokenType: checked(values, 'token_type'),
   });
 }
 
 /**
- * Checks a response against the request it answers and returns its tokens.
+ * Checks a response against the pending request it answers (already looked up by its `state`)
+ * and returns the pieces a session is made of. The state is compared once more, and before the
+ * error, so a forged error response cannot cancel someone else's login.
  *
- * @throws TwitchAuthError `access_denied`, `authorize_error`, `missing_param`,
- *   `unsupported_token_type`, `response_type_mismatch`
+ * @throws TwitchAuthError `state_mismatch`; `access_denied` (the user pressed Cancel) or
+ *   `authorize_error` (any other Twitch error), both carrying `twitchError` and
+ *   `twitchErrorDescription`; `missing_param` (no `access_token`, or no `id_token` in OIDC mode);
+ *   `unsupported_token_type` (not `bearer`, in any case); `response_type_mismatch` (an `id_token`
+ *   nobody asked for).
  * @example
  * ```ts
- * const { accessToken, idToken } = matchResponse(response, pending.take(response.state, Date.now()));
+ * const request = pending.take(response.state, Date.now());
+ * const { accessToken, idToken, scopes } = matchResponse(response, request);
  * ```
  */
 export function matchResponse(
   response: AuthResponse,
   request: PendingRequest,
 ): { accessToken: string; idToken: string | undefined; scopes: readonly string[] } {
+  if (response.state !== request.state) {
+    throw new TwitchAuthError('state_mismatch', 'The login response answers a different request.');
+  }
   if (response.kind === 'error') {
     const details = {
       twitchError: response.error,
@@ -194,6 +332,7 @@ export function matchResponse(
     throw new TwitchAuthError('missing_param', 'The login response has no id_token.');
   }
   if (request.responseType === 'token' && response.idToken !== undefined) {
+    // Never trusted unverified: a plain-token client has no nonce to check it against.
     throw new TwitchAuthError(
       'response_type_mismatch',
       'The login response has an id_token that was not asked for.',

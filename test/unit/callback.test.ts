@@ -1,4 +1,7 @@
+// Parsing the redirect back from Twitch, cleaning the URL, and matching it to its request.
+// Matrix rows C2.x, C3.8 and C4.x from SECURITY.md. Every URL is passed in; no global is touched.
 import { describe, expect, it } from 'vitest';
+import { randomToken } from '../../src/authorize';
 import {
   type AuthResponse,
   hasAuthResponse,
@@ -7,9 +10,11 @@ import {
   stripAuthResponse,
 } from '../../src/callback';
 import { isTwitchAuthError } from '../../src/errors';
-import type { PendingRequest } from '../../src/pending';
+import { type PendingRequest, createPendingStore } from '../../src/pending';
+import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
 
 const CB = 'https://app.example/callback';
+const NOW = 1_700_000_000_000;
 const oidc: PendingRequest = {
   state: 's',
   nonce: 'n',
@@ -18,176 +23,336 @@ const oidc: PendingRequest = {
   redirectUri: CB,
   issuer: 'https://id.twitch.tv/oauth2',
   mode: 'redirect',
-  createdAt: 0,
+  createdAt: NOW,
 };
-const plain: PendingRequest = { ...oidc, responseType: 'token', scopes: [] };
+const { nonce: _unused, ...withoutNonce } = oidc;
+const plain: PendingRequest = { ...withoutNonce, responseType: 'token', scopes: [] };
 
 const parse = (suffix: string): AuthResponse | null => parseAuthResponse(new URL(CB + suffix));
+/** Parses a URL that must hold a response. */
+const response = (suffix: string): AuthResponse => {
+  const parsed = parse(suffix);
+  if (parsed === null) throw new Error(`no response in ${suffix}`);
+  return parsed;
+};
 
-function code(run: () => unknown): string | undefined {
+function thrown(run: () => unknown): unknown {
   try {
     run();
   } catch (error) {
-    return isTwitchAuthError(error) ? error.code : `untyped: ${String(error)}`;
+    return error;
   }
   return undefined;
+}
+
+/** The TwitchAuthError code `run` throws; a URIError or other untyped throw is reported as such. */
+function codeOf(run: () => unknown): string | undefined {
+  const error = thrown(run);
+  if (error === undefined) return undefined;
+  return isTwitchAuthError(error) ? error.code : `untyped: ${String(error)}`;
 }
 
 const success = '#access_token=at&id_token=a.b.c&scope=openid&state=s&token_type=bearer';
 
 describe('C2 callback parsing', () => {
-  it('C2.1 a URL without fragment or query carries no response', () => {
+  it('C2.1 a URL without fragment or query carries no response; nothing is parsed or changed', () => {
     expect(hasAuthResponse(new URL(CB))).toBe(false);
     expect(parse('')).toBeNull();
+    expect(stripAuthResponse(new URL(CB))).toBe(CB);
+    expect(parse('?page=2')).toBeNull();
+    expect(parse('#/settings')).toBeNull();
+    expect(parse('#foo=bar')).toBeNull();
   });
 
-  it.each(['#', '#&&&', '#=', '#/settings'])('C2.2 %s is not an auth response (hash routes stay untouched)', (hash) => {
-    expect(parse(hash)).toBeNull();
-    expect(stripAuthResponse(new URL(CB + hash))).toBe(new URL(CB + hash).href);
+  it.each(['#', '#&&&', '#=', '#==&='])('C2.2 %s is invalid_callback, and stripping removes it', (hash) => {
+    expect(hasAuthResponse(new URL(CB + hash))).toBe(false);
+    expect(codeOf(() => parse(hash))).toBe('invalid_callback');
+    expect(stripAuthResponse(new URL(CB + hash))).toBe(CB);
   });
 
   it.each([
-    '#access_token=a&access_token=b&state=s&token_type=bearer',
-    '#access_token=a&state=s&state=t&token_type=bearer',
-    '?state=s#access_token=a&state=s&token_type=bearer',
-  ])('C2.3 refuses a duplicated parameter: %s', (suffix) => {
-    expect(code(() => parse(suffix))).toBe('duplicate_param');
+    ['access_token twice', '#access_token=a&access_token=b&state=s&token_type=bearer'],
+    ['state twice', '#access_token=a&state=s&state=t&token_type=bearer'],
+    ['state twice, once empty', '#access_token=a&state=&state=s&token_type=bearer'],
+    ['state in query and fragment', '?state=s#access_token=a&state=s&token_type=bearer'],
+    ['error twice in the query', '?error=access_denied&error=server_error&state=s'],
+    ['an encoded name repeating a plain one', '#access_token=a&st%61te=s&state=s&token_type=bearer'],
+  ])('C2.3 refuses %s', (_, suffix) => {
+    expect(codeOf(() => parse(suffix))).toBe('duplicate_param');
   });
 
-  it('C2.4 treats an empty value as absent', () => {
-    const response = parse('#access_token=&state=s&token_type=bearer');
-    expect(response).toMatchObject({ kind: 'success', accessToken: undefined });
-    expect(code(() => matchResponse(response as AuthResponse, plain))).toBe('missing_param');
+  it('C2.4 treats an empty value as absent, so an empty access_token is missing_param', () => {
+    const parsed = response('#access_token=&id_token=a.b.c&state=s&token_type=bearer');
+    expect(parsed).toMatchObject({ kind: 'success', accessToken: undefined });
+    expect(codeOf(() => matchResponse(parsed, oidc))).toBe('missing_param');
+    expect(response('#access_token=a&id_token=&state=s&token_type=bearer')).toMatchObject({ idToken: undefined });
   });
 
-  it.each(['%E0%A4%A', '%ZZ', '%'])('C2.5 survives the malformed escape %s', (bad) => {
-    expect(code(() => parse(`#access_token=a&state=${bad}&token_type=bearer`))).toBeUndefined();
-    expect(code(() => parse(`#access_token=a&scope=${bad}&state=s&token_type=bearer`))).toBeUndefined();
+  it.each([
+    ['a truncated escape in state', '#access_token=a&state=%E0%A4%A&token_type=bearer'],
+    ['%ZZ in state', '#access_token=a&state=%ZZ&token_type=bearer'],
+    ['a lone % in the token', '#access_token=%&state=s&token_type=bearer'],
+    ['an escape that is not UTF-8', '#access_token=a&state=%E0%A4&token_type=bearer'],
+    ['a bad escape in a scope', '#access_token=a&scope=%ZZ&state=s&token_type=bearer'],
+    ['a bad escape in a parameter name', '#access_token=a&st%ZZate=s&state=s&token_type=bearer'],
+    ['a bad escape in the query error', '?error=%ZZ&state=s'],
+  ])('C2.5 %s is invalid_callback, never a URIError', (_, suffix) => {
+    expect(codeOf(() => parse(suffix))).toBe('invalid_callback');
+    expect(() => stripAuthResponse(new URL(CB + suffix))).not.toThrow();
   });
 
-  it('C2.6 decodes + and %20 in scope to spaces and exposes the granted scopes exactly', () => {
-    expect(parse('#access_token=a&scope=chat%3Aread+user%3Aread%3Aemail%20openid&state=s&token_type=bearer'))
-      .toMatchObject({ scopes: ['chat:read', 'user:read:email', 'openid'] });
+  it('C2.5 an app’s own query parameter with a bad escape is left alone', () => {
+    expect(response('?q=%ZZ#access_token=a&state=s&token_type=bearer')).toMatchObject({ accessToken: 'a' });
   });
 
-  it('decodes Twitch’s double-encoded OIDC scope (%253A)', () => {
-    expect(parse('#access_token=a&scope=channel%253Amanage%253Apolls+openid&state=s&token_type=bearer'))
-      .toMatchObject({ scopes: ['channel:manage:polls', 'openid'] });
+  it('C2.6 + and %20 in scope both decode to a space, and the granted scopes are exposed exactly', () => {
+    const spaced = response('#access_token=a&scope=chat%3Aread+user%3Aread%3Aemail%20openid&state=s&token_type=bearer');
+    expect(spaced.kind === 'success' && spaced.scopes).toEqual(['chat:read', 'user:read:email', 'openid']);
+    expect(matchResponse(spaced, plain).scopes).toEqual(['chat:read', 'user:read:email', 'openid']);
+    const exact = response('#access_token=a&scope=chat:read++openid+&state=s&token_type=bearer');
+    expect(exact.kind === 'success' && exact.scopes).toEqual(['chat:read', 'openid']);
+    const none = response('#access_token=a&state=s&token_type=bearer');
+    expect(none.kind === 'success' && none.scopes).toEqual([]);
   });
 
-  it('C2.7 refuses a 1 MB fragment and 10 000 parameters quickly', () => {
+  it('decodes Twitch’s double-encoded OIDC scope (%253A) once more, and keeps an undecodable one as it is', () => {
+    const twitch = response('#access_token=a&scope=channel%253Amanage%253Apolls+channel%253Aread%253Apolls+openid&state=s&token_type=bearer');
+    expect(twitch.kind === 'success' && twitch.scopes).toEqual(['channel:manage:polls', 'channel:read:polls', 'openid']);
+    const odd = response('#access_token=a&scope=chat%2525ZZ+openid&state=s&token_type=bearer');
+    expect(odd.kind === 'success' && odd.scopes).toEqual(['chat%ZZ', 'openid']);
+  });
+
+  it('C2.7 refuses a 1 MB fragment and 10 000 parameters quickly; 100 parameters are fine', () => {
     const started = performance.now();
-    expect(code(() => parse(`#access_token=a&state=s&x=${'a'.repeat(1_000_000)}`))).toBe('invalid_callback');
-    const many = Array.from({ length: 10_000 }, (_, i) => `p${i}=1`).join('&');
-    expect(code(() => parse(`#access_token=a&state=s&${many}`))).toBe('invalid_callback');
+    expect(codeOf(() => parse(`#access_token=a&state=s&x=${'a'.repeat(1_000_000)}`))).toBe('invalid_callback');
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&');
+    expect(codeOf(() => parse(`#access_token=a&state=s&${many(10_000)}`))).toBe('invalid_callback');
+    expect(codeOf(() => parse(`?error=x&state=s&${'q'.repeat(20_000)}=1`))).toBe('invalid_callback');
     expect(performance.now() - started).toBeLessThan(500);
+    expect(codeOf(() => parse(`#access_token=a&state=s&${many(98)}`))).toBeUndefined();
+    expect(codeOf(() => parse(`#access_token=a&state=s&${many(99)}`))).toBe('invalid_callback');
   });
 
-  it('C2.8 is not polluted by __proto__, constructor or prototype parameters', () => {
-    const response = parse('#__proto__=x&constructor=y&prototype=z&hasOwnProperty=w&access_token=a&state=s&token_type=bearer');
-    expect(response).toMatchObject({ kind: 'success', accessToken: 'a', state: 's' });
-    expect(({} as Record<string, unknown>)['x']).toBeUndefined();
-    expect(Object.prototype.hasOwnProperty).toBeTypeOf('function');
+  it('C2.8 parameters named __proto__, constructor, prototype or hasOwnProperty pollute nothing', () => {
+    const parsed = response(
+      '#__proto__=x&constructor=y&prototype=z&hasOwnProperty=w&__proto__%5Bpolluted%5D=1&access_token=a&state=s&token_type=bearer',
+    );
+    expect(parsed).toMatchObject({ kind: 'success', accessToken: 'a', state: 's' });
+    expect(Object.keys(parsed).sort()).toEqual(['accessToken', 'idToken', 'kind', 'scopes', 'state', 'tokenType']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype.hasOwnProperty.call(parsed, 'state')).toBe(true);
+    expect(response('#access_token=__proto__&state=constructor&token_type=bearer')).toMatchObject({
+      accessToken: '__proto__',
+      state: 'constructor',
+    });
   });
 
-  it('C2.9 refuses an access token in the query and still strips it from the URL', () => {
-    const url = new URL(`${CB}?access_token=leak&state=s&keep=1`);
-    expect(code(() => parseAuthResponse(url))).toBe('token_in_query');
+  it.each([
+    ['access_token', `${CB}?access_token=leak&state=s&keep=1`],
+    ['id_token', `${CB}?id_token=a.b.c&state=s&keep=1`],
+    ['access_token next to a valid fragment', `${CB}?keep=1&access_token=leak#access_token=b&state=s&token_type=bearer`],
+  ])('C2.9 refuses %s in the query string and still strips it from the URL', (_, href) => {
+    const url = new URL(href);
+    expect(hasAuthResponse(url)).toBe(true);
+    expect(codeOf(() => parseAuthResponse(url))).toBe('token_in_query');
     expect(stripAuthResponse(url)).toBe(`${CB}?keep=1`);
   });
 
-  it('C2.10 a token id_token request needs the id_token', () => {
-    const response = parse('#access_token=a&state=s&token_type=bearer') as AuthResponse;
-    expect(code(() => matchResponse(response, oidc))).toBe('missing_param');
+  it('C2.10 a token id_token request without id_token is missing_param', () => {
+    expect(codeOf(() => matchResponse(response('#access_token=a&state=s&token_type=bearer'), oidc))).toBe('missing_param');
   });
 
-  it('C2.11 a token id_token request needs the access_token', () => {
-    const response = parse('#id_token=a.b.c&state=s&token_type=bearer') as AuthResponse;
-    expect(code(() => matchResponse(response, oidc))).toBe('missing_param');
+  it('C2.11 a token id_token request without access_token is missing_param', () => {
+    expect(codeOf(() => matchResponse(response('#id_token=a.b.c&state=s&token_type=bearer'), oidc))).toBe('missing_param');
   });
 
   it('C2.12 a token request refuses an id_token it did not ask for (never trusted unverified)', () => {
-    expect(code(() => matchResponse(parse(success) as AuthResponse, plain))).toBe('response_type_mismatch');
+    expect(codeOf(() => matchResponse(response(success), plain))).toBe('response_type_mismatch');
   });
 
-  it.each(['mac', 'DPoP', ''])('C2.13 refuses token_type=%s', (type) => {
-    const response = parse(`#access_token=a&id_token=a.b.c&state=s&token_type=${type}`) as AuthResponse;
-    expect(code(() => matchResponse(response, oidc))).toBe('unsupported_token_type');
+  it.each([
+    ['mac', '&token_type=mac'],
+    ['DPoP', '&token_type=DPoP'],
+    ['bearer with a suffix', '&token_type=bearerx'],
+    ['missing', ''],
+    ['empty', '&token_type='],
+  ])('C2.13 refuses token_type %s', (_, tokenType) => {
+    const parsed = response(`#access_token=a&id_token=a.b.c&state=s${tokenType}`);
+    expect(codeOf(() => matchResponse(parsed, oidc))).toBe('unsupported_token_type');
   });
 
-  it('C2.13 accepts bearer and Bearer', () => {
-    for (const type of ['bearer', 'Bearer']) {
-      const response = parse(`#access_token=a&id_token=a.b.c&state=s&token_type=${type}`) as AuthResponse;
-      expect(matchResponse(response, oidc).accessToken).toBe('a');
+  it('C2.13 accepts bearer in any case', () => {
+    for (const type of ['bearer', 'Bearer', 'BEARER']) {
+      expect(matchResponse(response(`#access_token=a&id_token=a.b.c&state=s&token_type=${type}`), oidc).accessToken).toBe('a');
     }
   });
 
-  it.each(['-5', 'abc', '1e309', '0'])('C2.14 ignores expires_in=%s', (value) => {
-    const response = parse(`${success}&expires_in=${value}`) as AuthResponse;
-    expect(matchResponse(response, oidc)).toEqual({ accessToken: 'at', idToken: 'a.b.c', scopes: ['openid'] });
+  it.each(['-5', 'abc', '1e309', '0', ''])('C2.14 ignores expires_in=%s', (value) => {
+    expect(matchResponse(response(`${success}&expires_in=${value}`), oidc)).toEqual({
+      accessToken: 'at',
+      idToken: 'a.b.c',
+      scopes: ['openid'],
+    });
+    expect(stripAuthResponse(new URL(`${CB}?expires_in=${value}&state=s`))).toBe(CB);
   });
 
-  it('C2.15 error plus access_token is an error response; nothing usable comes out', () => {
-    const response = parse('#error=server_error&access_token=a&state=s&token_type=bearer') as AuthResponse;
-    expect(response.kind).toBe('error');
-    expect(code(() => matchResponse(response, oidc))).toBe('authorize_error');
+  it.each([
+    ['in the fragment', '#error=server_error&access_token=a&id_token=a.b.c&state=s&token_type=bearer'],
+    ['split over query and fragment', '?error=server_error&state=s#access_token=a&id_token=a.b.c&token_type=bearer'],
+  ])('C2.15 error and access_token together %s is an error response; no token comes out', (_, suffix) => {
+    const parsed = response(suffix);
+    expect(parsed.kind).toBe('error');
+    expect(JSON.stringify(parsed)).not.toContain('a.b.c');
+    const error = thrown(() => matchResponse(parsed, oidc));
+    expect(error).toMatchObject({ code: 'authorize_error', twitchError: 'server_error' });
   });
 
-  it('C2.16 parsing is pure: the same URL parses the same way twice (single use is the store’s job)', () => {
-    expect(parse(success)).toEqual(parse(success));
+  it('C2.16 the same callback handled twice: the first wins, the replay is no_pending_request', () => {
+    const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
+    const state = randomToken();
+    pending.save({ ...oidc, state });
+    const url = new URL(`${CB}#access_token=at&id_token=a.b.c&scope=openid&state=${state}&token_type=bearer`);
+    const handle = () => {
+      const parsed = parseAuthResponse(url);
+      if (parsed?.state === undefined) throw new Error('no state');
+      return matchResponse(parsed, pending.take(parsed.state, NOW));
+    };
+    expect(handle().accessToken).toBe('at');
+    expect(codeOf(handle)).toBe('no_pending_request');
   });
 
-  it('strips only response parameters and keeps an unrelated fragment or query', () => {
+  it('strips only response parameters, keeping the app’s query byte for byte and an unrelated fragment', () => {
     expect(stripAuthResponse(new URL(`${CB}?page=2#access_token=a&state=s`))).toBe(`${CB}?page=2`);
-    expect(stripAuthResponse(new URL(`${CB}?error=access_denied&state=s&page=2`))).toBe(`${CB}?page=2`);
-    expect(stripAuthResponse(new URL(`${CB}?page=2#/route`))).toBe(`${CB}?page=2#/route`);
+    expect(stripAuthResponse(new URL(`${CB}?q=a%20b&error=access_denied&error_description=x&error_uri=y&state=s&page=2`))).toBe(
+      `${CB}?q=a%20b&page=2`,
+    );
+    expect(stripAuthResponse(new URL(`${CB}?error=access_denied&state=s#/route`))).toBe(`${CB}#/route`);
+    expect(stripAuthResponse(new URL(`${CB}?a=1&&b=+#/r`))).toBe(`${CB}?a=1&&b=+#/r`);
+    expect(stripAuthResponse(new URL(`${CB}?st%61te=s&scope=x&token_type=bearer&x=1`))).toBe(`${CB}?x=1`);
+  });
+
+  it('hasAuthResponse recognises a response in either place and never throws', () => {
+    expect(hasAuthResponse(new URL(`${CB}#state=s`))).toBe(true);
+    expect(hasAuthResponse(new URL(`${CB}?state=s`))).toBe(true);
+    expect(hasAuthResponse(new URL(`${CB}?error=access_denied`))).toBe(true);
+    expect(hasAuthResponse(new URL(`${CB}#id_token=x`))).toBe(true);
+    expect(hasAuthResponse(new URL(`${CB}?scope=x&token_type=bearer`))).toBe(false);
+    expect(hasAuthResponse(new URL(`${CB}#%ZZ&%E0`))).toBe(false);
+  });
+
+  it('parses Twitch’s documented implicit and OIDC examples', () => {
+    expect(
+      response('#access_token=73d0f8mkabpbmjp921asv2jaidwxn&scope=channel%3Amanage%3Apolls+channel%3Aread%3Apolls&state=c3ab8aa609ea11e793ae92361f002671&token_type=bearer'),
+    ).toEqual({
+      kind: 'success',
+      state: 'c3ab8aa609ea11e793ae92361f002671',
+      accessToken: '73d0f8mkabpbmjp921asv2jaidwxn',
+      idToken: undefined,
+      scopes: ['channel:manage:polls', 'channel:read:polls'],
+      tokenType: 'bearer',
+    });
+  });
+
+  it('refuses a token, state or token_type with characters no response has (no CR/LF reaches a header)', () => {
+    for (const suffix of [
+      '#access_token=a%0D%0AX-Evil%3A1&state=s&token_type=bearer',
+      '#access_token=a&state=s%00&token_type=bearer',
+      '#access_token=a&state=s&token_type=bearer%0A',
+      '#access_token=a&id_token=a.b%E2%80%AE.c&state=s&token_type=bearer',
+    ]) {
+      expect(codeOf(() => parse(suffix))).toBe('invalid_callback');
+    }
+  });
+
+  it('matchResponse refuses a response whose state is not the request’s (defence in depth)', () => {
+    expect(codeOf(() => matchResponse(response(success.replace('state=s', 'state=other')), oidc))).toBe('state_mismatch');
+    expect(codeOf(() => matchResponse(response('?error=access_denied&state=other'), oidc))).toBe('state_mismatch');
+  });
+});
+
+describe('C3.8 response shape against the request', () => {
+  it('C3.8 a stored token request answered with an id_token, or the reverse, is refused', () => {
+    const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
+    pending.save({ ...plain, state: 'plain' });
+    pending.save({ ...oidc, state: 'oidc' });
+    const plainAnswer = response('#access_token=a&id_token=a.b.c&state=plain&token_type=bearer');
+    expect(codeOf(() => matchResponse(plainAnswer, pending.take('plain', NOW)))).toBe('response_type_mismatch');
+    const oidcAnswer = response('#access_token=a&state=oidc&token_type=bearer');
+    expect(codeOf(() => matchResponse(oidcAnswer, pending.take('oidc', NOW)))).toBe('missing_param');
   });
 });
 
 describe('C4 authorization error responses', () => {
   const denied = 'error=access_denied&error_description=The+user+denied+you+access&state=s';
 
-  it('C4.1 maps access_denied in the fragment, with Twitch’s text as data', () => {
-    const error = (() => { try { matchResponse(parse(`#${denied}`) as AuthResponse, oidc); } catch (e) { return e; } return undefined; })();
-    expect(error).toMatchObject({ code: 'access_denied', twitchError: 'access_denied', twitchErrorDescription: 'The user denied you access' });
+  it('C4.1 maps access_denied in the fragment to access_denied with Twitch’s text as data; the request is consumed', () => {
+    const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
+    pending.save(oidc);
+    const parsed = response(`#${denied}`);
+    const error = thrown(() => matchResponse(parsed, pending.take(parsed.state ?? '', NOW)));
+    expect(error).toMatchObject({
+      code: 'access_denied',
+      twitchError: 'access_denied',
+      twitchErrorDescription: 'The user denied you access',
+    });
+    expect(pending.has('s')).toBe(false);
   });
 
-  it('C4.2 reads the error from the query string, where Twitch puts it', () => {
-    const response = parse(`?${denied}`);
-    expect(response).toEqual({ kind: 'error', state: 's', error: 'access_denied', errorDescription: 'The user denied you access' });
+  it('C4.2 reads the error from the query string, where Twitch puts it, and strips it', () => {
+    const url = new URL(`${CB}?${denied}`);
+    expect(parseAuthResponse(url)).toEqual({
+      kind: 'error',
+      state: 's',
+      error: 'access_denied',
+      errorDescription: 'The user denied you access',
+    });
+    expect(thrown(() => matchResponse(response(`?${denied}`), oidc))).toMatchObject({ code: 'access_denied' });
+    expect(stripAuthResponse(url)).toBe(CB);
   });
 
-  it('C4.3 keeps the error’s state for the caller’s state check (a missing one stays missing)', () => {
-    expect(parse('?error=access_denied')).toMatchObject({ kind: 'error', state: undefined });
-    expect(parse('?error=access_denied&state=forged')).toMatchObject({ state: 'forged' });
+  it('C4.3 an error with a missing state has no state to look up; a wrong state is the store’s state_mismatch', () => {
+    expect(response('?error=access_denied')).toMatchObject({ kind: 'error', state: undefined });
+    expect(response('?error=access_denied&state=')).toMatchObject({ kind: 'error', state: undefined });
+    const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
+    pending.save(oidc);
+    const forged = response('?error=access_denied&state=forged');
+    expect(codeOf(() => pending.take(forged.state ?? '', NOW))).toBe('state_mismatch');
+    expect(pending.has('s')).toBe(true);
   });
 
-  it('C4.4 keeps an HTML error_description as plain text', () => {
+  it('C4.4 keeps an HTML error_description as plain text, unchanged', () => {
     const html = '<img src=x onerror=alert(1)>';
-    expect(parse(`?error=invalid_request&error_description=${encodeURIComponent(html)}&state=s`))
-      .toMatchObject({ errorDescription: html });
+    const parsed = response(`?error=invalid_request&error_description=${encodeURIComponent(html)}&state=s`);
+    expect(parsed).toMatchObject({ errorDescription: html });
+    expect(thrown(() => matchResponse(parsed, oidc))).toMatchObject({ twitchErrorDescription: html });
   });
 
-  it('C4.5 drops error_uri', () => {
-    const response = parse('?error=invalid_request&error_uri=javascript:alert(1)&state=s');
-    expect(JSON.stringify(response)).not.toContain('javascript');
+  it.each(['javascript:alert(1)', 'data:text/html,x', 'https://id.twitch.tv/help'])('C4.5 drops error_uri %s', (uri) => {
+    const url = new URL(`${CB}?error=invalid_request&error_uri=${encodeURIComponent(uri)}&state=s`);
+    const parsed = parseAuthResponse(url);
+    expect(Object.keys(parsed ?? {}).sort()).toEqual(['error', 'errorDescription', 'kind', 'state']);
+    expect(JSON.stringify(parsed)).not.toContain(uri.slice(0, 8));
+    const error = thrown(() => matchResponse(parsed as AuthResponse, oidc));
+    expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(uri.slice(0, 8));
+    expect(stripAuthResponse(url)).toBe(CB);
   });
 
-  it('C4.6 passes other errors (login_required, redirect_mismatch) through as authorize_error', () => {
-    for (const twitchError of ['login_required', 'redirect_mismatch', 'unsupported_response_type']) {
-      const response = parse(`?error=${twitchError}&state=s`) as AuthResponse;
-      let error: unknown;
-      try {
-        matchResponse(response, oidc);
-      } catch (e) {
-        error = e;
-      }
+  it.each(['login_required', 'consent_required', 'interaction_required', 'redirect_mismatch', 'unsupported_response_type'])(
+    'C4.6 passes %s through as authorize_error with twitchError kept',
+    (twitchError) => {
+      const error = thrown(() => matchResponse(response(`?error=${twitchError}&state=s`), oidc));
       expect(error).toMatchObject({ code: 'authorize_error', twitchError });
-    }
-  });
+      expect(isTwitchAuthError(error) && error.twitchErrorDescription).toBeUndefined();
+    },
+  );
 
-  it('C4.7 truncates a 5 KB error string', () => {
-    const response = parse(`?error=x&error_description=${'d'.repeat(5000)}&state=s`);
-    expect(response?.kind === 'error' && response.errorDescription?.length).toBe(500);
+  it('C4.7 passes an unknown error through, truncating a 5 KB error and description', () => {
+    const parsed = response(`?error=${'e'.repeat(5000)}&error_description=${'d'.repeat(5000)}&state=s`);
+    expect(parsed.kind === 'error' && parsed.error).toBe('e'.repeat(100));
+    expect(parsed.kind === 'error' && parsed.errorDescription).toBe('d'.repeat(500));
+    expect(thrown(() => matchResponse(parsed, oidc))).toMatchObject({ code: 'authorize_error' });
+    // Truncation never leaves half a surrogate pair.
+    const emoji = response(`?error=x&error_description=${encodeURIComponent(`${'d'.repeat(499)}😀tail`)}&state=s`);
+    expect(emoji.kind === 'error' && emoji.errorDescription).toBe('d'.repeat(499));
   });
 });
