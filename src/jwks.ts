@@ -9,9 +9,11 @@ export interface JwksCacheOptions {
   readonly fetch: () => typeof fetch;
   /** Persists the key set so a reload within its max age makes no request. */
   readonly store: KeyValueStore;
+  /** The current time in ms. */
   readonly now: () => number;
+  /** A key set that has not fully arrived by then is `jwks_unavailable`. */
   readonly timeoutMs: number;
-  /** Default 600 000 (10 minutes). */
+  /** How long a key set is used before it is fetched again. Default 600 000 (10 minutes). */
   readonly maxAgeMs?: number;
   /** Minimum time between refetches for an unknown `kid`. Default 30 000. */
   readonly cooldownMs?: number;
@@ -19,159 +21,220 @@ export interface JwksCacheOptions {
 
 /** Resolves verification keys for ID token headers. */
 export interface JwksCache {
-  /** The key for this protected header, fetching or refetching (once per cooldown) as needed. */
+  /**
+   * Key lookup for jose's `compactVerify`/`jwtVerify`: resolves the key for this protected
+   * header, fetching or refetching (at most once per cooldown) as needed.
+   *
+   * @throws TwitchAuthError `alg_not_allowed` (not RS256, checked before any request),
+   *   `id_token_invalid` (a `kid` that is not a short string), `jwks_unavailable` (no key set
+   *   could be fetched), `signature_invalid` (no single usable key fits, even after one refetch).
+   */
   getKey(header: JWSHeaderParameters): Promise<CryptoKey>;
 }
 
+/** A usable key: public members only, imported on first use. */
 interface KeyEntry {
-  readonly kid: string | undefined;
   readonly jwk: JWK;
-  key?: Promise<CryptoKey>;
+  key: Promise<CryptoKey> | undefined;
 }
 
 interface KeySet {
-  readonly entries: readonly KeyEntry[];
   readonly fetchedAt: number;
+  readonly all: readonly KeyEntry[];
+  /** By `kid`; a Map, so `__proto__` or `constructor` is just another string. */
+  readonly byKid: ReadonlyMap<string, readonly KeyEntry[]>;
 }
 
 const MAX_BYTES = 512 * 1024;
-const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
+const MAX_KID_LENGTH = 256;
+/** How many unknown `kid`s are remembered. */
+const MAX_UNKNOWN_KIDS = 256;
+/** Import parameters come from this allow-list, never from the token or the key. */
+const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
+const PERSIST_VERSION = 1;
+const NO_KEY = 'No single key in the key set fits the ID token.';
 
 function unavailable(message: string, options: { cause?: unknown; status?: number } = {}) {
   return new TwitchAuthError('jwks_unavailable', message, options);
 }
 
-/**
- * Keeps only keys fit to verify RS256 (RFC 7517 §5: ignore the rest rather than fail the set),
- * rebuilt from their public members so private members never reach `importKey`.
- */
-function usableKeys(keys: readonly unknown[]): KeyEntry[] {
-  const entries: KeyEntry[] = [];
-  for (const candidate of keys) {
-    if (typeof candidate !== 'object' || candidate === null) continue;
-    const k = candidate as Record<string, unknown>;
-    if (k['kty'] !== 'RSA' || typeof k['n'] !== 'string' || typeof k['e'] !== 'string') continue;
-    if (k['use'] !== undefined && k['use'] !== 'sig') continue;
-    if (k['alg'] !== undefined && k['alg'] !== 'RS256') continue;
-    const ops = k['key_ops'];
-    if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) continue;
-    const kid = k['kid'];
-    if (kid !== undefined && (typeof kid !== 'string' || kid.length > 256)) continue;
-    let bits: number;
-    try {
-      const n = base64url.decode(k['n']);
-      bits = (n.length - (n[0] === 0 ? 1 : 0)) * 8;
-    } catch {
-      continue;
-    }
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) continue;
-    entries.push({ kid, jwk: { kty: 'RSA', n: k['n'], e: k['e'] } });
+/** The value's bit length, from its big-endian bytes (leading zero bytes ignored). */
+function bitLength(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length && bytes[i] === 0) i += 1;
+  if (i === bytes.length) return 0;
+  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] ?? 0));
+}
+
+/** The bytes of a base64url member; empty for anything else (jose throws on non-strings). */
+function decodeMember(value: unknown): Uint8Array {
+  try {
+    return base64url.decode(value as string);
+  } catch {
+    return new Uint8Array();
   }
-  return entries;
+}
+
+/**
+ * The public JWK to verify RS256 with, or undefined for a key to ignore (RFC 7517 §5: skip keys
+ * with an unknown `kty`, missing members or out-of-range values rather than fail the set). The
+ * result is rebuilt from `kty`, `n`, `e` and `kid`, so private members (`d`, `p`, `q`, `dp`,
+ * `dq`, `qi`, `oth`) never reach `importKey`.
+ */
+function usableJwk(candidate: unknown): JWK | undefined {
+  if (typeof candidate !== 'object' || candidate === null) return undefined; // arrays fail on kty
+  const k = candidate as Record<string, unknown>;
+  if (k['kty'] !== 'RSA') return undefined;
+  if (k['use'] !== undefined && k['use'] !== 'sig') return undefined;
+  if (k['alg'] !== undefined && k['alg'] !== 'RS256') return undefined;
+  const ops = k['key_ops'];
+  if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) return undefined;
+  const kid = k['kid'];
+  if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) return undefined;
+  // RFC 7518 §3.3: at least 2048 bits; the upper bound keeps a hostile set from costing much.
+  const bits = bitLength(decodeMember(k['n']));
+  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
+  // A public exponent is odd and at least 3 (e = 1 makes every "signature" verify).
+  const e = decodeMember(k['e']);
+  const eBits = bitLength(e);
+  if (eBits < 2 || eBits > 32 || ((e[e.length - 1] ?? 0) & 1) === 0) return undefined;
+  const jwk: JWK = { kty: 'RSA', n: k['n'] as string, e: k['e'] as string };
+  if (typeof kid === 'string') jwk.kid = kid;
+  return jwk;
 }
 
 function toKeySet(keys: readonly unknown[], fetchedAt: number): KeySet {
-  return { entries: usableKeys(keys), fetchedAt };
+  const all: KeyEntry[] = [];
+  const byKid = new Map<string, KeyEntry[]>();
+  for (const candidate of keys) {
+    const jwk = usableJwk(candidate);
+    if (jwk === undefined) continue;
+    const entry: KeyEntry = { jwk, key: undefined };
+    all.push(entry);
+    if (jwk.kid !== undefined) {
+      const same = byKid.get(jwk.kid);
+      if (same === undefined) byKid.set(jwk.kid, [entry]);
+      else same.push(entry);
+    }
+  }
+  return { fetchedAt, all, byKid };
 }
 
-type Selection = KeyEntry | 'none' | 'ambiguous';
-
-function select(set: KeySet, kid: string | undefined): Selection {
-  const matches = kid === undefined ? set.entries : set.entries.filter((e) => e.kid === kid);
-  if (matches.length === 0) return 'none';
-  // Two keys for one kid, or several keys and no kid: refuse rather than guess (RFC 7517 §4.5).
-  if (matches.length > 1) return 'ambiguous';
-  return matches[0] ?? 'none';
+/** The keys that could verify a token with this `kid` (all usable keys for a token without one). */
+function candidates(set: KeySet, kid: string | undefined): readonly KeyEntry[] {
+  return kid === undefined ? set.all : (set.byKid.get(kid) ?? []);
 }
 
 /**
- * A key set cache for one JWKS URL: memory plus persisted copy with a max age, single-flight
- * fetches with a timeout and size cap, and at most one refetch per cooldown for unknown `kid`s
- * (forged random `kid`s cannot drive a request storm). A failed refetch keeps the last good set.
+ * A key set cache for one JWKS URL, as `getKey` for jose: memory plus a persisted copy with a
+ * max age (a reload within it makes no request), single-flight fetches with a timeout and a size
+ * cap, and at most one refetch per cooldown for an unknown `kid`. Unknown `kid`s are remembered,
+ * so forged tokens with random `kid`s cannot drive a request storm; a failed refetch keeps the
+ * last good set. Only RSA keys fit for RS256 (2048–8192 bits) are used.
  *
  * @example
  * ```ts
- * const jwks = createJwksCache({ url, fetch: () => fetch, store, now: Date.now, timeoutMs: 5000 });
- * await jwtVerify(idToken, jwks.getKey, { algorithms: ['RS256'] });
+ * const jwks = createJwksCache({
+ *   url: 'https://id.twitch.tv/oauth2/keys',
+ *   fetch: () => globalThis.fetch,
+ *   store: createKeyValueStore('session', 'twitch-spa-login:'),
+ *   now: Date.now,
+ *   timeoutMs: 5000,
+ * });
+ * const { payload } = await compactVerify(idToken, jwks.getKey, { algorithms: ['RS256'] });
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const maxAgeMs = options.maxAgeMs ?? 600_000;
   const cooldownMs = options.cooldownMs ?? 30_000;
+  const { timeoutMs } = options;
   const storeKey = `jwks:${options.url}`;
   let set: KeySet | undefined;
   let inflight: Promise<KeySet> | undefined;
   let lastRefetch = -Infinity;
+  /** kid → when a refetch confirmed that the key set lacks it. */
+  const unknownKids = new Map<string, number>();
 
-  // Not a type guard on purpose: a stale set is still a KeySet, kept as a fallback below.
-  const fresh = (candidate: KeySet | undefined): boolean =>
-    candidate !== undefined &&
-    options.now() - candidate.fetchedAt < maxAgeMs &&
-    candidate.fetchedAt <= options.now();
+  const isFresh = (candidate: KeySet): boolean => {
+    const now = options.now();
+    return candidate.fetchedAt <= now && now - candidate.fetchedAt < maxAgeMs;
+  };
 
+  /** The persisted set; a corrupt entry is removed, never trusted. */
   const readPersisted = (): KeySet | undefined => {
+    const raw = options.store.get(storeKey);
+    if (raw === null) return undefined;
     try {
-      const data = JSON.parse(options.store.get(storeKey) ?? 'null') as unknown;
-      if (typeof data !== 'object' || data === null) return undefined;
-      const { fetchedAt, keys } = data as { fetchedAt?: unknown; keys?: unknown };
-      if (typeof fetchedAt !== 'number' || !Array.isArray(keys)) return undefined;
-      return toKeySet(keys, fetchedAt);
+      const data = (JSON.parse(raw) ?? {}) as { v?: unknown; fetchedAt?: unknown; keys?: unknown };
+      const { v, fetchedAt, keys } = data;
+      // A set dated in the future is as untrustworthy as one that does not parse.
+      const dated = typeof fetchedAt === 'number' && fetchedAt <= options.now();
+      if (v === PERSIST_VERSION && dated && Array.isArray(keys)) return toKeySet(keys, fetchedAt);
     } catch {
-      return undefined;
+      // Not JSON: discarded below.
+    }
+    options.store.remove(storeKey);
+    return undefined;
+  };
+
+  const persist = (next: KeySet): void => {
+    const keys = next.all.map((entry) => entry.jwk);
+    try {
+      const entry = { v: PERSIST_VERSION, fetchedAt: next.fetchedAt, keys };
+      options.store.set(storeKey, JSON.stringify(entry));
+    } catch {
+      // Not persisting only costs a request after a reload.
     }
   };
 
   const download = async (): Promise<KeySet> => {
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    // Raced against the fetch and the body, so even a fetch that ignores the signal cannot hang us.
+    // Always raced before the first await, so its rejection is never unhandled.
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        reject(unavailable('The key set did not arrive in time.'));
         controller.abort();
-        reject(unavailable(`The key set did not arrive within ${options.timeoutMs} ms.`));
-      }, options.timeoutMs);
+      }, timeoutMs);
     });
     try {
       const response = await Promise.race([
+        // no-store: a refetch for a rotated key must not be answered by the HTTP cache.
         options.fetch()(options.url, {
           credentials: 'omit',
           redirect: 'error',
+          cache: 'no-store',
           signal: controller.signal,
-          headers: { accept: 'application/json' },
         }),
         timeout,
       ]);
-      if (!response.ok) throw unavailable(`The key set answered ${response.status}.`, { status: response.status });
-      if (Number(response.headers.get('content-length') ?? 0) > MAX_BYTES) {
-        throw unavailable('The key set is too large.');
+      const { status } = response;
+      // `redirect: 'error'` already refuses redirects; `redirected` catches a fetch that ignored it.
+      if (!response.ok || response.redirected) {
+        throw unavailable(`The key set answered ${status}.`, { status });
       }
+      const tooLarge = () => unavailable('The key set is too large.');
+      if (Number(response.headers.get('content-length')) > MAX_BYTES) throw tooLarge();
       const text = await Promise.race([response.text(), timeout]);
-      if (text.length > MAX_BYTES) throw unavailable('The key set is too large.');
-      let data: unknown;
-      try {
-        data = JSON.parse(text);
-      } catch (cause) {
-        throw unavailable('The key set is not JSON.', { cause });
-      }
-      const keys = (data as { keys?: unknown } | null)?.keys;
+      if (text.length > MAX_BYTES) throw tooLarge();
+      // JSON.parse errors become jwks_unavailable below, with the SyntaxError as cause.
+      const data = JSON.parse(text) as { keys?: unknown } | null;
+      const keys = data?.keys;
       if (!Array.isArray(keys)) throw unavailable('The key set has no "keys" array.');
-      const fetchedAt = options.now();
-      const next = toKeySet(keys, fetchedAt);
-      try {
-        options.store.set(storeKey, JSON.stringify({ fetchedAt, keys: next.entries.map((e) => ({ ...e.jwk, kid: e.kid })) }));
-      } catch {
-        // Not persisting only costs a request after a reload.
-      }
+      const next = toKeySet(keys, options.now());
+      persist(next);
       return next;
     } catch (error) {
-      throw toTwitchAuthError(error, 'jwks_unavailable', 'Could not fetch the key set.');
+      throw toTwitchAuthError(error, 'jwks_unavailable', 'The key set could not be fetched.');
     } finally {
       clearTimeout(timer);
     }
   };
 
-  /** One request at a time; concurrent callers share it. */
+  /** One request at a time: concurrent callers share it. */
   const refresh = (): Promise<KeySet> => {
     inflight ??= download()
       .then((next) => (set = next))
@@ -179,48 +242,78 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     return inflight;
   };
 
-  const current = async (): Promise<KeySet> => {
-    if (set !== undefined && fresh(set)) return set;
-    if (inflight !== undefined) return inflight;
+  /** A fresh set from memory, storage or the network; a stale set if the network fails. */
+  const load = async (): Promise<KeySet> => {
+    if (set !== undefined && isFresh(set)) return set;
     const persisted = readPersisted();
-    if (persisted !== undefined && fresh(persisted)) return (set = persisted);
+    if (persisted !== undefined && isFresh(persisted)) return (set = persisted);
+    const fallback = set ?? persisted;
     try {
       return await refresh();
     } catch (error) {
-      const stale = set ?? persisted;
-      if (stale !== undefined && stale.entries.length > 0) return stale; // stale beats nothing
+      // Stale keys are still keys Twitch published; they beat failing every login during an outage.
+      if (fallback !== undefined && fallback.all.length > 0) return fallback;
       throw error;
     }
   };
 
+  const isKnownUnknown = (kid: string): boolean => {
+    const seen = unknownKids.get(kid);
+    return seen !== undefined && options.now() - seen < maxAgeMs;
+  };
+
+  const rememberUnknown = (kid: string): void => {
+    // Bounded: past the limit start over; the cooldown still caps requests meanwhile.
+    if (unknownKids.size >= MAX_UNKNOWN_KIDS) unknownKids.clear();
+    unknownKids.set(kid, options.now());
+  };
+
+  /**
+   * At most one refetch per cooldown, shared by concurrent callers. If it fails, this lookup is
+   * `jwks_unavailable` (the key may exist), while `set` keeps the last good keys for other kids.
+   */
+  const refetchFor = async (kid: string | undefined, keys: KeySet): Promise<KeySet> => {
+    if (inflight !== undefined) return inflight;
+    if (kid !== undefined && isKnownUnknown(kid)) return keys;
+    if (options.now() - lastRefetch < cooldownMs) return keys;
+    lastRefetch = options.now();
+    return refresh();
+  };
+
+  const importEntry = (entry: KeyEntry): Promise<CryptoKey> => {
+    // A failed import is cached too: the same key would fail the same way again.
+    entry.key ??= crypto.subtle
+      .importKey('jwk', entry.jwk, RS256, false, ['verify'])
+      .catch((cause: unknown) => {
+        throw new TwitchAuthError('signature_invalid', NO_KEY, { cause });
+      });
+    return entry.key;
+  };
+
   return {
     async getKey(header) {
+      // Before any lookup or request: an HS256 token never meets a key (RFC 8725 §2.1).
       if (header.alg !== 'RS256') {
         throw new TwitchAuthError('alg_not_allowed', 'Only RS256 ID tokens are accepted.');
       }
-      const kid = header.kid;
-      let keys = await current();
-      let found = select(keys, kid);
-      if (found === 'none') {
-        if (inflight !== undefined) {
-          keys = await inflight.catch(() => keys);
-        } else if (options.now() - lastRefetch >= cooldownMs) {
-          lastRefetch = options.now();
-          keys = await refresh().catch(() => keys); // keep the last good set
-        }
-        found = select(keys, kid);
+      const kid: unknown = header.kid;
+      if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) {
+        throw new TwitchAuthError('id_token_invalid', 'The ID token kid is not a short string.');
       }
-      if (found === 'none' || found === 'ambiguous') {
-        throw new TwitchAuthError(
-          'signature_invalid',
-          found === 'none'
-            ? 'No key in Twitch’s key set matches the ID token.'
-            : 'Twitch’s key set has several keys that could match the ID token.',
-        );
+      let keys = await load();
+      let matches = candidates(keys, kid);
+      if (matches.length === 0) {
+        keys = await refetchFor(kid, keys);
+        matches = candidates(keys, kid);
+        if (matches.length === 0 && kid !== undefined) rememberUnknown(kid);
       }
-      // The algorithm comes from our allow-list, never from the token or the key.
-      found.key ??= crypto.subtle.importKey('jwk', found.jwk, RS256, false, ['verify']);
-      return found.key;
+      const [only] = matches;
+      // None, or two keys for one kid, or several keys and no kid: refuse rather than guess
+      // (RFC 7517 §4.5).
+      if (only === undefined || matches.length > 1) {
+        throw new TwitchAuthError('signature_invalid', NO_KEY);
+      }
+      return importEntry(only);
     },
   };
 }

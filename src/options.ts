@@ -182,7 +182,8 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
       nonNegative(options.validateIntervalMs, 'validateIntervalMs', 3_600_000),
     ),
     expiringNoticeSeconds: nonNegative(options.expiringNoticeSeconds, 'expiringNoticeSeconds', 300),
-    jwksTimeoutMs: nonNegative(options.jwksTimeoutMs, 'jwksTimeoutMs', 5000, 60_000),
+    // A zero timeout would fail every key set fetch; 100 ms is the floor.
+    jwksTimeoutMs: Math.max(100, nonNegative(options.jwksTimeoutMs, 'jwksTimeoutMs', 5000, 60_000)),
     popupTimeoutMs: nonNegative(options.popupTimeoutMs, 'popupTimeoutMs', 300_000),
     fetch: options.fetch,
   } satisfies ResolvedConfig);
