@@ -1,7 +1,9 @@
-import { type JWK, SignJWT, base64url, exportJWK, generateKeyPair } from 'jose';
 import { createTwitchAuth, createMemoryStorage } from '../../src/index';
 import type { StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
+import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
+
+export { atHash };
 
 export const CLIENT_ID = 'test-client-id';
 export const ISSUER = 'https://id.twitch.tv/oauth2';
@@ -12,44 +14,20 @@ export const HELIX = 'https://api.twitch.tv/helix';
 export const USER_ID = '141981764';
 
 /** An RS256 signing key with its public JWK. */
-export interface SigningKey {
-  readonly privateKey: CryptoKey;
-  readonly jwk: JWK;
-  readonly kid: string;
-}
+export type SigningKey = TestKey;
 
-export async function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
-  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
-  const jwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-  return { privateKey, jwk, kid };
-}
-
-/** OIDC at_hash: base64url of the left half of SHA-256 of the ASCII access token. */
-export async function atHash(accessToken: string): Promise<string> {
-  const digest = new Uint8Array(
-    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken)),
-  );
-  return base64url.encode(digest.slice(0, 16));
+export function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
+  return generateTestKey(kid);
 }
 
 /** Signs an ID token like Twitch's; `claims` override or (with undefined) remove defaults. */
-export async function signIdToken(
+export function signIdToken(
   key: SigningKey,
   claims: Record<string, unknown>,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<string> {
-  const payload: Record<string, unknown> = {
-    iss: ISSUER,
-    sub: USER_ID,
-    aud: CLIENT_ID,
-    iat: nowSeconds,
-    exp: nowSeconds + 900,
-    ...claims,
-  };
-  for (const [k, v] of Object.entries(payload)) if (v === undefined) delete payload[k];
-  return new SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: key.kid })
-    .sign(key.privateKey);
+  const defaults = { iss: ISSUER, sub: USER_ID, aud: CLIENT_ID, iat: nowSeconds, exp: nowSeconds + 900 };
+  return signJwt(key, { ...defaults, ...claims });
 }
 
 export function validateBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

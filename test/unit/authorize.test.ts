@@ -11,6 +11,7 @@ import {
 } from '../../src/authorize';
 import { isTwitchAuthError } from '../../src/errors';
 import { type TwitchAuthOptions, resolveOptions } from '../../src/options';
+import { thrown } from '../helpers/thrown';
 
 const ORIGIN = 'https://app.example';
 const CALLBACK = `${ORIGIN}/callback`;
@@ -25,14 +26,6 @@ function authorize(options: Partial<TwitchAuthOptions> = {}, login: LoginOptions
   return { config, request, href, url: new URL(href), params: new URL(href).searchParams };
 }
 
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 const codeOf = (run: () => unknown): string | undefined => {
   const error = thrown(run);

@@ -12,6 +12,7 @@ import {
 import { isTwitchAuthError } from '../../src/errors';
 import { type PendingRequest, createPendingStore } from '../../src/pending';
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
+import { thrown } from '../helpers/thrown';
 
 const CB = 'https://app.example/callback';
 const NOW = 1_700_000_000_000;
@@ -36,14 +37,6 @@ const response = (suffix: string): AuthResponse => {
   return parsed;
 };
 
-function thrown(run: () => unknown): unknown {
-  try {
-    run();
-  } catch (error) {
-    return error;
-  }
-  return undefined;
-}
 
 /** The TwitchAuthError code `run` throws; a URIError or other untyped throw is reported as such. */
 function codeOf(run: () => unknown): string | undefined {
