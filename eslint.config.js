@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/'] },
+  // etc/api-report.d.ts is generated (npm run api:update) and checked by a test instead.
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.tmp/', 'etc/api-report.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -184,6 +184,9 @@ export async function verifyIdToken(
   options: VerifyIdTokenOptions,
 ): Promise<IdTokenClaims> {
   const payload = checkStructure(token);
+  // Started now so the digest runs beside the signature check rather than after it.
+  const expectedAtHash =
+    options.accessToken === undefined ? undefined : accessTokenHash(options.accessToken);
   try {
     // jose checks the signature over exactly the segments decoded above, with our allow-list;
     // every claim check below is ours, against the injected clock.
@@ -215,9 +218,8 @@ export async function verifyIdToken(
   if (!options.nonce || payload['nonce'] !== options.nonce) {
     throw new TwitchAuthError('nonce_mismatch', 'The ID token nonce does not match this login.');
   }
-  if (options.accessToken !== undefined) {
-    const expected = await accessTokenHash(options.accessToken);
-    if (payload['at_hash'] !== expected) {
+  if (expectedAtHash !== undefined) {
+    if (payload['at_hash'] !== (await expectedAtHash)) {
       const message = 'The ID token at_hash does not match the access token.';
       throw new TwitchAuthError('at_hash_mismatch', message);
     }

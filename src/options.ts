@@ -1,6 +1,6 @@
 import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints.js';
 import { TwitchAuthError } from './errors.js';
-import { type TwitchScope, isTwitchScope } from './scopes.js';
+import { type TwitchScope, isTwitchScope } from './scope-names.js';
 import { type StorageOption, isStorageOption } from './storage.js';
 
 /** The non-default claims Twitch can add to the ID token or userinfo. */

@@ -1,6 +1,10 @@
+import type { TwitchScope } from './scope-names.js';
+
+export { type TwitchScope, isTwitchScope } from './scope-names.js';
+
 /**
- * Every scope Twitch documents (dev.twitch.tv/docs/authentication/scopes), with what it grants.
- * This one table feeds the {@link TwitchScope} type and the run-time check of `scopes`.
+ * What each Twitch scope grants, in a few words (for a consent screen or a settings page). Every
+ * {@link TwitchScope} has an entry; the compiler keeps the two lists in step.
  *
  * @example
  * ```ts
@@ -88,31 +92,6 @@ export const TWITCH_SCOPES = {
   'user:write:chat': 'Send chat messages via the API',
   'chat:edit': 'Send chat messages over IRC',
   'chat:read': 'Read chat messages over IRC',
-  'whispers:read': 'Receive whispers via PubSub (PubSub itself has been retired by Twitch — **(unverified)**)',
+  'whispers:read': 'Receive whispers via PubSub',
   'openid': 'Enables OIDC (ID token, userinfo); required for id_token',
-} as const;
-
-/**
- * A Twitch OAuth scope. A typo is a compile error:
- *
- * @example
- * ```ts
- * const scopes: TwitchScope[] = ['user:read:email', 'chat:read'];
- * // @ts-expect-error: not a Twitch scope
- * const typo: TwitchScope = 'user:read:emial';
- * ```
- */
-export type TwitchScope = keyof typeof TWITCH_SCOPES;
-
-/**
- * True when `value` is a scope Twitch documents.
- *
- * @example
- * ```ts
- * isTwitchScope('chat:read'); // true
- * isTwitchScope('user_read'); // false (a removed v5 scope)
- * ```
- */
-export function isTwitchScope(value: unknown): value is TwitchScope {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(TWITCH_SCOPES, value);
-}
+} as const satisfies Record<TwitchScope, string>;

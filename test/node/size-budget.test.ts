@@ -9,9 +9,9 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
 /**
  * `createTwitchAuth` from the ESM entry: esbuild, minified, gzip -9. The issue's target is
  * 10 KB (10_240), aim 9 KB; the core is over it today (see `npm run bench`), so this budget is a
- * ratchet about 10% over the measured 17_754 bytes: lower it as the core shrinks.
+ * ratchet about 7% over the measured 16_758 bytes: lower it as the core shrinks.
  */
-const CORE_GZIP_BUDGET = 19_500;
+const CORE_GZIP_BUDGET = 18_000;
 /** dist/twitch-spa-login.iife.js as shipped (whole API, jose inside), gzip -9. Measured 17_311. */
 const IIFE_GZIP_BUDGET = 19_000;
 
@@ -39,6 +39,11 @@ describe('size budget', () => {
   it('keeps adapters and frameworks out of the core', () => {
     const framework = /^node_modules\/(react|react-dom|scheduler|vue|@vue)\/|^src\/(react|vue)\//;
     expect(inputs.filter((path) => framework.test(path))).toEqual([]);
+  });
+
+  it('leaves the scope descriptions to apps that import TWITCH_SCOPES', () => {
+    expect(inputs).toContain('src/scope-names.ts');
+    expect(inputs).not.toContain('src/scopes.ts');
   });
 
   it('takes only the JWS verify path from jose', () => {
