@@ -19,15 +19,17 @@ function isTabMessage(value: unknown): value is TabMessage {
  *
  * @param channelName - unique per client id
  * @param storageKey - the full localStorage key of the session, for the fallback
+ * @param Channel - the BroadcastChannel constructor, or null for the `storage` event
  */
 export function createTabSync(
   channelName: string,
   storageKey: string,
   storage: Storage | undefined,
   onMessage: (message: TabMessage) => void,
+  Channel: typeof BroadcastChannel | null = globalThis.BroadcastChannel ?? null,
 ): TabSync {
-  if (typeof BroadcastChannel === 'function') {
-    const channel = new BroadcastChannel(channelName);
+  if (typeof Channel === 'function') {
+    const channel = new Channel(channelName);
     channel.onmessage = (event: MessageEvent<unknown>) => {
       if (isTabMessage(event.data)) onMessage({ type: event.data.type });
     };

@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../e2e/browser';
+import { startStaticServer } from '../e2e/static-server';
 
 const ROOT = process.cwd();
 const run = (command: string, args: string[], cwd = ROOT): string =>
@@ -13,6 +15,8 @@ const run = (command: string, args: string[], cwd = ROOT): string =>
 
 let tarball: string;
 let files: string[];
+/** The consumer project the tarball was installed into, by the install test. */
+let installedProject: string | undefined;
 
 beforeAll(() => {
   if (!existsSync(join(ROOT, 'dist/twitch-spa-login.iife.js'))) {
@@ -72,7 +76,36 @@ describe('the published package', () => {
     );
     expect(JSON.parse(run('node', ['check.mjs'], project))).toEqual({ session: null, scopes: 82, keys: 1 });
     expect(run('npx', ['twitch-emulator', '--help'], project)).toMatch(/Usage: twitch-emulator/);
+    installedProject = project;
   }, 120_000);
+
+  it('loads the installed IIFE in Chromium as window.TwitchLogin, ready to log in', async () => {
+    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))).sort();
+    // Serves node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js, as installed.
+    const server = await startStaticServer(join(installedProject, 'node_modules/twitch-spa-login'));
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      // An empty page on the server's (secure, loopback) origin; the script comes from the server.
+      await page.route('**/blank', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html>' }));
+      await page.goto(`${server.url}/blank`);
+      await page.addScriptTag({ url: '/twitch-spa-login.iife.js' });
+      const result = await page.evaluate(async () => {
+        const api = (window as unknown as { TwitchLogin: Record<string, unknown> }).TwitchLogin;
+        const create = api['createTwitchAuth'] as (o: object) => { authorizeUrl(): Promise<string> };
+        const auth = create({ clientId: 'x', redirectUri: `${location.origin}/callback` });
+        const url = new URL(await auth.authorizeUrl());
+        return { keys: Object.keys(api).sort(), host: url.host, state: url.searchParams.get('state')?.length };
+      });
+      expect(result.keys).toEqual(esm);
+      expect(result.host).toBe('id.twitch.tv');
+      expect(result.state).toBeGreaterThanOrEqual(22);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 60_000);
 
   it('gives window.TwitchLogin exactly the ESM entry’s exports', async () => {
     const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))).sort();
