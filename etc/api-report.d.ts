@@ -567,7 +567,7 @@ export { type TwitchScope, isTwitchScope } from './scope-names.js';
  *
  * @example
  * ```ts
- * console.log(TWITCH_SCOPES['user:read:email']); // "Read the user's email ..."
+ * const shown = TWITCH_SCOPES['user:read:email']; // "Read the user's email ..."
  * ```
  */
 export declare const TWITCH_SCOPES: {

@@ -176,7 +176,7 @@ async function accessTokenHash(accessToken: string): Promise<string> {
  *   clientId, issuer: 'https://id.twitch.tv/oauth2', nonce, accessToken,
  *   clockSkewSeconds: 60, maxAgeSeconds: 600, now: Date.now(), getKey: jwks.getKey,
  * });
- * console.log(claims.sub); // the Twitch user id
+ * const userId = claims.sub; // the Twitch user id
  * ```
  */
 export async function verifyIdToken(

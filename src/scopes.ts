@@ -8,7 +8,7 @@ export { type TwitchScope, isTwitchScope } from './scope-names.js';
  *
  * @example
  * ```ts
- * console.log(TWITCH_SCOPES['user:read:email']); // "Read the user's email ..."
+ * const shown = TWITCH_SCOPES['user:read:email']; // "Read the user's email ..."
  * ```
  */
 export const TWITCH_SCOPES = {
