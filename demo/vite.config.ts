@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type Connect, type Plugin, defineConfig } from 'vite';
-import { type TwitchEmulator, startTwitchEmulator } from '../emulator/index';
+import { type TwitchEmulator, startTwitchEmulator } from '../emulator/index.js';
 
 const DEMO_PORT = Number(process.env['DEMO_PORT'] ?? 5173);
 const DEMO_ORIGIN = `http://localhost:${DEMO_PORT}`;
