@@ -398,9 +398,14 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
     registry.set(href, entry);
     // React StrictMode runs effects twice: the second call sees the cleaned URL.
     registry.set(cleaned, entry);
-    const forgetCleaned = (): void =>
-      void defaultTimers.setTimeout(() => registry.delete(cleaned), 1000);
-    promise.then(forgetCleaned, forgetCleaned);
+    // Long enough for a double effect; then the URL (which holds the token) is let go, and a
+    // replay meets the single-use pending request instead.
+    const forget = (): void =>
+      void defaultTimers.setTimeout(() => {
+        registry.delete(href);
+        registry.delete(cleaned);
+      }, 1000);
+    promise.then(forget, forget);
     return promise;
   }
 

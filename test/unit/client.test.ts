@@ -117,6 +117,20 @@ describe('handleRedirect', () => {
     expect(events.login).toHaveLength(1);
   });
 
+  it('lets go of the callback URL a second after it settles, and a replay then meets the used state', async () => {
+    const h = track(await createHarness());
+    const href = await h.callbackUrl();
+    await h.auth.handleRedirect(href);
+    const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[
+      Symbol.for('twitch-spa-login.redirects')
+    ];
+    expect(registry?.has(href)).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect([...(registry?.keys() ?? [])].filter((key) => key.includes('access_token'))).toEqual([]);
+    const error = await rejection(h.auth.handleRedirect(href));
+    expect(isTwitchAuthError(error) && error.code).toBe('no_pending_request');
+  });
+
   it('maps a denied consent in the query to access_denied with Twitch’s text as data', async () => {
     const h = track(await createHarness());
     const authorize = new URL(await h.auth.authorizeUrl());
