@@ -219,11 +219,13 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   };
 
   const onTabMessage = (message: TabMessage): void => {
-    const stored = parseStoredSession(store.get('session'), now());
-    if (message.type === 'logout' || stored === null) {
+    if (message.type === 'logout') {
       endSession('other_tab', { local: true });
       return;
     }
+    // Not visible here yet (or unusable): the storage event follows once the write arrives.
+    const stored = parseStoredSession(store.get('session'), now());
+    if (stored === null) return;
     if (current?.accessToken === stored.accessToken) {
       setCurrent(stored); // a validation in the other tab updated it
       lifecycle.update(stored);

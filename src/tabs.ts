@@ -13,13 +13,16 @@ function isTabMessage(value: unknown): value is TabMessage {
 }
 
 /**
- * Keeps tabs of one origin in step: a BroadcastChannel where there is one, else the `storage`
- * event of the shared localStorage. Neither delivers a tab's own messages back to it, and a tab
+ * Keeps tabs of one origin in step: a BroadcastChannel message where there is one, and the
+ * `storage` event of the shared localStorage as well. Both, because a channel message can arrive
+ * before the other tab sees the storage write it announces (Chromium propagates localStorage
+ * between processes asynchronously); the storage event fires only once the write is visible. The
+ * receiver treats repeats as no-ops. Neither delivers a tab's own messages back to it, and a tab
  * never re-posts what it received, so there are no echo loops.
  *
  * @param channelName - unique per client id
- * @param storageKey - the full localStorage key of the session, for the fallback
- * @param Channel - the BroadcastChannel constructor, or null for the `storage` event
+ * @param storageKey - the full localStorage key of the session
+ * @param Channel - the BroadcastChannel constructor, or null for the `storage` event alone
  */
 export function createTabSync(
   channelName: string,
@@ -28,27 +31,25 @@ export function createTabSync(
   onMessage: (message: TabMessage) => void,
   Channel: typeof BroadcastChannel | null = globalThis.BroadcastChannel ?? null,
 ): TabSync {
+  let channel: BroadcastChannel | undefined;
   if (typeof Channel === 'function') {
-    const channel = new Channel(channelName);
+    channel = new Channel(channelName);
     channel.onmessage = (event: MessageEvent<unknown>) => {
       if (isTabMessage(event.data)) onMessage({ type: event.data.type });
     };
-    return {
-      post: (message) => channel.postMessage(message),
-      close: () => channel.close(),
-    };
-  }
-  if (typeof window === 'undefined' || storage === undefined) {
-    return { post: () => undefined, close: () => undefined };
   }
   const onStorage = (event: StorageEvent): void => {
     if (event.storageArea !== storage || (event.key !== storageKey && event.key !== null)) return;
     onMessage({ type: event.newValue === null ? 'logout' : 'login' });
   };
-  window.addEventListener('storage', onStorage);
+  const listening = typeof window !== 'undefined' && storage !== undefined;
+  if (listening) window.addEventListener('storage', onStorage);
   return {
-    // The storage write itself is the message.
-    post: () => undefined,
-    close: () => window.removeEventListener('storage', onStorage),
+    // Without a channel, the storage write itself is the message.
+    post: (message) => channel?.postMessage(message),
+    close: () => {
+      channel?.close();
+      if (listening) window.removeEventListener('storage', onStorage);
+    },
   };
 }

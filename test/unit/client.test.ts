@@ -410,4 +410,24 @@ describe('tabs', () => {
     await vi.waitFor(() => expect(events.logout).toEqual([{ reason: 'other_tab' }]));
     expect(b.auth.session).toBeNull();
   });
+
+  it('takes a login announced before its storage write is visible from the storage event that follows', async () => {
+    const a = track(await createHarness({ storage: 'local' }));
+    await a.auth.handleRedirect(await a.callbackUrl());
+    const stored = localStorage.getItem(SESSION_KEY) ?? '';
+    localStorage.removeItem(SESSION_KEY); // as another process would still see it
+    const b = track(await createHarness({ storage: 'local' }, a.key));
+    expect(b.auth.session).toBeNull(); // starts b's tab sync
+    const events = record(b.auth);
+    const channel = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}`);
+    channel.postMessage({ type: 'login' }); // the announcement outruns the write
+    channel.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events.login).toEqual([]);
+    expect(events.logout).toEqual([]);
+    localStorage.setItem(SESSION_KEY, stored);
+    window.dispatchEvent(new StorageEvent('storage', { key: SESSION_KEY, newValue: stored, storageArea: localStorage }));
+    expect(events.login).toHaveLength(1);
+    expect(b.auth.session?.accessToken).toBe('abcdefghijklmnopqrstuvwxyz0123');
+  });
 });

@@ -1,4 +1,4 @@
-// Tabs in step, at the transport level: BroadcastChannel where there is one, else the storage
+// Tabs in step, at the transport level: BroadcastChannel where there is one, and the storage
 // event. (The client-level behaviour, `logout` with reason `other_tab`, is in client.test.ts and
 // the tabs e2e test.)
 import { afterEach, describe, expect, it } from 'vitest';
@@ -34,6 +34,13 @@ describe('tabs over BroadcastChannel', () => {
     await expect.poll(() => theirs.length).toBe(2);
     expect(theirs).toEqual([{ type: 'login' }, { type: 'logout' }]);
     expect(mine).toEqual([]);
+  });
+
+  it('also hears the storage event, which comes once the write is visible in this tab', () => {
+    const received = listen(BroadcastChannel);
+    storageEvent({ key: KEY, newValue: '{"v":1}', storageArea: localStorage });
+    storageEvent({ key: KEY, newValue: null, storageArea: localStorage });
+    expect(received).toEqual([{ type: 'login' }, { type: 'logout' }]);
   });
 });
 
