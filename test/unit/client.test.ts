@@ -414,6 +414,9 @@ describe('tabs', () => {
   it('takes a login announced before its storage write is visible from the storage event that follows', async () => {
     const a = track(await createHarness({ storage: 'local' }));
     await a.auth.handleRedirect(await a.callbackUrl());
+    // a's post-login validation writes the session again; let it finish, then quiet a.
+    await vi.waitFor(() => expect(localStorage.getItem(SESSION_KEY)).toContain('validatedAt'));
+    a.auth.destroy();
     const stored = localStorage.getItem(SESSION_KEY) ?? '';
     localStorage.removeItem(SESSION_KEY); // as another process would still see it
     const b = track(await createHarness({ storage: 'local' }, a.key));
