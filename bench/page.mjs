@@ -3,7 +3,12 @@
 // in this page, in the same run, interleaved. The page is cross-origin isolated, so
 // performance.now() has 5 µs resolution instead of 100 µs and single calls can be timed.
 import { SignJWT, base64url, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import { parseAuthResponse, stripAuthResponse } from '../src/callback.ts';
+import { verifyIdToken } from '../src/id-token.ts';
 import { createTwitchAuth } from '../src/index.ts';
+import { createJwksCache } from '../src/jwks.ts';
+import { createPendingStore } from '../src/pending.ts';
+import { createKeyValueStore } from '../src/storage.ts';
 
 const ISSUER = 'https://id.twitch.tv/oauth2';
 const CLIENT = 'bench-client';
@@ -82,7 +87,7 @@ async function runBench({ runs }) {
     const fragment = new URLSearchParams({
       access_token: accessToken, id_token: idToken, scope: 'openid', state: query.get('state') ?? '', token_type: 'bearer',
     });
-    return { href: `${location.origin}/#${fragment}`, idToken };
+    return { href: `${location.origin}/#${fragment}`, idToken, accessToken, nonce: query.get('nonce') ?? '', state: query.get('state') ?? '' };
   };
   const login = async (auth) => auth.handleRedirect((await callbackFor(auth)).href);
   const verifyBare = (idToken, keys) => jwtVerify(idToken, keys, { issuer: ISSUER, audience: CLIENT });
@@ -121,6 +126,34 @@ async function runBench({ runs }) {
     [({ href }) => client.handleRedirect(href), ({ idToken }) => verifyBare(idToken, localKeys)],
   );
   const jwksSameClient = counts.jwks;
+
+  // 1c. Where handleRedirect's time goes: its phases, run alone on the same kind of input, beside
+  //     the same bare jose verification. Not a figure with a target: the breakdown behind 1a/1b.
+  const phaseJwks = createJwksCache({
+    url: `${location.origin}/jwks`, fetch: () => fakeFetch, store: createKeyValueStore('memory', 'bench:'), now: Date.now, timeoutMs: 5000,
+  });
+  const phasePending = createPendingStore(createKeyValueStore('session', 'bench-phase:'));
+  const phases = await interleaved(
+    runs,
+    warmup,
+    async () => {
+      const input = await callbackFor(client);
+      const request = {
+        state: input.state, nonce: input.nonce, responseType: 'token id_token', scopes: ['openid'],
+        redirectUri: `${location.origin}/`, issuer: ISSUER, mode: 'redirect', createdAt: Date.now(),
+      };
+      phasePending.save(request);
+      return input;
+    },
+    [
+      ({ href }) => { stripAuthResponse(new URL(href)); parseAuthResponse(new URL(href)); },
+      ({ state }) => phasePending.take(state, Date.now()),
+      ({ idToken, accessToken, nonce }) => verifyIdToken(idToken, {
+        clientId: CLIENT, issuer: ISSUER, nonce, accessToken, clockSkewSeconds: 60, maxAgeSeconds: 600, now: Date.now(), getKey: phaseJwks.getKey,
+      }),
+      ({ idToken }) => verifyBare(idToken, localKeys),
+    ],
+  );
 
   // 2. auth.fetch (signed in: Bearer + Client-Id added) against plain fetch of the same URL, and
   //    against the fetch an app would write by hand with the same two headers.
@@ -164,6 +197,7 @@ async function runBench({ runs }) {
     userAgent: globalThis.navigator.userAgent,
     callbackPageLoad: { sdkMedianMs: pageLoad[0], joseMedianMs: pageLoad[1], runs },
     callbackSameClient: { sdkMedianMs: sameClient[0], joseMedianMs: sameClient[1], runs },
+    callbackPhases: { urlMs: phases[0], pendingMs: phases[1], verifyMs: phases[2], joseMs: phases[3], runs },
     fetch: { sdkMedianMs: fetchOverhead[0], plainMedianMs: fetchOverhead[1], byHandMedianMs: fetchOverhead[2], runs },
     requests: {
       jwksDuringPageLoads,
