@@ -7,3 +7,13 @@ export function thrown(run: () => unknown): unknown {
   }
   return undefined;
 }
+
+/** What `promise` rejects with; fails the test when it fulfils. */
+export async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a rejection');
+}

@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTwitchAuthError } from '../../src/index';
 import type { TwitchAuth, TwitchAuthEvents } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
@@ -11,9 +11,11 @@ import {
   createHarness,
   validateBody,
 } from '../helpers/twitch';
+import { useFreshPage } from '../helpers/page';
+import { rejection } from '../helpers/thrown';
 
 const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
-const created: TwitchAuth[] = [];
+const created = useFreshPage();
 
 function track<T extends { auth: TwitchAuth }>(harness: T): T {
   created.push(harness.auth);
@@ -30,23 +32,7 @@ function record(auth: TwitchAuth): { [K in keyof TwitchAuthEvents]: TwitchAuthEv
   return events;
 }
 
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
-}
-
-beforeEach(() => {
-  sessionStorage.clear();
-  localStorage.clear();
-  history.replaceState(null, '', 'http://localhost:3000/');
-});
-
 afterEach(() => {
-  for (const auth of created.splice(0)) auth.destroy();
   vi.useRealTimers();
 });
 

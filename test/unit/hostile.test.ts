@@ -1,32 +1,19 @@
 // Rows C11 and C13 of the hostile-input matrix, and the leak promises.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
-import type { TwitchAuth } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
+import { throwingStorage, useFreshPage } from '../helpers/page';
+import { rejection } from '../helpers/thrown';
 import { CLIENT_ID, JWKS_URL, USER_ID, VALIDATE_URL, createHarness, validateBody } from '../helpers/twitch';
 
 const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
-const created: TwitchAuth[] = [];
+const created = useFreshPage();
 
-beforeEach(() => {
-  sessionStorage.clear();
-  history.replaceState(null, '', 'http://localhost:3000/');
-});
 afterEach(() => {
-  for (const auth of created.splice(0)) auth.destroy();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => {
-      throw new Error('expected a rejection');
-    },
-    (error: unknown) => error,
-  );
-}
 
 async function signedInStorage() {
   const h = await createHarness();
@@ -37,18 +24,7 @@ async function signedInStorage() {
 
 describe('C11 storage tampering and availability', () => {
   it('C11.1 storage that throws on every access reads as signed out, with no crash', () => {
-    const throwing = {
-      getItem: () => {
-        throw new DOMException('denied', 'SecurityError');
-      },
-      setItem: () => {
-        throw new DOMException('denied', 'SecurityError');
-      },
-      removeItem: () => {
-        throw new DOMException('denied', 'SecurityError');
-      },
-    };
-    const auth = createTwitchAuth({ clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/', storage: throwing });
+    const auth = createTwitchAuth({ clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/', storage: throwingStorage() });
     created.push(auth);
     expect(auth.session).toBeNull();
     expect(auth.isAuthenticated()).toBe(false);

@@ -1,18 +1,14 @@
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TwitchAuth } from '../../src/index';
+import { afterEach, describe, expect, it } from 'vitest';
 import { TwitchAuthProvider, useTwitchAuth } from '../../src/react/index';
+import { useFreshPage } from '../helpers/page';
 import { createHarness } from '../helpers/twitch';
 
-const created: TwitchAuth[] = [];
-beforeEach(() => {
-  sessionStorage.clear();
-  history.replaceState(null, '', 'http://localhost:3000/');
-});
+const created = useFreshPage();
+// Registered after useFreshPage's hook, so it runs first: components unmount before the clients stop.
 afterEach(() => {
   cleanup();
-  for (const auth of created.splice(0)) auth.destroy();
 });
 
 function Status() {

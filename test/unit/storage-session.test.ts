@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { isTwitchAuthError } from '../../src/errors';
 import { createSession, parseStoredSession, serializeSession, userFromClaims } from '../../src/session';
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
+import { throwingStorage } from '../helpers/page';
 
 const NOW = 1_700_000_000_000;
 
@@ -23,20 +24,7 @@ describe('storage', () => {
   });
 
   it('reads a failing storage as empty and reports a failing write as storage_unavailable', () => {
-    const store = createKeyValueStore(
-      {
-        getItem: () => {
-          throw new DOMException('no', 'SecurityError');
-        },
-        setItem: () => {
-          throw new DOMException('full', 'QuotaExceededError');
-        },
-        removeItem: () => {
-          throw new DOMException('no', 'SecurityError');
-        },
-      },
-      'p:',
-    );
+    const store = createKeyValueStore(throwingStorage(), 'p:');
     expect(store.get('a')).toBeNull();
     expect(() => store.remove('a')).not.toThrow();
     let error: unknown;

@@ -1,18 +1,11 @@
 import { mount } from '@vue/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { defineComponent, h, nextTick } from 'vue';
-import type { TwitchAuth } from '../../src/index';
 import { createTwitchAuthPlugin, useTwitchAuth } from '../../src/vue/index';
+import { useFreshPage } from '../helpers/page';
 import { createHarness } from '../helpers/twitch';
 
-const created: TwitchAuth[] = [];
-beforeEach(() => {
-  sessionStorage.clear();
-  history.replaceState(null, '', 'http://localhost:3000/');
-});
-afterEach(() => {
-  for (const auth of created.splice(0)) auth.destroy();
-});
+const created = useFreshPage();
 
 const Status = defineComponent(() => {
   const { isLoading, isAuthenticated, user, error } = useTwitchAuth();
