@@ -29,8 +29,8 @@ beforeAll(() => {
 }, 60_000);
 
 describe('the published package', () => {
-  it('ships only dist, README, LICENSE and SECURITY.md', () => {
-    const outside = files.filter((f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'SECURITY.md', 'package.json'].includes(f));
+  it('ships only dist, README and LICENSE', () => {
+    const outside = files.filter((f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(f));
     expect(outside).toEqual([]);
     expect(files).toContain('dist/twitch-spa-login.js');
     expect(files).toContain('dist/twitch-spa-login.iife.js');
