@@ -4,6 +4,7 @@ import { isTwitchAuthError } from '../../src/errors';
 import { createSession, parseStoredSession, serializeSession, userFromClaims } from '../../src/session';
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
 import { throwingStorage } from '../helpers/page';
+import { thrown } from '../helpers/thrown';
 
 const NOW = 1_700_000_000_000;
 
@@ -27,12 +28,7 @@ describe('storage', () => {
     const store = createKeyValueStore(throwingStorage(), 'p:');
     expect(store.get('a')).toBeNull();
     expect(() => store.remove('a')).not.toThrow();
-    let error: unknown;
-    try {
-      store.set('a', '1');
-    } catch (e) {
-      error = e;
-    }
+    const error = thrown(() => store.set('a', '1'));
     expect(isTwitchAuthError(error) && error.code).toBe('storage_unavailable');
   });
 
