@@ -447,7 +447,10 @@ export interface PendingRequest {
 }
 /** Pending requests stored per state: single use, with a 10-minute life. */
 export interface PendingStore {
-    /** Stores a request; throws `storage_unavailable` when the write fails. */
+    /**
+     * Stores a request. Throws `invalid_options` when it is malformed (take() could not read it
+     * back) and `storage_unavailable` when the write fails, leaving the earlier requests as they were.
+     */
     save(request: PendingRequest): void;
     /**
      * Removes and returns the request for `state` (single use). Throws `no_pending_request` when
@@ -461,9 +464,11 @@ export interface PendingStore {
     has(state: string): boolean;
 }
 /**
- * Keeps pending requests in a {@link KeyValueStore} under `pending:<state>`, plus an index
- * (`pending:index`, the states with their creation times) so a callback can tell "no login was
- * started here" from "a different login is waiting", and so abandoned entries can be pruned.
+ * Keeps pending requests in a {@link KeyValueStore} under the one key `pending`: a JSON object from
+ * each state to its request. Holding them together lets a callback tell "no login was started
+ * here" from "a different login is waiting", lets abandoned entries be pruned in passing, and
+ * keeps storage traffic to one read and at most one write per call: `save` reads and writes once,
+ * `take` reads once and writes once when it consumes something, `has` only reads.
  *
  * @example
  * ```ts

@@ -6,10 +6,20 @@ export const PENDING_TTL_MS = 600_000;
 
 /** Abandoned logins (closed tab, double click) would otherwise pile up; keep only the newest. */
 const MAX_PENDING = 20;
-const PREFIX = 'pending:';
-const INDEX_KEY = `${PREFIX}index`;
-/** Far larger than any real request (80 scopes and a 2 KB returnTo), small enough to parse fast. */
+/**
+ * Every pending request lives under this one key, so the callback costs one storage read and one
+ * write (a sessionStorage write or remove is 10-40 µs in Chromium). Keys of the earlier per-state
+ * layout (`pending:index`, `pending:<state>`) are never read: a login lives ten minutes, so there
+ * is nothing worth migrating.
+ */
+const KEY = 'pending';
+/**
+ * One entry as stored, its key included. Far larger than any real request (80 scopes and a 2 KB
+ * returnTo), small enough to parse fast.
+ */
 const MAX_ENTRY_CHARS = 16_384;
+/** A full map of the largest entries, and its braces: anything longer was not written by save(). */
+const MAX_STORED_CHARS = MAX_PENDING * MAX_ENTRY_CHARS + 2;
 /** `state` comes from the URL, so it is attacker-chosen: bound it before it becomes a key. */
 const MAX_STATE_CHARS = 512;
 /** A createdAt further ahead than this was not written by this clock (tampering): expired. */
@@ -39,7 +49,10 @@ export interface PendingRequest {
 
 /** Pending requests stored per state: single use, with a 10-minute life. */
 export interface PendingStore {
-  /** Stores a request; throws `storage_unavailable` when the write fails. */
+  /**
+   * Stores a request. Throws `invalid_options` when it is malformed (take() could not read it
+   * back) and `storage_unavailable` when the write fails, leaving the earlier requests as they were.
+   */
   save(request: PendingRequest): void;
   /**
    * Removes and returns the request for `state` (single use). Throws `no_pending_request` when
@@ -53,11 +66,6 @@ export interface PendingStore {
   has(state: string): boolean;
 }
 
-interface IndexEntry {
-  readonly state: string;
-  readonly createdAt: number;
-}
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNonEmptyString = (value: unknown): value is string =>
@@ -65,30 +73,31 @@ const isNonEmptyString = (value: unknown): value is string =>
 const isTime = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value);
 
-/** `index` would address the index itself; anything empty or huge cannot be one of ours. */
+/** Anything empty or huge cannot be one of ours. */
 const isUsableState = (state: unknown): state is string =>
-  isNonEmptyString(state) && state.length <= MAX_STATE_CHARS && state !== 'index';
-
-const keyOf = (state: string): string => PREFIX + state;
+  isNonEmptyString(state) && state.length <= MAX_STATE_CHARS;
 
 /** True when a request created at `createdAt` is no longer usable at `now`. */
 const isExpired = (createdAt: number, now: number): boolean =>
   now - createdAt >= PENDING_TTL_MS || createdAt - now > FUTURE_SKEW_MS;
 
 /**
- * Rebuilds a request from stored JSON, field by field: storage is writable by anything on the
- * origin, so nothing read back is trusted for its shape, and unknown fields are not carried along.
+ * Rebuilds the request stored under `state` from its parsed JSON, field by field: storage is
+ * writable by anything on the origin, so nothing read back is trusted for its shape, only own
+ * fields are read (a polluted prototype supplies nothing), and unknown fields are not carried along.
  */
-function parseRequest(raw: string | null, state: string): PendingRequest | null {
-  if (raw === null || raw.length > MAX_ENTRY_CHARS) return null;
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  if (!isRecord(data) || data['state'] !== state) return null;
-  const { nonce, responseType, scopes, returnTo, redirectUri, issuer, mode, createdAt } = data;
+function parseRequest(data: unknown, state: string): PendingRequest | null {
+  if (!isRecord(data)) return null;
+  const field = (name: string): unknown => (Object.hasOwn(data, name) ? data[name] : undefined);
+  if (field('state') !== state) return null;
+  const nonce = field('nonce');
+  const responseType = field('responseType');
+  const scopes = field('scopes');
+  const returnTo = field('returnTo');
+  const redirectUri = field('redirectUri');
+  const issuer = field('issuer');
+  const mode = field('mode');
+  const createdAt = field('createdAt');
   if (responseType !== 'token' && responseType !== 'token id_token') return null;
   // A nonce belongs to OIDC mode and OIDC mode needs one (OIDC Core 3.2.2.1).
   if (responseType === 'token id_token' ? !isNonEmptyString(nonce) : nonce !== undefined) {
@@ -99,7 +108,7 @@ function parseRequest(raw: string | null, state: string): PendingRequest | null 
   if (!isNonEmptyString(redirectUri) || !isNonEmptyString(issuer)) return null;
   if (mode !== 'redirect' && mode !== 'popup') return null;
   if (!isTime(createdAt)) return null;
-  return Object.freeze({
+  const request: PendingRequest = Object.freeze({
     state,
     ...(typeof nonce === 'string' ? { nonce } : {}),
     responseType,
@@ -110,12 +119,47 @@ function parseRequest(raw: string | null, state: string): PendingRequest | null 
     mode,
     createdAt,
   });
+  // Measured as save() writes it (`"state":{…},`), so a full map stays under MAX_STORED_CHARS.
+  // Unknown fields were left behind above and only count towards that bound.
+  const chars = JSON.stringify(state).length + JSON.stringify(request).length + 2;
+  return chars <= MAX_ENTRY_CHARS ? request : null;
 }
 
 /**
- * Keeps pending requests in a {@link KeyValueStore} under `pending:<state>`, plus an index
- * (`pending:index`, the states with their creation times) so a callback can tell "no login was
- * started here" from "a different login is waiting", and so abandoned entries can be pruned.
+ * The stored map, state → unchecked entry, or null when nothing readable is stored (including a
+ * map too long or with more entries than save() ever writes). A Map, so a state named `__proto__`
+ * or `constructor` is only ever a key (JSON.parse makes them own properties, and they are never
+ * assigned onto a plain object).
+ */
+function parseStored(raw: string | null): Map<string, unknown> | null {
+  if (raw === null || raw.length > MAX_STORED_CHARS) return null;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isRecord(data)) return null;
+  const entries = Object.entries(data);
+  return entries.length > MAX_PENDING ? null : new Map(entries);
+}
+
+/** The well-formed requests of a stored map; corrupt entries are left out. */
+function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
+  const requests: PendingRequest[] = [];
+  for (const [state, data] of stored) {
+    const request = isUsableState(state) ? parseRequest(data, state) : null;
+    if (request !== null) requests.push(request);
+  }
+  return requests;
+}
+
+/**
+ * Keeps pending requests in a {@link KeyValueStore} under the one key `pending`: a JSON object from
+ * each state to its request. Holding them together lets a callback tell "no login was started
+ * here" from "a different login is waiting", lets abandoned entries be pruned in passing, and
+ * keeps storage traffic to one read and at most one write per call: `save` reads and writes once,
+ * `take` reads once and writes once when it consumes something, `has` only reads.
  *
  * @example
  * ```ts
@@ -126,84 +170,61 @@ function parseRequest(raw: string | null, state: string): PendingRequest | null 
  * ```
  */
 export function createPendingStore(store: KeyValueStore): PendingStore {
-  const readIndex = (): IndexEntry[] => {
-    const raw = store.get(INDEX_KEY);
-    if (raw === null || raw.length > MAX_ENTRY_CHARS) return [];
-    let data: unknown;
-    try {
-      data = JSON.parse(raw);
-    } catch {
-      return [];
-    }
-    if (!Array.isArray(data)) return [];
-    const entries: IndexEntry[] = [];
-    for (const item of data) {
-      if (isRecord(item) && isUsableState(item['state']) && isTime(item['createdAt'])) {
-        entries.push({ state: item['state'], createdAt: item['createdAt'] });
-      }
-    }
-    return entries;
-  };
+  const read = (): Map<string, unknown> | null => parseStored(store.get(KEY));
 
-  const writeIndex = (entries: readonly IndexEntry[]): void => {
-    if (entries.length === 0) store.remove(INDEX_KEY);
-    else store.set(INDEX_KEY, JSON.stringify(entries));
+  /** Replaces the stored map with `requests` (removing the key when none are left). */
+  const write = (requests: readonly PendingRequest[]): void => {
+    if (requests.length === 0) {
+      store.remove(KEY);
+      return;
+    }
+    // Object.fromEntries defines own properties, so even a `__proto__` state is serialised as a key.
+    store.set(KEY, JSON.stringify(Object.fromEntries(requests.map((r) => [r.state, r]))));
   };
-
-  /** The stored, well-formed request for `state`, or null (nothing read is trusted blindly). */
-  const read = (state: string): PendingRequest | null =>
-    isUsableState(state) ? parseRequest(store.get(keyOf(state)), state) : null;
 
   return {
     save(request) {
-      const serialised = JSON.stringify(request);
-      // Refuse to write what take() would later discard: the login would fail only after Twitch.
-      if (!isUsableState(request.state) || parseRequest(serialised, request.state) === null) {
+      // Round-trip through JSON and the reader, and refuse to write what take() would later
+      // discard: the login would otherwise fail only after the user has been to Twitch.
+      const checked = isUsableState(request.state)
+        ? parseRequest(JSON.parse(JSON.stringify(request)), request.state)
+        : null;
+      if (checked === null) {
         throw new TwitchAuthError('invalid_options', 'The pending login request is malformed.');
       }
-      const index = readIndex();
-      const live: IndexEntry[] = [];
-      for (const entry of index) {
-        if (entry.state === request.state) continue; // overwritten below
-        if (isExpired(entry.createdAt, request.createdAt)) store.remove(keyOf(entry.state));
-        else live.push(entry);
-      }
-      const kept = live.slice(-(MAX_PENDING - 1));
-      const dropped = live.slice(0, live.length - kept.length);
-      store.set(keyOf(request.state), serialised);
-      try {
-        writeIndex([...kept, { state: request.state, createdAt: request.createdAt }]);
-      } catch (error) {
-        // Without its index line the entry would be invisible to pruning: do not half-store it.
-        store.remove(keyOf(request.state));
-        throw error;
-      }
-      // Only now, so a failed write leaves the earlier logins usable.
-      for (const entry of dropped) store.remove(keyOf(entry.state));
+      const stored = read();
+      const live = (stored === null ? [] : requestsOf(stored)).filter(
+        (other) => other.state !== checked.state && !isExpired(other.createdAt, checked.createdAt),
+      );
+      // Newest last by createdAt: a JSON object's key order cannot be relied on (integer-like keys
+      // come first), and the new request is always kept.
+      live.sort((a, b) => a.createdAt - b.createdAt);
+      // One write: if it throws, the stored map is as it was (earlier logins stay usable and nothing
+      // is half-stored), and storage_unavailable reaches the caller.
+      write([...live.slice(-(MAX_PENDING - 1)), checked]);
     },
 
     take(state, now) {
-      const index = readIndex();
+      const raw = store.get(KEY);
+      const stored = parseStored(raw);
+      const requests = stored === null ? [] : requestsOf(stored);
       const usable = isUsableState(state);
-      const raw = usable ? store.get(keyOf(state)) : null;
-      const request = usable ? parseRequest(raw, state) : null;
-      // Single use: the entry (even a corrupt one) is gone before anything looks at the response.
-      if (raw !== null) store.remove(keyOf(state));
-      if (usable && index.some((entry) => entry.state === state)) {
+      const request = usable ? (requests.find((r) => r.state === state) ?? null) : null;
+      const others = requests.filter((r) => r.state !== state && !isExpired(r.createdAt, now));
+      // Single use: this state's entry (even a corrupt one) is gone before anything looks at the
+      // response. A state that is not stored writes nothing, so it never consumes the others; an
+      // unreadable map is nobody's login and goes too. The rewrite also drops expired and corrupt
+      // others, which no callback could use.
+      if (raw !== null && (stored === null || (usable && stored.has(state)))) {
         try {
-          writeIndex(index.filter((entry) => entry.state !== state));
+          write(others);
         } catch {
-          // The entry itself is gone; a stale index line only costs a storage read later.
+          // A failed rewrite must not leave this state usable: losing the others is the lesser harm.
+          store.remove(KEY);
         }
       }
       if (request === null) {
-        // Read the others rather than trusting the index: it may be stale or edited.
-        const others = index.some((entry) => {
-          if (entry.state === state) return false;
-          const other = read(entry.state);
-          return other !== null && !isExpired(other.createdAt, now);
-        });
-        throw others
+        throw others.length > 0
           ? new TwitchAuthError(
               'state_mismatch',
               'The login response matches no login started in this browser tab.',
@@ -223,7 +244,9 @@ export function createPendingStore(store: KeyValueStore): PendingStore {
     },
 
     has(state) {
-      return read(state) !== null;
+      if (!isUsableState(state)) return false;
+      const stored = read();
+      return stored !== null && parseRequest(stored.get(state), state) !== null;
     },
   };
 }

@@ -75,7 +75,7 @@ describe('C11 storage tampering and availability', () => {
   it('C11.8 garbage keys under the SDK’s prefix are ignored', async () => {
     const h = await createHarness();
     created.push(h.auth);
-    for (const key of ['pending:index', 'pending:__proto__', `jwks:${JWKS_URL}`]) {
+    for (const key of ['pending', 'pending:index', 'pending:__proto__', `jwks:${JWKS_URL}`]) {
       sessionStorage.setItem(`twitch-spa-login:${CLIENT_ID}:${key}`, '{"__proto__":{"polluted":true}}');
     }
     expect(await h.auth.handleRedirect(await h.callbackUrl())).not.toBeNull();

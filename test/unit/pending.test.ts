@@ -11,6 +11,8 @@ const NOW = 1_700_000_000_000;
 const ORIGIN = 'https://app.example';
 const CALLBACK = `${ORIGIN}/callback`;
 const PREFIX = 'p:';
+/** Where the store keeps every pending request: one JSON object from state to request. */
+const KEY = `${PREFIX}pending`;
 
 function request(state: string, overrides: Partial<PendingRequest> = {}): PendingRequest {
   return {
@@ -44,6 +46,16 @@ function setup() {
   return { storage, pending };
 }
 
+/** The stored map, read as script on the origin could; a Map, so `__proto__` stays a key. */
+function storedMap(storage: StorageLike): Map<string, unknown> {
+  return new Map(Object.entries(JSON.parse(storage.getItem(KEY) ?? '{}') as Record<string, unknown>));
+}
+
+/** Writes `map` back as the stored JSON object (Object.fromEntries keeps `__proto__` an own key). */
+function writeMap(storage: StorageLike, map: ReadonlyMap<string, unknown>): void {
+  storage.setItem(KEY, JSON.stringify(Object.fromEntries(map)));
+}
+
 /** The code of the TwitchAuthError `run` throws; anything else thrown fails the assertion. */
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -54,11 +66,30 @@ function codeOf(run: () => unknown): string | undefined {
   return undefined;
 }
 
-/** Rewrites one stored field of the entry for `state`, as script on the origin could. */
+/** Rewrites the stored entry for `state`, as script on the origin could: `edit` changes it in place or returns a replacement. */
 function tamper(storage: StorageLike, state: string, edit: (data: Record<string, unknown>) => unknown): void {
-  const key = `${PREFIX}pending:${state}`;
-  const data = JSON.parse(storage.getItem(key) ?? 'null') as Record<string, unknown>;
-  storage.setItem(key, JSON.stringify(edit(data) ?? data));
+  const map = storedMap(storage);
+  const data = map.get(state) as Record<string, unknown>;
+  const edited = edit(data);
+  map.set(state, edited === undefined ? data : edited);
+  writeMap(storage, map);
+}
+
+/** The JSON text save() would store for fresh requests with these states. */
+function storedText(...states: string[]): string {
+  return JSON.stringify(Object.fromEntries(states.map((state) => [state, request(state)])));
+}
+
+/** Every storage call, in order, as `get key` / `set key` / `remove key`. */
+function countingStorage(): { storage: StorageLike; calls: string[] } {
+  const inner = inspectableStorage();
+  const calls: string[] = [];
+  const storage: StorageLike = {
+    getItem: (key) => (calls.push(`get ${key}`), inner.getItem(key)),
+    setItem: (key, value) => (calls.push(`set ${key}`), inner.setItem(key, value)),
+    removeItem: (key) => (calls.push(`remove ${key}`), inner.removeItem(key)),
+  };
+  return { storage, calls };
 }
 
 describe('C3 state and pending requests', () => {
@@ -140,8 +171,9 @@ describe('C3 state and pending requests', () => {
   });
 
   it.each<[string, (data: Record<string, unknown>) => unknown]>([
-    ['invalid JSON', () => '{"state":'],
+    ['a string in place of the object', () => '{"state":'],
     ['an array', () => []],
+    ['null', () => null],
     ['a state that differs from its key', (d) => void (d['state'] = 'other')],
     ['an unknown mode', (d) => void (d['mode'] = 'iframe')],
     ['an unknown responseType', (d) => void (d['responseType'] = 'code')],
@@ -152,25 +184,41 @@ describe('C3 state and pending requests', () => {
     ['a createdAt string', (d) => void (d['createdAt'] = String(NOW))],
     ['a createdAt of null (NaN once serialised)', (d) => void (d['createdAt'] = null)],
     ['an empty issuer', (d) => void (d['issuer'] = '')],
-    ['a 20 KB entry', (d) => void (d['pad'] = 'x'.repeat(20_000))],
-  ])('C3.7 a stored entry with %s is discarded and treated as absent', (_, edit) => {
+    ['a 20 KB returnTo', (d) => void (d['returnTo'] = `${ORIGIN}/${'x'.repeat(20_000)}`)],
+  ])('C3.7 a stored entry with %s is discarded and treated as absent, and taking it removes it', (_, edit) => {
     const { pending, storage } = setup();
     pending.save(request('broken'));
-    const key = `${PREFIX}pending:broken`;
-    const data = JSON.parse(storage.getItem(key) ?? '') as Record<string, unknown>;
-    const edited = edit(data);
-    storage.setItem(key, typeof edited === 'string' ? edited : JSON.stringify(edited ?? data));
+    tamper(storage, 'broken', edit);
     expect(pending.has('broken')).toBe(false);
     expect(codeOf(() => pending.take('broken', NOW))).toBe('no_pending_request');
-    expect(storage.getItem(key)).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it.each<[string, () => string]>([
+    ['invalid JSON', () => '{"broken":'],
+    ['an array', () => `[${storedText('broken')}]`],
+    ['a JSON string', () => JSON.stringify(storedText('broken'))],
+    ['null', () => 'null'],
+    ['more than 20 entries', () => storedText('broken', ...Array.from({ length: 20 }, (_, i) => `s${i}`))],
+    ['over the size bound (20 × 16 KB)', () => storedText('broken').replace(/}$/, `,"pad":"${'x'.repeat(20 * 16_384)}"}`)],
+  ])('C3.7 a stored map that is %s is discarded whole, and a take() removes it', (_, raw) => {
+    const { pending, storage } = setup();
+    storage.setItem(KEY, raw());
+    expect(pending.has('broken')).toBe(false);
+    expect(codeOf(() => pending.take('broken', NOW))).toBe('no_pending_request');
+    expect(storage.getItem(KEY)).toBeNull();
   });
 
   it('C3.7 unknown fields in a stored entry are not carried into the request', () => {
     const { pending, storage } = setup();
     pending.save(request('extra'));
-    tamper(storage, 'extra', (data) => void (data['accessToken'] = 'injected'));
+    tamper(storage, 'extra', (data) => {
+      data['accessToken'] = 'injected';
+      data['pad'] = 'x'.repeat(20_000); // bounded by the map's size, never handed back
+    });
     const taken = pending.take('extra', NOW) as unknown as Record<string, unknown>;
     expect(taken['accessToken']).toBeUndefined();
+    expect(taken['pad']).toBeUndefined();
     expect(Object.isFrozen(taken)).toBe(true);
   });
 
@@ -215,17 +263,45 @@ describe('pending store housekeeping', () => {
     for (let i = 0; i < 25; i += 1) pending.save(request(`s${i}`, { createdAt: NOW + i }));
     for (let i = 0; i < 5; i += 1) expect(pending.has(`s${i}`)).toBe(false);
     for (let i = 5; i < 25; i += 1) expect(pending.has(`s${i}`)).toBe(true);
-    expect(storage.keys()).toHaveLength(21); // 20 entries and the index
+    expect(storage.keys()).toEqual([KEY]);
+    expect([...storedMap(storage).keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `s${i + 5}`));
+  });
+
+  it('keeps the newest by createdAt, whatever order the stored keys come back in', () => {
+    // JSON objects list integer-like keys first, so key order is not save order.
+    const { pending } = setup();
+    for (let i = 0; i < 20; i += 1) pending.save(request(`s${i}`, { createdAt: NOW + i }));
+    pending.save(request('1', { createdAt: NOW + 20 }));
+    pending.save(request('0', { createdAt: NOW + 21 }));
+    expect(pending.has('s0')).toBe(false);
+    expect(pending.has('s1')).toBe(false);
+    for (const state of ['s2', 's19', '1', '0']) expect(pending.has(state)).toBe(true);
+  });
+
+  it('the largest request save() accepts is read back, twenty times over', () => {
+    const big = (state: string, pad: number) => request(state, { returnTo: `${ORIGIN}/${'x'.repeat(pad)}` });
+    const fits = (pad: number) => codeOf(() => setup().pending.save(big('probe-00', pad))) === undefined;
+    let low = 0;
+    let high = 20_000;
+    while (low < high) {
+      const mid = Math.ceil((low + high) / 2);
+      if (fits(mid)) low = mid;
+      else high = mid - 1;
+    }
+    expect(low).toBeGreaterThan(15_000);
+    const { pending, storage } = setup();
+    const states = Array.from({ length: 20 }, (_, i) => `probe-${String(i).padStart(2, '0')}`);
+    for (const state of states) pending.save(big(state, low));
+    for (const state of states) expect(pending.has(state)).toBe(true);
+    expect(storedMap(storage).size).toBe(20);
+    expect(pending.take('probe-07', NOW).returnTo).toHaveLength(ORIGIN.length + 1 + low);
   });
 
   it('prunes expired requests when saving a new one', () => {
     const { pending, storage } = setup();
     pending.save(request('stale'));
     pending.save(request('new', { createdAt: NOW + PENDING_TTL_MS }));
-    expect(storage.getItem(`${PREFIX}pending:stale`)).toBeNull();
-    expect(JSON.parse(storage.getItem(`${PREFIX}pending:index`) ?? '')).toEqual([
-      { state: 'new', createdAt: NOW + PENDING_TTL_MS },
-    ]);
+    expect([...storedMap(storage).keys()]).toEqual(['new']);
   });
 
   it('an expired other request does not turn a stray response into state_mismatch', () => {
@@ -245,32 +321,110 @@ describe('pending store housekeeping', () => {
     expect(codeOf(() => createPendingStore(createKeyValueStore(storage, PREFIX)).save(request('x')))).toBe('storage_unavailable');
   });
 
-  it('does not half-store a request when the index write fails, and keeps earlier logins', () => {
+  it('does not half-store a request when the write fails, and keeps earlier logins as they were', () => {
     const backing = createMemoryStorage();
-    let failIndex = false;
+    let fail = false;
     const storage: StorageLike = {
       getItem: (key) => backing.getItem(key),
       removeItem: (key) => backing.removeItem(key),
       setItem: (key, value) => {
-        if (failIndex && key.endsWith('pending:index')) throw new DOMException('full', 'QuotaExceededError');
+        if (fail) throw new DOMException('full', 'QuotaExceededError');
         backing.setItem(key, value);
       },
     };
     const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
     pending.save(request('earlier'));
-    failIndex = true;
+    const before = storage.getItem(KEY);
+    fail = true;
     expect(codeOf(() => pending.save(request('later', { createdAt: NOW + 1 })))).toBe('storage_unavailable');
+    expect(storage.getItem(KEY)).toBe(before);
     expect(pending.has('later')).toBe(false);
     expect(pending.has('earlier')).toBe(true);
   });
 
-  it('a corrupt index never costs the real request', () => {
+  it('a take() whose rewrite fails still consumes its request, dropping the others rather than leaving it reusable', () => {
+    const backing = createMemoryStorage();
+    let fail = false;
+    const storage: StorageLike = {
+      getItem: (key) => backing.getItem(key),
+      removeItem: (key) => backing.removeItem(key),
+      setItem: (key, value) => {
+        if (fail) throw new DOMException('full', 'QuotaExceededError');
+        backing.setItem(key, value);
+      },
+    };
+    const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
+    pending.save(request('a'));
+    pending.save(request('b'));
+    fail = true;
+    expect(pending.take('a', NOW).state).toBe('a');
+    expect(pending.has('a')).toBe(false);
+    expect(pending.has('b')).toBe(false);
+    expect(codeOf(() => pending.take('a', NOW))).toBe('no_pending_request');
+  });
+
+  it('take() reads once and writes once: set while others remain, remove for the last one', () => {
+    const { storage, calls } = countingStorage();
+    const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
+    pending.save(request('a'));
+    pending.save(request('b'));
+    calls.length = 0;
+    expect(pending.take('a', NOW).state).toBe('a');
+    expect(calls).toEqual([`get ${KEY}`, `set ${KEY}`]);
+    calls.length = 0;
+    expect(pending.take('b', NOW).state).toBe('b');
+    expect(calls).toEqual([`get ${KEY}`, `remove ${KEY}`]);
+  });
+
+  it('take() of an expired request is one read and one write; a miss or a mismatch only reads', () => {
+    const { storage, calls } = countingStorage();
+    const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
+    pending.save(request('old'));
+    calls.length = 0;
+    expect(codeOf(() => pending.take('old', NOW + PENDING_TTL_MS))).toBe('pending_request_expired');
+    expect(calls).toEqual([`get ${KEY}`, `remove ${KEY}`]);
+    calls.length = 0;
+    expect(codeOf(() => pending.take('old', NOW))).toBe('no_pending_request');
+    expect(calls).toEqual([`get ${KEY}`]);
+    pending.save(request('real'));
+    calls.length = 0;
+    expect(codeOf(() => pending.take('forged', NOW))).toBe('state_mismatch');
+    expect(calls).toEqual([`get ${KEY}`]);
+  });
+
+  it('save() reads once and writes once, pruning in the same write; has() only reads', () => {
+    const { storage, calls } = countingStorage();
+    const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
+    for (let i = 0; i < 20; i += 1) pending.save(request(`s${i}`, { createdAt: NOW + i }));
+    calls.length = 0;
+    pending.save(request('new', { createdAt: NOW + PENDING_TTL_MS + 5 })); // s0…s5 expired
+    expect(calls).toEqual([`get ${KEY}`, `set ${KEY}`]);
+    calls.length = 0;
+    expect(pending.has('new')).toBe(true);
+    expect(calls).toEqual([`get ${KEY}`]);
+    expect(pending.has('s5')).toBe(false);
+    expect(pending.has('s6')).toBe(true);
+  });
+
+  it('a stored map with __proto__ and constructor keys pollutes nothing and costs no real request', () => {
     const { pending, storage } = setup();
     pending.save(request('real'));
-    storage.setItem(`${PREFIX}pending:index`, '{"__proto__":{"polluted":1}}');
-    expect(codeOf(() => pending.take('stray', NOW))).toBe('no_pending_request');
+    const real = storage.getItem(KEY) ?? '';
+    storage.setItem(KEY, `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},${real.slice(1)}`);
+    expect(codeOf(() => pending.take('stray', NOW))).toBe('state_mismatch');
+    expect(codeOf(() => pending.take('__proto__', NOW))).toBe('state_mismatch'); // consumed: corrupt
+    expect([...storedMap(storage).keys()]).toEqual(['real']);
     expect(pending.take('real', NOW).state).toBe('real');
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
+  });
+
+  it('old keys of the per-state layout are ignored', () => {
+    const { pending, storage } = setup();
+    storage.setItem(`${PREFIX}pending:index`, JSON.stringify([{ state: 'legacy', createdAt: NOW }]));
+    storage.setItem(`${PREFIX}pending:legacy`, JSON.stringify(request('legacy')));
+    expect(pending.has('legacy')).toBe(false);
+    expect(codeOf(() => pending.take('legacy', NOW))).toBe('no_pending_request');
   });
 
   it.each([
@@ -278,21 +432,37 @@ describe('pending store housekeeping', () => {
     ['__proto__', '__proto__'],
     ['constructor', 'constructor'],
     ['600 characters', 'x'.repeat(600)],
-  ])('a hostile state (%s) cannot reach the index or another entry', (_, state) => {
+  ])('a hostile state (%s) that was never saved consumes nothing and writes nothing', (_, state) => {
     const { pending, storage } = setup();
     pending.save(request('real'));
-    const index = storage.getItem(`${PREFIX}pending:index`);
+    const before = storage.getItem(KEY);
     expect(pending.has(state)).toBe(false);
     expect(codeOf(() => pending.take(state, NOW))).toBe('state_mismatch');
-    expect(storage.getItem(`${PREFIX}pending:index`)).toBe(index);
+    expect(storage.getItem(KEY)).toBe(before);
     expect(pending.take('real', NOW).state).toBe('real');
+  });
+
+  it('states named like Object.prototype members are ordinary keys', () => {
+    const { pending, storage } = setup();
+    const names = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'index'];
+    for (const [i, state] of names.entries()) pending.save(request(state, { createdAt: NOW + i }));
+    expect([...storedMap(storage).keys()]).toEqual(names);
+    for (const state of names) expect(pending.has(state)).toBe(true);
+    expect(pending.take('__proto__', NOW).nonce).toBe('nonce-__proto__');
+    expect(pending.has('__proto__')).toBe(false);
+    expect(codeOf(() => pending.take('__proto__', NOW))).toBe('state_mismatch');
+    for (const state of names.slice(1)) expect(pending.take(state, NOW).state).toBe(state);
+    expect(storage.keys()).toEqual([]);
+    expect(Object.prototype).not.toHaveProperty('nonce');
   });
 
   it('refuses to save a request take() could not read back', () => {
     const { pending, storage } = setup();
-    expect(codeOf(() => pending.save(request('index')))).toBe('invalid_options');
+    expect(codeOf(() => pending.save(request('')))).toBe('invalid_options');
+    expect(codeOf(() => pending.save(request('x'.repeat(600))))).toBe('invalid_options');
     expect(codeOf(() => pending.save(request('nan', { createdAt: Number.NaN })))).toBe('invalid_options');
     expect(codeOf(() => pending.save(request('mode', { mode: 'iframe' as never })))).toBe('invalid_options');
+    expect(codeOf(() => pending.save(request('big', { returnTo: `${ORIGIN}/${'x'.repeat(20_000)}` })))).toBe('invalid_options');
     expect(storage.keys()).toEqual([]);
   });
 });
