@@ -31,7 +31,7 @@ const RESPONSE_PARAMS: ReadonlySet<string> = new Set([
   'expires_in',
 ]);
 /** Any of these means "an OAuth response arrived", in the fragment or the query. */
-const MARKERS = ['access_token', 'id_token', 'error', 'state'] as const;
+const MARKERS: ReadonlySet<string> = new Set(['access_token', 'id_token', 'error', 'state']);
 /** A real response is a few hundred characters (an ID token ~1 KB); this bounds the work. */
 const MAX_COMPONENT_CHARS = 16_384;
 const MAX_PARAMS = 100;
@@ -44,25 +44,63 @@ function invalid(message: string): TwitchAuthError {
   return new TwitchAuthError('invalid_callback', message);
 }
 
-/** The names in a query or fragment string, decoded leniently (URLSearchParams never throws). */
-function namesOf(component: string): Set<string> {
-  return new Set(new URLSearchParams(component).keys());
+/** application/x-www-form-urlencoded decoding, strict: a bad escape or bad UTF-8 gives null. */
+function formDecode(raw: string): string | null {
+  if (!raw.includes('%') && !raw.includes('+')) return raw;
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    return null;
+  }
 }
 
-const hasAny = (names: ReadonlySet<string>, wanted: Iterable<string>): boolean => {
-  for (const name of wanted) if (names.has(name)) return true;
-  return false;
-};
+/** One `name=value` piece of a query or fragment: its name decoded (null: a malformed escape). */
+interface Param {
+  readonly piece: string;
+  readonly name: string | null;
+  /** Still encoded; empty when the piece has no `=`. */
+  readonly rawValue: string;
+}
 
-const fragmentOf = (url: URL): string => url.hash.slice(1);
-const queryOf = (url: URL): string => url.search.slice(1);
+/** A URL's query string and fragment, each split into parameters once. */
+interface Split {
+  readonly href: string;
+  /** Every `&`-separated piece of the query, empty ones included, so it can be rebuilt. */
+  readonly query: readonly Param[];
+  readonly fragment: readonly Param[];
+}
+
+const splitComponent = (component: string): Param[] =>
+  component.split('&').map((piece) => {
+    const equals = piece.indexOf('=');
+    return equals === -1
+      ? { piece, name: formDecode(piece), rawValue: '' }
+      : { piece, name: formDecode(piece.slice(0, equals)), rawValue: piece.slice(equals + 1) };
+  });
+
+// handleRedirect asks hasAuthResponse, stripAuthResponse and parseAuthResponse about one URL in a
+// row: the split is kept per URL object (weakly, so a token-bearing href goes with its URL) and
+// used again only while the href is unchanged (URL objects are mutable).
+const splits = new WeakMap<URL, Split>();
+
+function split(url: URL): Split {
+  const { href } = url;
+  let parts = splits.get(url);
+  if (parts?.href !== href) {
+    const query = splitComponent(url.search.slice(1));
+    parts = { href, query, fragment: splitComponent(url.hash.slice(1)) };
+    splits.set(url, parts);
+  }
+  return parts;
+}
+
+const hasAny = (params: readonly Param[], wanted: ReadonlySet<string>): boolean =>
+  params.some(({ name }) => name !== null && wanted.has(name));
 
 /** `#`, `#&&&`, `#=`: a fragment that is there but names nothing, so it can only be a broken response. */
-function isEmptyFragment(url: URL): boolean {
+function isEmptyFragment(parts: Split): boolean {
   // An empty fragment serialises as a trailing "#", and "#" appears in an href only as the delimiter.
-  if (!url.href.includes('#')) return false;
-  for (const name of new URLSearchParams(fragmentOf(url)).keys()) if (name !== '') return false;
-  return true;
+  return parts.href.includes('#') && parts.fragment.every(({ name }) => name === '');
 }
 
 /**
@@ -78,16 +116,8 @@ function isEmptyFragment(url: URL): boolean {
  * ```
  */
 export function hasAuthResponse(url: URL): boolean {
-  try {
-    return hasAny(namesOf(fragmentOf(url)), MARKERS) || hasAny(namesOf(queryOf(url)), MARKERS);
-  } catch {
-    return false;
-  }
-}
-
-/** True when the fragment holds response parameters (so it is Twitch's, not an app route). */
-function fragmentHoldsResponse(url: URL): boolean {
-  return hasAny(namesOf(fragmentOf(url)), RESPONSE_PARAMS);
+  const { query, fragment } = split(url);
+  return hasAny(fragment, MARKERS) || hasAny(query, MARKERS);
 }
 
 /**
@@ -105,32 +135,19 @@ function fragmentHoldsResponse(url: URL): boolean {
  */
 export function stripAuthResponse(url: URL): string {
   try {
-    const clean = new URL(url.href);
-    const pieces = queryOf(clean).split('&');
-    const kept = pieces.filter((piece) => {
-      const [name] = namesOf(piece);
-      return name === undefined || !RESPONSE_PARAMS.has(name);
-    });
+    const parts = split(url);
+    const clean = new URL(parts.href);
+    const kept = parts.query.filter(({ name }) => name === null || !RESPONSE_PARAMS.has(name));
     // Rewritten only when something was removed, so an app's own query is never re-encoded.
-    if (kept.length !== pieces.length) {
-      const query = kept.filter((piece) => piece !== '').join('&');
+    if (kept.length !== parts.query.length) {
+      const query = kept.map(({ piece }) => piece).filter((piece) => piece !== '').join('&');
       clean.search = query === '' ? '' : `?${query}`;
     }
-    if (fragmentHoldsResponse(clean) || isEmptyFragment(clean)) clean.hash = '';
+    if (hasAny(parts.fragment, RESPONSE_PARAMS) || isEmptyFragment(parts)) clean.hash = '';
     return clean.href;
   } catch {
     // Failing safe: a path carries no token.
     return url.pathname;
-  }
-}
-
-/** application/x-www-form-urlencoded decoding, strict: a bad escape or bad UTF-8 gives null. */
-function formDecode(raw: string): string | null {
-  if (!raw.includes('%') && !raw.includes('+')) return raw;
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    return null;
   }
 }
 
@@ -147,18 +164,16 @@ interface Parsed {
  * unknown parameters and more than {@link MAX_PARAMS} parameters; the query string may carry the
  * app's own parameters, which are none of our business.
  */
-function readParams(component: string, where: string, strict: boolean): Parsed {
+function readParams(params: readonly Param[], where: string, strict: boolean): Parsed {
   const values = new Map<string, string>();
   const seen = new Set<string>();
   let count = 0;
-  for (const piece of component.split('&')) {
+  for (const { piece, name, rawValue } of params) {
     if (piece === '') continue;
     count += 1;
     if (strict && count > MAX_PARAMS) {
       throw invalid(`The ${where} has more than ${MAX_PARAMS} parameters.`);
     }
-    const equals = piece.indexOf('=');
-    const name = formDecode(equals === -1 ? piece : piece.slice(0, equals));
     if (name === null) {
       if (strict) throw invalid(`The ${where} has a malformed percent-escape.`);
       continue;
@@ -168,7 +183,7 @@ function readParams(component: string, where: string, strict: boolean): Parsed {
       throw new TwitchAuthError('duplicate_param', `The ${where} has "${name}" more than once.`);
     }
     seen.add(name);
-    const value = formDecode(equals === -1 ? '' : piece.slice(equals + 1));
+    const value = formDecode(rawValue);
     if (value === null) throw invalid(`"${name}" in the ${where} has a malformed percent-escape.`);
     if (value !== '') values.set(name, value);
   }
@@ -232,28 +247,27 @@ function decodeScopes(raw: string | undefined): readonly string[] {
  * ```
  */
 export function parseAuthResponse(url: URL): AuthResponse | null {
+  const parts = split(url);
   if (!hasAuthResponse(url)) {
-    if (isEmptyFragment(url)) throw invalid('The URL fragment is empty or names no parameter.');
+    if (isEmptyFragment(parts)) throw invalid('The URL fragment is empty or names no parameter.');
     return null;
   }
   // First, so a leaked token is reported as such whatever else is wrong with the URL.
-  const leaked = new URLSearchParams(queryOf(url));
-  if (
-    leaked.getAll('access_token').some((value) => value !== '') ||
-    leaked.getAll('id_token').some((value) => value !== '')
-  ) {
+  const leaked = ({ name, rawValue }: Param): boolean =>
+    (name === 'access_token' || name === 'id_token') && rawValue !== '';
+  if (parts.query.some(leaked)) {
     throw new TwitchAuthError(
       'token_in_query',
       'A token arrived in the query string, where servers log it; it was refused.',
     );
   }
-  if (queryOf(url).length > MAX_COMPONENT_CHARS) throw invalid('The query string is too large.');
-  const query = readParams(queryOf(url), 'query string', false);
+  if (url.search.length > MAX_COMPONENT_CHARS) throw invalid('The query string is too large.');
+  const query = readParams(parts.query, 'query string', false);
 
   let fragment: Parsed = { values: new Map(), seen: new Set() };
-  if (fragmentHoldsResponse(url)) {
-    if (fragmentOf(url).length > MAX_COMPONENT_CHARS) throw invalid('The fragment is too large.');
-    fragment = readParams(fragmentOf(url), 'fragment', true);
+  if (hasAny(parts.fragment, RESPONSE_PARAMS)) {
+    if (url.hash.length > MAX_COMPONENT_CHARS) throw invalid('The fragment is too large.');
+    fragment = readParams(parts.fragment, 'fragment', true);
   }
   for (const name of query.seen) {
     if (fragment.seen.has(name)) {

@@ -57,6 +57,16 @@ describe('C2 callback parsing', () => {
     expect(parse('#foo=bar')).toBeNull();
   });
 
+  it('reads a URL object afresh after it changes (the split is reused only for the same href)', () => {
+    const url = new URL(CB + success);
+    expect(hasAuthResponse(url)).toBe(true);
+    url.hash = '#/settings';
+    expect(hasAuthResponse(url)).toBe(false);
+    expect(parseAuthResponse(url)).toBeNull();
+    url.search = '?error=access_denied&state=s';
+    expect(parseAuthResponse(url)).toMatchObject({ kind: 'error', error: 'access_denied', state: 's' });
+  });
+
   it.each(['#', '#&&&', '#=', '#==&='])('C2.2 %s is invalid_callback, and stripping removes it', (hash) => {
     expect(hasAuthResponse(new URL(CB + hash))).toBe(false);
     expect(codeOf(() => parse(hash))).toBe('invalid_callback');
@@ -144,6 +154,8 @@ describe('C2 callback parsing', () => {
     ['access_token', `${CB}?access_token=leak&state=s&keep=1`],
     ['id_token', `${CB}?id_token=a.b.c&state=s&keep=1`],
     ['access_token next to a valid fragment', `${CB}?keep=1&access_token=leak#access_token=b&state=s&token_type=bearer`],
+    ['a percent-encoded access_token name', `${CB}?access%5Ftoken=leak&state=s&keep=1`],
+    ['id_token with an encoded value', `${CB}?state=s&id_token=%61.b.c&keep=1`],
   ])('C2.9 refuses %s in the query string and still strips it from the URL', (_, href) => {
     const url = new URL(href);
     expect(hasAuthResponse(url)).toBe(true);
