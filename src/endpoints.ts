@@ -47,16 +47,14 @@ export function isSecureOrLoopback(url: URL): boolean {
  * naming the option.
  */
 export function parseSecureUrl(value: unknown, optionName: string): URL {
-  if (typeof value !== 'string' || value === '') {
-    throw new TwitchAuthError('invalid_options', `${optionName} must be a non-empty absolute URL.`);
-  }
+  const notAbsolute = (cause?: unknown) =>
+    new TwitchAuthError('invalid_options', `${optionName} must be an absolute URL.`, { cause });
+  if (typeof value !== 'string') throw notAbsolute();
   let url: URL;
   try {
     url = new URL(value);
   } catch (cause) {
-    throw new TwitchAuthError('invalid_options', `${optionName} must be an absolute URL.`, {
-      cause,
-    });
+    throw notAbsolute(cause);
   }
   if (!isSecureOrLoopback(url)) {
     throw new TwitchAuthError(
@@ -77,7 +75,7 @@ export function resolveEndpoints(overrides: Partial<TwitchEndpoints> = {}): Twit
   }
   const merged: Record<string, string> = { ...TWITCH_ENDPOINTS };
   for (const [key, value] of Object.entries(overrides)) {
-    if (!Object.prototype.hasOwnProperty.call(TWITCH_ENDPOINTS, key)) {
+    if (!Object.hasOwn(TWITCH_ENDPOINTS, key)) {
       throw new TwitchAuthError('invalid_options', `endpoints.${key} is not a Twitch endpoint.`);
     }
     if (value === undefined) continue;

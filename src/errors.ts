@@ -89,12 +89,10 @@ export class TwitchAuthError extends Error {
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    if (options.twitchError !== undefined) this.twitchError = options.twitchError;
-    if (options.twitchErrorDescription !== undefined)
-      this.twitchErrorDescription = options.twitchErrorDescription;
-    if (options.clockSkewSuspected !== undefined)
-      this.clockSkewSuspected = options.clockSkewSuspected;
-    if (options.status !== undefined) this.status = options.status;
+    // The detail fields above are own properties from the start (undefined until set), so
+    // copying an unset detail changes nothing.
+    const { twitchError, twitchErrorDescription, clockSkewSuspected, status } = options;
+    Object.assign(this, { twitchError, twitchErrorDescription, clockSkewSuspected, status });
   }
 }
 

@@ -41,8 +41,6 @@ interface KeyEntry {
 interface KeySet {
   readonly fetchedAt: number;
   readonly all: readonly KeyEntry[];
-  /** By `kid`; a Map, so `__proto__` or `constructor` is just another string. */
-  readonly byKid: ReadonlyMap<string, readonly KeyEntry[]>;
 }
 
 const MAX_BYTES = 512 * 1024;
@@ -58,6 +56,11 @@ const NO_KEY = 'No single key in the key set fits the ID token.';
 
 function unavailable(message: string, options: { cause?: unknown; status?: number } = {}) {
   return new TwitchAuthError('jwks_unavailable', message, options);
+}
+
+/** A `kid` is optional, and when present a string of at most {@link MAX_KID_LENGTH} characters. */
+function isAcceptableKid(kid: unknown): kid is string | undefined {
+  return kid === undefined || (typeof kid === 'string' && kid.length <= MAX_KID_LENGTH);
 }
 
 /** The value's bit length, from its big-endian bytes (leading zero bytes ignored). */
@@ -92,7 +95,7 @@ function usableJwk(candidate: unknown): JWK | undefined {
   const ops = k['key_ops'];
   if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) return undefined;
   const kid = k['kid'];
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) return undefined;
+  if (!isAcceptableKid(kid)) return undefined;
   // RFC 7518 §3.3: at least 2048 bits; the upper bound keeps a hostile set from costing much.
   const bits = bitLength(decodeMember(k['n']));
   if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
@@ -101,30 +104,25 @@ function usableJwk(candidate: unknown): JWK | undefined {
   const eBits = bitLength(e);
   if (eBits < 2 || eBits > 32 || ((e[e.length - 1] ?? 0) & 1) === 0) return undefined;
   const jwk: JWK = { kty: 'RSA', n: k['n'] as string, e: k['e'] as string };
-  if (typeof kid === 'string') jwk.kid = kid;
+  if (kid !== undefined) jwk.kid = kid;
   return jwk;
 }
 
 function toKeySet(keys: readonly unknown[], fetchedAt: number): KeySet {
   const all: KeyEntry[] = [];
-  const byKid = new Map<string, KeyEntry[]>();
   for (const candidate of keys) {
     const jwk = usableJwk(candidate);
-    if (jwk === undefined) continue;
-    const entry: KeyEntry = { jwk, key: undefined };
-    all.push(entry);
-    if (jwk.kid !== undefined) {
-      const same = byKid.get(jwk.kid);
-      if (same === undefined) byKid.set(jwk.kid, [entry]);
-      else same.push(entry);
-    }
+    if (jwk !== undefined) all.push({ jwk, key: undefined });
   }
-  return { fetchedAt, all, byKid };
+  return { fetchedAt, all };
 }
 
-/** The keys that could verify a token with this `kid` (all usable keys for a token without one). */
+/**
+ * The keys that could verify a token with this `kid` (all usable keys for a token without one).
+ * A plain comparison, so a `kid` of `__proto__` or `constructor` is just another string.
+ */
 function candidates(set: KeySet, kid: string | undefined): readonly KeyEntry[] {
-  return kid === undefined ? set.all : (set.byKid.get(kid) ?? []);
+  return kid === undefined ? set.all : set.all.filter((entry) => entry.jwk.kid === kid);
 }
 
 /**
@@ -297,7 +295,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         throw new TwitchAuthError('alg_not_allowed', 'Only RS256 ID tokens are accepted.');
       }
       const kid: unknown = header.kid;
-      if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) {
+      if (!isAcceptableKid(kid)) {
         throw new TwitchAuthError('id_token_invalid', 'The ID token kid is not a short string.');
       }
       let keys = await load();

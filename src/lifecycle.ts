@@ -61,7 +61,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       .catch(() => undefined) // the client reports failures; a failure retries on the next tick
       .finally(() => {
         validating = false;
-        if (session === running || (session !== null && running.accessToken === session.accessToken)) {
+        // Still the same token (a validation may have replaced the session object meanwhile).
+        if (session?.accessToken === running.accessToken) {
           validateDue = deps.now() + deps.validateIntervalMs;
           schedule();
         }
@@ -73,9 +74,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     const now = deps.now();
     const { expiresAt } = session;
     if (expiresAt !== undefined && now >= expiresAt) {
-      const ended = session;
       stop();
-      if (ended !== null) deps.onExpired();
+      deps.onExpired();
       return;
     }
     if (expiresAt !== undefined && !notified && now >= noticeAt(expiresAt)) {
@@ -111,7 +111,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
 
   return {
     start(next, validateNow) {
-      const sameToken = session !== null && session.accessToken === next.accessToken;
+      const sameToken = session?.accessToken === next.accessToken;
       if (!sameToken) notified = false;
       session = next;
       unsubscribeWake ??= deps.onWake(check);

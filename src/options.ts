@@ -90,7 +90,22 @@ function invalid(message: string): TwitchAuthError {
   return new TwitchAuthError('invalid_options', message);
 }
 
-function nonNegative(value: unknown, name: string, fallback: number, max = 2 ** 31 - 1): number {
+/** The options that take a number of seconds or milliseconds. */
+type NumberOption =
+  | 'clockSkewSeconds'
+  | 'validateIntervalMs'
+  | 'expiringNoticeSeconds'
+  | 'jwksTimeoutMs'
+  | 'popupTimeoutMs';
+
+/** A number option: `fallback` when unset, otherwise a finite number from 0 to `max`. */
+function numberOption(
+  options: TwitchAuthOptions,
+  name: NumberOption,
+  fallback: number,
+  max = 2 ** 31 - 1,
+): number {
+  const value: unknown = options[name];
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
     throw invalid(`${name} must be a number from 0 to ${max}.`);
@@ -98,9 +113,25 @@ function nonNegative(value: unknown, name: string, fallback: number, max = 2 ** 
   return value;
 }
 
+/** A boolean option: `fallback` when unset, otherwise exactly true or false. */
+function booleanOption(
+  options: TwitchAuthOptions,
+  name: 'openid' | 'forceVerify',
+  fallback: boolean,
+): boolean {
+  const value: unknown = options[name] ?? fallback;
+  if (typeof value !== 'boolean') throw invalid(`${name} must be true or false.`);
+  return value;
+}
+
+/** A plain object: not null, not an array. */
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function resolveClaims(claims: unknown, scopes: readonly string[]): string | undefined {
   if (claims === undefined) return undefined;
-  if (typeof claims !== 'object' || claims === null || Array.isArray(claims)) {
+  if (!isObject(claims)) {
     throw invalid('claims must be an object like { id_token: { email: null } }.');
   }
   const out: Record<string, Record<string, null>> = {};
@@ -108,11 +139,11 @@ function resolveClaims(claims: unknown, scopes: readonly string[]): string | und
     if (target !== 'id_token' && target !== 'userinfo') {
       throw invalid(`claims.${target} is not supported; use id_token or userinfo.`);
     }
-    if (typeof names !== 'object' || names === null || Array.isArray(names)) {
+    if (!isObject(names)) {
       throw invalid(`claims.${target} must be an object of claim names mapped to null.`);
     }
     const entries: Record<string, null> = {};
-    for (const [name, value] of Object.entries(names as Record<string, unknown>)) {
+    for (const [name, value] of Object.entries(names)) {
       if (!CLAIMS.has(name)) throw invalid(`claims.${target}.${name} is not a Twitch claim.`);
       if (value !== null) throw invalid(`claims.${target}.${name} must be null.`);
       if ((name === 'email' || name === 'email_verified') && !scopes.includes('user:read:email')) {
@@ -134,11 +165,9 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
     throw invalid('createTwitchAuth needs an options object with clientId and redirectUri.');
   }
   const { clientId } = options;
-  if (typeof clientId !== 'string' || clientId.trim() === '') {
-    throw invalid('clientId must be your Twitch app client id (a non-empty string).');
-  }
-  if (!/^[\x21-\x7e]+$/.test(clientId)) {
-    throw invalid('clientId must be printable ASCII without spaces.');
+  // Printable ASCII without spaces, so also not empty or blank.
+  if (typeof clientId !== 'string' || !/^[\x21-\x7e]+$/.test(clientId)) {
+    throw invalid('clientId must be your Twitch app client id: printable ASCII without spaces.');
   }
   const redirect = parseSecureUrl(options.redirectUri, 'redirectUri');
   if (redirect.hash !== '') throw invalid('redirectUri must not contain a #fragment.');
@@ -150,10 +179,8 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
       throw invalid(`Unknown Twitch scope ${JSON.stringify(String(scope)).slice(0, 80)}.`);
     }
   }
-  const openid = options.openid ?? true;
-  if (typeof openid !== 'boolean') throw invalid('openid must be true or false.');
-  const forceVerify = options.forceVerify ?? false;
-  if (typeof forceVerify !== 'boolean') throw invalid('forceVerify must be true or false.');
+  const openid = booleanOption(options, 'openid', true);
+  const forceVerify = booleanOption(options, 'forceVerify', false);
   const claims = resolveClaims(options.claims, scopes);
   if (claims !== undefined && !openid) throw invalid('claims need openid: true.');
 
@@ -175,16 +202,13 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
     forceVerify,
     storage,
     endpoints: resolveEndpoints(options.endpoints),
-    clockSkewSeconds: nonNegative(options.clockSkewSeconds, 'clockSkewSeconds', 60, 3600),
+    clockSkewSeconds: numberOption(options, 'clockSkewSeconds', 60, 3600),
     maxIdTokenAgeSeconds: 600,
-    validateIntervalMs: Math.max(
-      1000,
-      nonNegative(options.validateIntervalMs, 'validateIntervalMs', 3_600_000),
-    ),
-    expiringNoticeSeconds: nonNegative(options.expiringNoticeSeconds, 'expiringNoticeSeconds', 300),
+    validateIntervalMs: Math.max(1000, numberOption(options, 'validateIntervalMs', 3_600_000)),
+    expiringNoticeSeconds: numberOption(options, 'expiringNoticeSeconds', 300),
     // A zero timeout would fail every key set fetch; 100 ms is the floor.
-    jwksTimeoutMs: Math.max(100, nonNegative(options.jwksTimeoutMs, 'jwksTimeoutMs', 5000, 60_000)),
-    popupTimeoutMs: nonNegative(options.popupTimeoutMs, 'popupTimeoutMs', 300_000),
+    jwksTimeoutMs: Math.max(100, numberOption(options, 'jwksTimeoutMs', 5000, 60_000)),
+    popupTimeoutMs: numberOption(options, 'popupTimeoutMs', 300_000),
     fetch: options.fetch,
   } satisfies ResolvedConfig);
 }

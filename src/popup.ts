@@ -64,20 +64,16 @@ export function waitForPopup(
       timers.clearTimeout(poll);
       timers.clearTimeout(deadline);
     };
-    const finish = (href: string): void => {
+    const receive = (data: unknown): void => {
+      if (!isPopupMessage(data, state)) return;
       cleanup();
-      resolve(href);
+      resolve(data.href);
     };
     const onMessage = (event: MessageEvent<unknown>): void => {
-      if (event.origin !== origin || event.source !== popup) return;
-      if (isPopupMessage(event.data, state)) finish(event.data.href);
+      if (event.origin === origin && event.source === popup) receive(event.data);
     };
     window.addEventListener('message', onMessage);
-    if (channel !== undefined) {
-      channel.onmessage = (event: MessageEvent<unknown>) => {
-        if (isPopupMessage(event.data, state)) finish(event.data.href);
-      };
-    }
+    if (channel !== undefined) channel.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
     const deadline = timers.setTimeout(() => {
       cleanup();
       reject(new TwitchAuthError('popup_timeout', 'The login popup did not finish in time.'));

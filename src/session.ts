@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { checkStructure } from './id-token.js';
 
 /**
  * The signed-in Twitch user. `id` always; the rest when the ID token's claims or
@@ -127,7 +127,7 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
     if (!isNonEmptyString(idToken)) return null;
     let claims: IdTokenClaims;
     try {
-      claims = decodeJwt(idToken) as IdTokenClaims;
+      claims = checkStructure(idToken) as IdTokenClaims;
     } catch {
       return null;
     }
@@ -142,14 +142,15 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
       ...(isNonEmptyString(u['login']) ? { login: u['login'] } : {}),
     });
   }
+  // Every field was checked above; createSession drops the optional ones that are undefined.
   return createSession({
     accessToken: d['accessToken'],
     tokenType: 'bearer',
-    scopes: d['scopes'] as string[],
-    ...(typeof idToken === 'string' ? { idToken } : {}),
-    ...(user !== undefined ? { user } : {}),
-    ...(expiresAt !== undefined ? { expiresAt } : {}),
+    scopes: d['scopes'],
+    idToken,
+    user,
+    expiresAt,
     createdAt: d['createdAt'],
-    ...(d['validatedAt'] !== undefined ? { validatedAt: d['validatedAt'] as number } : {}),
-  });
+    validatedAt: d['validatedAt'],
+  } as Session);
 }
