@@ -9,11 +9,11 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
 /**
  * `createTwitchAuth` from the ESM entry: esbuild, minified, gzip -9. The issue's target is
  * 10 KB (10_240), aim 9 KB; the core is over it today (see `npm run bench`), so this budget is a
- * ratchet about 7% over the measured 16_758 bytes: lower it as the core shrinks.
+ * ratchet about 2.5% over the measured 16_589 bytes: lower it as the core shrinks.
  */
-const CORE_GZIP_BUDGET = 18_000;
-/** dist/twitch-spa-login.iife.js as shipped (whole API, jose inside), gzip -9. Measured 17_311. */
-const IIFE_GZIP_BUDGET = 19_000;
+const CORE_GZIP_BUDGET = 17_000;
+/** dist/twitch-spa-login.iife.js as shipped (whole API, jose inside), gzip -9. Measured 17_433. */
+const IIFE_GZIP_BUDGET = 18_000;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
@@ -46,14 +46,14 @@ describe('size budget', () => {
     expect(inputs).not.toContain('src/scopes.ts');
   });
 
-  it('takes only the JWS verify path from jose', () => {
+  it('takes only the JWS verify path from jose (a stored ID token is read by our own strict check)', () => {
     const jose = inputs.filter((path) => path.startsWith('node_modules/jose/'));
     // jose 6: dist/webapi/{jws,jwe,jwt,jwk,jwks,key}/ hold the entry points, lib/ and util/ helpers.
     expect(jose.some((path) => /\/webapi\/jws\/\w+\/verify\.js$/.test(path))).toBe(true);
     const outsideVerify = jose.filter(
       (path) =>
         !/\/webapi\/(jws|lib|util)\//.test(path) ||
-        /sign|encrypt|decrypt|jwe|key_management|content_encryption|deflate|generate|asn1|jwt_claims_set/.test(
+        /sign|encrypt|decrypt|jwe|key_management|content_encryption|deflate|generate|asn1|jwt_claims_set|decode_jwt/.test(
           path.split('/').pop() ?? '',
         ),
     );
