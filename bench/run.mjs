@@ -136,6 +136,8 @@ function rows(s, b) {
       b.fetch.plainRatio, '≤ 1.05', b.helix.withToken > 0 && b.fetch.plainRatio <= 1.05),
     row('auth.fetch to loopback Helix (median)', ms(b.fetch.sdkMedianMs), `fetch with the same headers by hand ${ms(b.fetch.byHandMedianMs)}`,
       b.fetch.byHandRatio, '≤ 1.05', b.helix.withToken > 0 && b.fetch.byHandRatio <= 1.05),
+    row('auth.fetch: the wrapper\'s own work per call, no network', `${b.fetch.wrapperMicroseconds.toFixed(1)} µs`, `a loopback request ${ms(b.fetch.plainMedianMs)}`,
+      b.fetch.wrapperMicroseconds / 1000 / b.fetch.plainMedianMs, '—', null),
     row('JWKS requests, 20 logins in one page', String(r.jwksFor20Logins), 'target 1', r.jwksFor20Logins / 1, '= 1', r.jwksFor20Logins === 1),
     row(`JWKS requests, ${b.callbackPageLoad.runs}+ page loads in one tab`, String(r.jwksDuringPageLoads), 'target 1', r.jwksDuringPageLoads / 1, '= 1', r.jwksDuringPageLoads === 1),
     row('JWKS requests, reload within max age', String(r.jwksOnReload), 'target 0', r.jwksOnReload, '= 0', r.jwksOnReload === 0),
