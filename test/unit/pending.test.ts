@@ -92,6 +92,21 @@ function countingStorage(): { storage: StorageLike; calls: string[] } {
   return { storage, calls };
 }
 
+/** A memory StorageLike whose setItem throws QuotaExceededError once `failWrites()` is called. */
+function fallibleStorage(): { storage: StorageLike; failWrites: () => void } {
+  const backing = createMemoryStorage();
+  let fail = false;
+  const storage: StorageLike = {
+    getItem: (key) => backing.getItem(key),
+    removeItem: (key) => backing.removeItem(key),
+    setItem: (key, value) => {
+      if (fail) throw new DOMException('full', 'QuotaExceededError');
+      backing.setItem(key, value);
+    },
+  };
+  return { storage, failWrites: () => void (fail = true) };
+}
+
 describe('C3 state and pending requests', () => {
   it('C3.1 a response without state has nothing to look up, and an empty state consumes nothing', () => {
     // The caller throws state_missing when the parsed state is undefined; an empty value is absent.
@@ -322,20 +337,11 @@ describe('pending store housekeeping', () => {
   });
 
   it('does not half-store a request when the write fails, and keeps earlier logins as they were', () => {
-    const backing = createMemoryStorage();
-    let fail = false;
-    const storage: StorageLike = {
-      getItem: (key) => backing.getItem(key),
-      removeItem: (key) => backing.removeItem(key),
-      setItem: (key, value) => {
-        if (fail) throw new DOMException('full', 'QuotaExceededError');
-        backing.setItem(key, value);
-      },
-    };
+    const { storage, failWrites } = fallibleStorage();
     const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
     pending.save(request('earlier'));
     const before = storage.getItem(KEY);
-    fail = true;
+    failWrites();
     expect(codeOf(() => pending.save(request('later', { createdAt: NOW + 1 })))).toBe('storage_unavailable');
     expect(storage.getItem(KEY)).toBe(before);
     expect(pending.has('later')).toBe(false);
@@ -343,20 +349,11 @@ describe('pending store housekeeping', () => {
   });
 
   it('a take() whose rewrite fails still consumes its request, dropping the others rather than leaving it reusable', () => {
-    const backing = createMemoryStorage();
-    let fail = false;
-    const storage: StorageLike = {
-      getItem: (key) => backing.getItem(key),
-      removeItem: (key) => backing.removeItem(key),
-      setItem: (key, value) => {
-        if (fail) throw new DOMException('full', 'QuotaExceededError');
-        backing.setItem(key, value);
-      },
-    };
+    const { storage, failWrites } = fallibleStorage();
     const pending = createPendingStore(createKeyValueStore(storage, PREFIX));
     pending.save(request('a'));
     pending.save(request('b'));
-    fail = true;
+    failWrites();
     expect(pending.take('a', NOW).state).toBe('a');
     expect(pending.has('a')).toBe(false);
     expect(pending.has('b')).toBe(false);
