@@ -63,7 +63,9 @@ function hasDuplicateNames(json: string): boolean {
       while (end < json.length && json[end] !== '"') end += json[end] === '\\' ? 2 : 1;
       const names = stack[stack.length - 1];
       if (expectName && names !== undefined) {
-        const name = JSON.parse(json.slice(i, end + 1)) as string; // unescapes "\u0061lg" to "alg"
+        const raw = json.slice(i + 1, end);
+        // Unescaped, so "\u0061lg" is "alg"; most names have no escape and need no parse.
+        const name = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
         if (names.has(name)) return true;
         names.add(name);
         expectName = false;
@@ -84,6 +86,9 @@ function hasDuplicateNames(json: string): boolean {
   return false;
 }
 
+/** Made on first use, not at import, so importing the SDK during server rendering creates nothing. */
+let strictUtf8: TextDecoder | undefined;
+
 /**
  * A header or payload segment as a strict JSON object: strict base64url (RFC 7515 §2: no padding,
  * no `+/`), valid UTF-8 (`fatal`), no BOM (`ignoreBOM` keeps it, so `JSON.parse` refuses it), an
@@ -95,7 +100,7 @@ function segmentObject(segment: string, part: string): Record<string, unknown> {
   try {
     if (!BASE64URL.test(segment)) throw new SyntaxError('not strict base64url');
     const bytes = base64url.decode(segment);
-    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
     value = JSON.parse(text);
   } catch (cause) {
     throw invalid(`${part} is not base64url-encoded UTF-8 JSON.`, cause);
