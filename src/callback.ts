@@ -124,7 +124,7 @@ export function hasAuthResponse(url: URL): boolean {
  * The same URL without the auth response, as an absolute href: every OAuth response parameter
  * removed from the query string (the others are kept byte for byte), and the fragment removed
  * when it held the response (or was an empty `#`). An unrelated fragment such as a hash route
- * stays. Never throws; if the URL cannot be rebuilt, only its path is returned.
+ * stays. Never throws; if the URL cannot be rebuilt, it is returned without query and fragment.
  *
  * @example
  * ```ts
@@ -146,8 +146,8 @@ export function stripAuthResponse(url: URL): string {
     if (hasAny(parts.fragment, RESPONSE_PARAMS) || isEmptyFragment(parts)) clean.hash = '';
     return clean.href;
   } catch {
-    // Failing safe: a path carries no token.
-    return url.pathname;
+    // Failing safe: without query and fragment the URL carries no token.
+    return url.href.split(/[?#]/, 1)[0] ?? '';
   }
 }
 

@@ -379,7 +379,7 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
       return Promise.resolve(null);
     }
     // Out of the address bar before anything else runs: no await, no listener, no error path first.
-    const cleaned = new URL(stripAuthResponse(url), url).href;
+    const cleaned = stripAuthResponse(url);
     if (url.href === location.href) history.replaceState(history.state, '', cleaned);
 
     let promise: Promise<Session | null>;
