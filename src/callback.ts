@@ -103,6 +103,10 @@ function isEmptyFragment(parts: Split): boolean {
   return parts.href.includes('#') && parts.fragment.every(({ name }) => name === '');
 }
 
+/** A marker parameter in the fragment or the query. */
+const carriesResponse = ({ query, fragment }: Split): boolean =>
+  hasAny(fragment, MARKERS) || hasAny(query, MARKERS);
+
 /**
  * True when the URL carries an OAuth response: `access_token`, `id_token`, `error` or `state` in
  * the fragment or the query string. Hash routes (`#/settings`) and unrelated parameters do not
@@ -116,8 +120,7 @@ function isEmptyFragment(parts: Split): boolean {
  * ```
  */
 export function hasAuthResponse(url: URL): boolean {
-  const { query, fragment } = split(url);
-  return hasAny(fragment, MARKERS) || hasAny(query, MARKERS);
+  return carriesResponse(split(url));
 }
 
 /**
@@ -248,7 +251,7 @@ function decodeScopes(raw: string | undefined): readonly string[] {
  */
 export function parseAuthResponse(url: URL): AuthResponse | null {
   const parts = split(url);
-  if (!hasAuthResponse(url)) {
+  if (!carriesResponse(parts)) {
     if (isEmptyFragment(parts)) throw invalid('The URL fragment is empty or names no parameter.');
     return null;
   }

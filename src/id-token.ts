@@ -1,6 +1,7 @@
 import { base64url, compactVerify } from 'jose';
 import { TwitchAuthError, isTwitchAuthError } from './errors.js';
-import type { JwksCache } from './jwks.js';
+import { isFiniteNumber, isPlainObject } from './guards.js';
+import { type JwksCache, isAcceptableKid } from './jwks.js';
 import type { IdTokenClaims } from './session.js';
 
 export interface VerifyIdTokenOptions {
@@ -21,7 +22,6 @@ export interface VerifyIdTokenOptions {
 }
 
 const MAX_TOKEN_LENGTH = 16_384;
-const MAX_KID_LENGTH = 256;
 const MAX_LIFETIME_SECONDS = 86_400;
 /** RFC 7515 §2: base64url without padding. */
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
@@ -41,12 +41,6 @@ function timeError(code: 'token_expired' | 'iat_invalid', message: string): Twit
     clockSkewSuspected: true,
   });
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-const isNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
 
 /**
  * True when an object anywhere in this (already valid) JSON text repeats a member name.
@@ -105,7 +99,7 @@ function segmentObject(segment: string, part: string): Record<string, unknown> {
   } catch (cause) {
     throw invalid(`${part} is not base64url-encoded UTF-8 JSON.`, cause);
   }
-  if (!isObject(value) || hasDuplicateNames(text)) {
+  if (!isPlainObject(value) || hasDuplicateNames(text)) {
     throw invalid(`${part} is not a JSON object with distinct member names.`);
   }
   return value;
@@ -141,7 +135,7 @@ export function checkStructure(token: unknown): Record<string, unknown> {
     if (Object.hasOwn(header, name)) throw invalid(`header "${name}" is not accepted.`);
   }
   const { kid, typ } = header;
-  if (kid !== undefined && (typeof kid !== 'string' || kid.length > MAX_KID_LENGTH)) {
+  if (!isAcceptableKid(kid)) {
     throw invalid('kid is not a short string.');
   }
   // RFC 8725 §3.11: an access token (at+jwt) or logout token is not an ID token.
@@ -224,8 +218,8 @@ export async function verifyIdToken(
   const { sub, exp, iat, nbf } = payload;
   if (typeof sub !== 'string' || sub === '') throw invalid('has no subject.');
   // RFC 7519 §2: NumericDate is a JSON number.
-  if (!isNumber(exp) || !isNumber(iat)) throw invalid('lacks numeric exp and iat.');
-  if (nbf !== undefined && !isNumber(nbf)) throw invalid('nbf is not a number.');
+  if (!isFiniteNumber(exp) || !isFiniteNumber(iat)) throw invalid('lacks numeric exp and iat.');
+  if (nbf !== undefined && !isFiniteNumber(nbf)) throw invalid('nbf is not a number.');
   // Twitch's ID tokens live 15 minutes; a lifetime beyond a day is not a Twitch token.
   if (exp - iat > MAX_LIFETIME_SECONDS) throw invalid('claims an implausible lifetime.');
   // Exact comparison; an empty expected nonce (a broken pending request) matches nothing.

@@ -58,8 +58,16 @@ function unavailable(message: string, options: { cause?: unknown; status?: numbe
   return new TwitchAuthError('jwks_unavailable', message, options);
 }
 
-/** A `kid` is optional, and when present a string of at most {@link MAX_KID_LENGTH} characters. */
-function isAcceptableKid(kid: unknown): kid is string | undefined {
+/**
+ * A `kid` is optional, and when present a string of at most {@link MAX_KID_LENGTH} characters:
+ * it is attacker-chosen and becomes a lookup key.
+ *
+ * @example
+ * ```ts
+ * if (!isAcceptableKid(header.kid)) throw new TwitchAuthError('id_token_invalid', 'Bad kid.');
+ * ```
+ */
+export function isAcceptableKid(kid: unknown): kid is string | undefined {
   return kid === undefined || (typeof kid === 'string' && kid.length <= MAX_KID_LENGTH);
 }
 

@@ -1,5 +1,6 @@
 import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints.js';
 import { TwitchAuthError } from './errors.js';
+import { isPlainObject } from './guards.js';
 import { type TwitchScope, isTwitchScope } from './scope-names.js';
 import { type StorageOption, isStorageOption } from './storage.js';
 
@@ -124,14 +125,9 @@ function booleanOption(
   return value;
 }
 
-/** A plain object: not null, not an array. */
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function resolveClaims(claims: unknown, scopes: readonly string[]): string | undefined {
   if (claims === undefined) return undefined;
-  if (!isObject(claims)) {
+  if (!isPlainObject(claims)) {
     throw invalid('claims must be an object like { id_token: { email: null } }.');
   }
   const out: Record<string, Record<string, null>> = {};
@@ -139,7 +135,7 @@ function resolveClaims(claims: unknown, scopes: readonly string[]): string | und
     if (target !== 'id_token' && target !== 'userinfo') {
       throw invalid(`claims.${target} is not supported; use id_token or userinfo.`);
     }
-    if (!isObject(names)) {
+    if (!isPlainObject(names)) {
       throw invalid(`claims.${target} must be an object of claim names mapped to null.`);
     }
     const entries: Record<string, null> = {};

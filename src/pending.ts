@@ -1,4 +1,5 @@
 import { TwitchAuthError } from './errors.js';
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from './guards.js';
 import type { KeyValueStore } from './storage.js';
 
 /** A pending login lives at most this long (ms): ten minutes is ample for a consent screen. */
@@ -66,12 +67,6 @@ export interface PendingStore {
   has(state: string): boolean;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === 'string' && value !== '';
-const isTime = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
 
 /** Anything empty or huge cannot be one of ours. */
 const isUsableState = (state: unknown): state is string =>
@@ -87,7 +82,7 @@ const isExpired = (createdAt: number, now: number): boolean =>
  * fields are read (a polluted prototype supplies nothing), and unknown fields are not carried along.
  */
 function parseRequest(data: unknown, state: string): PendingRequest | null {
-  if (!isRecord(data)) return null;
+  if (!isPlainObject(data)) return null;
   const field = (name: string): unknown => (Object.hasOwn(data, name) ? data[name] : undefined);
   if (field('state') !== state) return null;
   const nonce = field('nonce');
@@ -107,7 +102,7 @@ function parseRequest(data: unknown, state: string): PendingRequest | null {
   if (returnTo !== undefined && typeof returnTo !== 'string') return null;
   if (!isNonEmptyString(redirectUri) || !isNonEmptyString(issuer)) return null;
   if (mode !== 'redirect' && mode !== 'popup') return null;
-  if (!isTime(createdAt)) return null;
+  if (!isFiniteNumber(createdAt)) return null;
   const request: PendingRequest = Object.freeze({
     state,
     ...(typeof nonce === 'string' ? { nonce } : {}),
@@ -139,7 +134,7 @@ function parseStored(raw: string | null): Map<string, unknown> | null {
   } catch {
     return null;
   }
-  if (!isRecord(data)) return null;
+  if (!isPlainObject(data)) return null;
   const entries = Object.entries(data);
   return entries.length > MAX_PENDING ? null : new Map(entries);
 }

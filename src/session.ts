@@ -1,3 +1,4 @@
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from './guards.js';
 import { checkStructure } from './id-token.js';
 
 /**
@@ -93,10 +94,6 @@ export function serializeSession(session: Session): string {
   });
 }
 
-const isFiniteNumber = (value: unknown): value is number =>
-  typeof value === 'number' && Number.isFinite(value);
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === 'string' && value !== '';
 
 /**
  * Reads a stored session back, or returns null for anything that is not a well-formed, unexpired
@@ -104,14 +101,13 @@ const isNonEmptyString = (value: unknown): value is string =>
  */
 export function parseStoredSession(raw: string | null, now: number): Session | null {
   if (raw === null || raw.length > 64_000) return null;
-  let data: unknown;
+  let d: unknown;
   try {
-    data = JSON.parse(raw);
+    d = JSON.parse(raw);
   } catch {
     return null;
   }
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-  const d = data as Record<string, unknown>;
+  if (!isPlainObject(d)) return null;
   if (d['v'] !== STORED_VERSION || !isNonEmptyString(d['accessToken'])) return null;
   if (!Array.isArray(d['scopes']) || !d['scopes'].every((s) => typeof s === 'string')) return null;
   if (!isFiniteNumber(d['createdAt'])) return null;
@@ -135,8 +131,8 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
     if (!isNonEmptyString(claims.sub)) return null;
     user = userFromClaims(claims, isNonEmptyString(d['user']) ? d['user'] : undefined);
   } else if (d['user'] !== undefined) {
-    const u = d['user'] as Record<string, unknown> | null;
-    if (typeof u !== 'object' || u === null || !isNonEmptyString(u['id'])) return null;
+    const u = d['user'];
+    if (!isPlainObject(u) || !isNonEmptyString(u['id'])) return null;
     user = Object.freeze({
       id: u['id'],
       ...(isNonEmptyString(u['login']) ? { login: u['login'] } : {}),
