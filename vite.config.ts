@@ -1,4 +1,27 @@
-import { defineConfig } from 'vite';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Plugin, defineConfig } from 'vite';
+
+const IIFE = 'twitch-spa-login.iife.js';
+
+/**
+ * Writes the Subresource Integrity hash of the IIFE beside it (`<file>.sri`, shipped in the package
+ * so a user can read it for the exact version they pin) and prints it. Hashes the file as written
+ * to disk, after every other plugin has had its say.
+ */
+function subresourceIntegrity(): Plugin {
+  return {
+    name: 'twitch-spa-login:sri',
+    apply: 'build',
+    writeBundle(options) {
+      const file = join(options.dir ?? 'dist', IIFE);
+      const sri = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
+      writeFileSync(`${file}.sri`, `${sri}\n`);
+      console.log(`\n${IIFE} integrity: ${sri}`);
+    },
+  };
+}
 
 // `vite build` makes the ESM entries (jose, react and vue stay imports for the user's bundler);
 // `vite build --mode iife` makes the self-contained script-tag bundle with jose inside.
@@ -12,9 +35,10 @@ export default defineConfig(({ mode }) => {
           entry: 'src/iife.ts',
           name: 'TwitchLogin',
           formats: ['iife'],
-          fileName: () => 'twitch-spa-login.iife.js',
+          fileName: () => IIFE,
         },
       },
+      plugins: [subresourceIntegrity()],
     };
   }
   return {

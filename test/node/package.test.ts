@@ -1,9 +1,10 @@
-// The package as users get it: packed, installed elsewhere, imported. Needs `npm run build`
-// first (`npm test` does that).
+// The package as users get it: a clean copy of the repository (tracked files only, no dist/), packed
+// there with `npm pack` (whose `prepack` builds it), installed elsewhere, imported.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../e2e/browser';
@@ -15,18 +16,43 @@ const run = (command: string, args: string[], cwd = ROOT): string =>
 
 let tarball: string;
 let files: string[];
+/** What `npm pack` printed, the prepack build included. */
+let packOutput: string;
 /** The consumer project the tarball was installed into, by the install test. */
 let installedProject: string | undefined;
 
-beforeAll(() => {
-  if (!existsSync(join(ROOT, 'dist/twitch-spa-login.iife.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+/**
+ * What a fresh clone holds: the files git tracks (and new ones it would track), as they are in the
+ * working tree, so uncommitted work is tested too. node_modules is linked rather than installed
+ * again, to keep this within CI time; the build output is not there.
+ */
+function cleanCopy(): string {
+  const copy = mkdtempSync(join(tmpdir(), 'tsl-clone-'));
+  const tracked = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0');
+  for (const file of tracked) {
+    if (file === '' || !existsSync(join(ROOT, file))) continue; // deleted but not yet committed
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    cpSync(join(ROOT, file), join(copy, file));
   }
+  symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'), 'dir');
+  return copy;
+}
+
+const sri = (bytes: Buffer): string => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+
+beforeAll(() => {
+  const copy = cleanCopy();
+  expect(existsSync(join(copy, 'dist'))).toBe(false);
   const out = mkdtempSync(join(tmpdir(), 'tsl-pack-'));
-  const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', out])) as { filename: string; files: { path: string }[] }[];
-  tarball = join(out, packed[0]?.filename ?? '');
-  files = (packed[0]?.files ?? []).map((f) => f.path);
-}, 60_000);
+  packOutput = run('npm', ['pack', '--pack-destination', out], copy);
+  const name = readdirSync(out).find((f) => f.endsWith('.tgz'));
+  if (name === undefined) throw new Error(`npm pack made no tarball:\n${packOutput}`);
+  tarball = join(out, name);
+  files = run('tar', ['-tzf', tarball])
+    .split('\n')
+    .filter((line) => line !== '' && !line.endsWith('/'))
+    .map((line) => line.replace(/^package\//, ''));
+}, 120_000);
 
 describe('the published package', () => {
   it('ships only dist, README and LICENSE', () => {
@@ -36,6 +62,7 @@ describe('the published package', () => {
     expect(files).toContain('dist/twitch-spa-login.iife.js');
     expect(files).toContain('dist/types/index.d.ts');
     expect(files).toContain('dist/emulator/cli.js');
+    expect(files).toContain('dist/twitch-spa-login.iife.js.sri');
   });
 
   it('puts types first in every exports condition and has no side effects', () => {
@@ -79,18 +106,58 @@ describe('the published package', () => {
     installedProject = project;
   }, 120_000);
 
-  it('loads the installed IIFE in Chromium as window.TwitchLogin, ready to log in', async () => {
+  it('imports every exports entry from the installed tarball, types included', () => {
+    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      exports: Record<string, string | { types: string; default: string }>;
+    };
+    const installed = join(installedProject, 'node_modules/twitch-spa-login');
+    const specifiers = Object.keys(pkg.exports)
+      .filter((path) => path !== './package.json')
+      .map((path) => `twitch-spa-login${path.slice(1)}`);
+    // react and vue are optional peers: the consumer's resolution falls back to this repository's.
+    symlinkSync(join(ROOT, 'node_modules/react'), join(installedProject, 'node_modules/react'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules/vue'), join(installedProject, 'node_modules/vue'), 'dir');
+    writeFileSync(
+      join(installedProject, 'entries.mjs'),
+      `const specifiers = ${JSON.stringify(specifiers)};
+       const counts = {};
+       for (const s of specifiers) counts[s] = Object.keys(await import(s)).length;
+       console.log(JSON.stringify(counts));`,
+    );
+    const counts = JSON.parse(run('node', ['entries.mjs'], installedProject)) as Record<string, number>;
+    expect(Object.keys(counts)).toEqual(specifiers);
+    for (const [specifier, count] of Object.entries(counts)) expect(count, specifier).toBeGreaterThan(0);
+    for (const target of Object.values(pkg.exports)) {
+      if (typeof target === 'object') {
+        expect(existsSync(join(installed, target.types)), target.types).toBe(true);
+        expect(existsSync(join(installed, target.default)), target.default).toBe(true);
+      }
+    }
+  }, 120_000);
+
+  it('ships the IIFE’s integrity hash beside it, printed by the build', () => {
+    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    const dist = join(installedProject, 'node_modules/twitch-spa-login/dist');
+    const shipped = readFileSync(join(dist, 'twitch-spa-login.iife.js.sri'), 'utf8').trim();
+    expect(shipped).toBe(sri(readFileSync(join(dist, 'twitch-spa-login.iife.js'))));
+    expect(packOutput).toContain(`twitch-spa-login.iife.js integrity: ${shipped}`);
+  });
+
+  it('loads the installed IIFE in Chromium as window.TwitchLogin, with its integrity, ready to log in', async () => {
     if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
     const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))).sort();
+    const integrity = readFileSync(join(installedProject, 'node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js.sri'), 'utf8').trim();
     // Serves node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js, as installed.
     const server = await startStaticServer(join(installedProject, 'node_modules/twitch-spa-login'));
     const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       // An empty page on the server's (secure, loopback) origin; the script comes from the server.
-      await page.route('**/blank', (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html>' }));
+      // The README's tag: a script whose bytes do not match `integrity` would not run at all.
+      const body = `<!doctype html><script src="/twitch-spa-login.iife.js" integrity="${integrity}" crossorigin="anonymous"></script>`;
+      await page.route('**/blank', (route) => route.fulfill({ contentType: 'text/html', body }));
       await page.goto(`${server.url}/blank`);
-      await page.addScriptTag({ url: '/twitch-spa-login.iife.js' });
       const result = await page.evaluate(async () => {
         const api = (window as unknown as { TwitchLogin: Record<string, unknown> }).TwitchLogin;
         const create = api['createTwitchAuth'] as (o: object) => { authorizeUrl(): Promise<string> };
@@ -116,7 +183,7 @@ describe('the published package', () => {
     expect(esm).toContain('createTwitchAuth');
   });
 
-  it('keeps the committed API report in step with the public declarations', () => {
+  it('keeps the committed API reports (etc/*.api.md) in step with the built entries', () => {
     expect(() => run('node', ['scripts/api-report.mjs', '--check'])).not.toThrow();
-  });
+  }, 60_000);
 });
