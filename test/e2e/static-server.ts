@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 /** The strict CSP of the issue: only same-origin scripts, and Trusted Types enforced. */
-export const STRICT_CSP = "script-src 'self'; require-trusted-types-for 'script'; object-src 'none'";
+const STRICT_CSP = "script-src 'self'; require-trusted-types-for 'script'; object-src 'none'";
 
 const FILES: Record<string, { path: string; type: string }> = {
   '/app.html': { path: 'test/e2e/fixtures/app.html', type: 'text/html; charset=utf-8' },

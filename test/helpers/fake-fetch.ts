@@ -1,7 +1,7 @@
 import { expect } from 'vitest';
 
 /** One expected request and how to answer it. */
-export interface Expectation {
+interface Expectation {
   /** Matches when the request's method and URL equal these (URL compared exactly). */
   readonly method?: string;
   readonly url: string;

@@ -3,10 +3,8 @@ import type { StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
 import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
 
-export { atHash };
-
 export const CLIENT_ID = 'test-client-id';
-export const ISSUER = 'https://id.twitch.tv/oauth2';
+const ISSUER = 'https://id.twitch.tv/oauth2';
 export const JWKS_URL = 'https://id.twitch.tv/oauth2/keys';
 export const VALIDATE_URL = 'https://id.twitch.tv/oauth2/validate';
 export const REVOKE_URL = 'https://id.twitch.tv/oauth2/revoke';
@@ -16,12 +14,12 @@ export const USER_ID = '141981764';
 /** An RS256 signing key with its public JWK. */
 export type SigningKey = TestKey;
 
-export function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
+function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
   return generateTestKey(kid);
 }
 
 /** Signs an ID token like Twitch's; `claims` override or (with undefined) remove defaults. */
-export function signIdToken(
+function signIdToken(
   key: SigningKey,
   claims: Record<string, unknown>,
   nowSeconds = Math.floor(Date.now() / 1000),
