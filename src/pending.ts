@@ -161,7 +161,7 @@ function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
  * const pending = createPendingStore(createKeyValueStore('session', 'twitch-spa-login:'));
  * pending.save(request);
  * // later, on the callback page:
- * const request = pending.take(response.state, Date.now()); // throws state_mismatch, …
+ * const taken = pending.take(response.state, Date.now()); // throws state_mismatch, …
  * ```
  */
 export function createPendingStore(store: KeyValueStore): PendingStore {

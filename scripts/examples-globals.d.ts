@@ -1,0 +1,44 @@
+// Names the examples take from their surroundings rather than from this package (see
+// scripts/examples.mjs): declared once here so each example can stay a short fragment.
+import type { JWSHeaderParameters } from 'jose';
+import type { TwitchAuth } from 'twitch-spa-login';
+import type { AuthResponse } from '../dist/types/callback.js';
+import type { ResolvedConfig } from '../dist/types/options.js';
+import type { PendingRequest, PendingStore } from '../dist/types/pending.js';
+import type { KeyValueStore } from '../dist/types/storage.js';
+
+declare global {
+  // The reader's app.
+  const auth: TwitchAuth;
+  const clientId: string;
+  const redirectUri: string;
+  const accessToken: string;
+  const idToken: string;
+  const el: HTMLElement;
+  const loginButton: HTMLButtonElement;
+  function render(): void;
+  function report(code: string): void;
+  function showMessage(text: string): void;
+  /** The app's root component (React or Vue). */
+  function App(): null;
+  interface Window {
+    /** A native host's bridge in a mobile webview. */
+    readonly NativeBridge: { openAuthorize(url: string): void };
+  }
+
+  // Inside the SDK, for the examples of its internal helpers.
+  const config: ResolvedConfig;
+  const pending: PendingStore;
+  const request: PendingRequest;
+  /** A callback response whose state is known to be there (parseAuthResponse's example checks it). */
+  const response: AuthResponse & { readonly state: string };
+  const store: KeyValueStore;
+  const url: string;
+  const nonce: string;
+  const storedIdToken: string;
+  const raw: string;
+  const data: Record<string, unknown>;
+  const payload: Record<string, unknown>;
+  const header: JWSHeaderParameters;
+  function invalid(reason: string): Error;
+}
