@@ -2,6 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
+import { TWITCH_ENDPOINTS, resolveEndpoints } from '../../src/endpoints';
 
 const CLIENT = 'emu-test';
 const REDIRECT = 'http://localhost:5173/callback';
@@ -180,6 +181,12 @@ describe('tokens', () => {
 });
 
 describe('keys, CORS and control', () => {
+  it('hands the SDK exactly the endpoints it knows, so they pass its checks (device and token once it has them)', () => {
+    expect(Object.keys(emulator.endpoints).sort()).toEqual(Object.keys(TWITCH_ENDPOINTS).sort());
+    expect(resolveEndpoints(emulator.endpoints)).toEqual(emulator.endpoints);
+    expect(emulator.urls).toMatchObject({ device: `${emulator.url}/oauth2/device`, token: `${emulator.url}/oauth2/token` });
+  });
+
   it('keeps the old key published after a rotation and signs with the new one', async () => {
     const before = ((await (await fetch(emulator.endpoints.jwks)).json()) as { keys: { kid: string }[] }).keys;
     await emulator.rotateKey();
