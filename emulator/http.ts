@@ -62,7 +62,7 @@ export function randomString(length: number, alphabet = 'abcdefghijklmnopqrstuvw
 }
 
 /** True when the path is Helix, under `/helix/` or twurple's `/mock/`. */
-export const isHelixPath = (path: string): boolean => path.startsWith('/helix/') || path.startsWith('/mock/');
+const isHelixPath = (path: string): boolean => path.startsWith('/helix/') || path.startsWith('/mock/');
 
 /**
  * CORS as Twitch answers it: any origin, Helix allows `Client-Id`, validate's preflight does not
