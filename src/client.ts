@@ -1,6 +1,7 @@
 import { type AuthFetch, createAuthFetch } from './api-fetch.js';
 import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
 import { type CallbackUrl, firstValue } from './callback-url.js';
+import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
@@ -81,7 +82,7 @@ export interface TwitchAuth {
 }
 
 /** Loads the lazy callback path; a test can make it fail. */
-export type ImportCompleteLogin = () => Promise<typeof import('./complete-login.js')>;
+export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser

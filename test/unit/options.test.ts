@@ -53,7 +53,7 @@ describe('options', () => {
   });
 
   it('checks scope syntax only at run time: Twitch refuses an unknown scope itself', () => {
-    const scopes = ['chat:read', 'not:a:twitch:scope'] as unknown as TwitchAuthOptions['scopes'];
+    const scopes = ['chat:read', 'not:a:twitch:scope'] as unknown as NonNullable<TwitchAuthOptions['scopes']>;
     expect(resolveOptions({ ...base, scopes }).scopes).toEqual(['chat:read', 'not:a:twitch:scope']);
   });
 
