@@ -128,6 +128,26 @@ describe('handleRedirect', () => {
     expect(isTwitchAuthError(error) && error.code).toBe('no_pending_request');
   });
 
+  it('a callback chunk that fails to load is network_error, consumes nothing, and a retry works', async () => {
+    let failures = 1;
+    const h = track(
+      await createHarness({
+        importCompleteLogin: () =>
+          failures-- > 0 ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : import('../../src/complete-login'),
+      }),
+    );
+    const events = record(h.auth);
+    const href = await h.callbackUrl();
+    history.replaceState(null, '', href);
+    const error = await rejection(h.auth.handleRedirect());
+    expect(isTwitchAuthError(error) && error.code).toBe('network_error');
+    expect(location.href).toBe('http://localhost:3000/callback'); // cleaned before the load
+    expect(events.login).toHaveLength(0);
+    const session = await h.auth.handleRedirect(href); // the pending request is still there
+    expect(session?.user?.id).toBe(USER_ID);
+    expect(events.login).toHaveLength(1);
+  });
+
   it('maps a denied consent in the query to access_denied with Twitch’s text as data', async () => {
     const h = track(await createHarness());
     const authorize = new URL(await h.auth.authorizeUrl());
