@@ -23,8 +23,9 @@ function subresourceIntegrity(): Plugin {
   };
 }
 
-// `vite build` makes the ESM entries (jose, react and vue stay imports for the user's bundler);
-// `vite build --mode iife` makes the self-contained script-tag bundle with jose inside.
+// `vite build` makes the ESM entries (jose, react and vue stay imports for the user's bundler) and
+// the lazy callback chunk they import() on a callback page; `vite build --mode iife` makes the
+// self-contained script-tag bundle with jose and the callback path inside (one file, no chunk).
 export default defineConfig(({ mode }) => {
   if (mode === 'iife') {
     return {
@@ -37,6 +38,7 @@ export default defineConfig(({ mode }) => {
           formats: ['iife'],
           fileName: () => IIFE,
         },
+        rolldownOptions: { output: { codeSplitting: false } },
       },
       plugins: [subresourceIntegrity()],
     };
@@ -56,6 +58,8 @@ export default defineConfig(({ mode }) => {
       },
       rolldownOptions: {
         external: [/^jose(\/|$)/, /^react(\/|$)/, /^react-dom(\/|$)/, /^vue(\/|$)/],
+        // Stable names: the callback chunk is a file users may need to allow or host.
+        output: { chunkFileNames: 'chunks/[name].js' },
       },
     },
   };

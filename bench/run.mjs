@@ -9,13 +9,16 @@ import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
-import { CORE_IMPORTS, bundleCost, compressed } from './size.mjs';
+import { CORE_IMPORTS, bundleCost, compressed, splitCost } from './size.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const IIFE = join(ROOT, 'dist/twitch-spa-login.iife.js');
 const KB = 1024;
-const CORE_TARGET = 10 * KB;
+/** Issue 12: an ordinary page's eager SDK code; a callback page (eager + lazy) and the IIFE. */
+const CORE_TARGET = 9 * KB;
+const CALLBACK_TARGET = 17 * KB;
+const IIFE_TARGET = 17 * KB;
 const CORE_AIM = 9 * KB;
 
 const kb = (bytes) => `${(bytes / KB).toFixed(1)} KB`;
@@ -30,8 +33,8 @@ async function sizes() {
   }
   const react = { react: ['createElement'], 'react-dom/client': ['createRoot'] };
   const vue = { vue: ['createApp', 'h'] };
-  const [core, reactAlone, reactAll, vueAlone, vueAll, oidc, auth0, floor] = await Promise.all([
-    bundleCost(CORE_IMPORTS),
+  const [split, reactAlone, reactAll, vueAlone, vueAll, oidc, auth0, floor] = await Promise.all([
+    splitCost(CORE_IMPORTS),
     bundleCost(react),
     bundleCost({ ...react, ...CORE_IMPORTS, './src/react/index.tsx': ['TwitchAuthProvider', 'useTwitchAuth'] }),
     bundleCost(vue),
@@ -40,11 +43,13 @@ async function sizes() {
     bundleCost({ '@auth0/auth0-spa-js': ['createAuth0Client'] }),
     bundleCost({ jose: ['jwtVerify', 'createRemoteJWKSet'] }),
   ]);
+  const core = split.eager;
   /** (adapter + framework + core) − framework − core, per measure. */
   const net = (all, alone) =>
     Object.fromEntries(['minified', 'gzip', 'brotli'].map((k) => [k, all[k] - alone[k] - core[k]]));
   return {
     core,
+    callback: split.all,
     iife: compressed(readFileSync(IIFE)),
     react: { adapter: net(reactAll, reactAlone), framework: reactAlone },
     vue: { adapter: net(vueAll, vueAlone), framework: vueAlone },
@@ -121,17 +126,18 @@ function rows(s, b) {
   const perLogin = (c) => `${c.sdkMedianMs.toFixed(3)} ms`;
   const r = b.requests;
   return [
-    row('createTwitchAuth (ESM entry)', ours, `oidc-client-ts UserManager ${gz(s.oidc)}`, s.core.gzip / s.oidc.gzip, '≤ 0.6', s.core.gzip / s.oidc.gzip <= 0.6),
-    row('createTwitchAuth (ESM entry)', ours, `budget 10 KB gz (aim 9 KB)`, s.core.gzip / CORE_TARGET, '≤ 1.0', s.core.gzip <= CORE_TARGET),
-    row('createTwitchAuth (ESM entry)', ours, `jose jwtVerify + createRemoteJWKSet ${gz(s.floor)}`, s.core.gzip / s.floor.gzip, 'floor', null),
-    row('createTwitchAuth (ESM entry)', ours, `@auth0/auth0-spa-js createAuth0Client ${gz(s.auth0)}`, s.core.gzip / s.auth0.gzip, '—', null),
-    row('IIFE, whole API (as shipped)', gz(s.iife), `oidc-client-ts UserManager ${gz(s.oidc)}`, s.iife.gzip / s.oidc.gzip, '—', null),
+    row('Ordinary page: eager ESM (split bundle)', ours, `oidc-client-ts UserManager ${gz(s.oidc)}`, s.core.gzip / s.oidc.gzip, '≤ 0.6', s.core.gzip / s.oidc.gzip <= 0.6),
+    row('Ordinary page: eager ESM (split bundle)', ours, `target 9 KB gz`, s.core.gzip / CORE_TARGET, '≤ 1.0', s.core.gzip <= CORE_TARGET),
+    row('Callback page: eager + lazy chunk', gz(s.callback), `target 17 KB gz`, s.callback.gzip / CALLBACK_TARGET, '≤ 1.0', s.callback.gzip <= CALLBACK_TARGET),
+    row('IIFE, whole API (as shipped)', gz(s.iife), `target 17 KB gz`, s.iife.gzip / IIFE_TARGET, '≤ 1.0', s.iife.gzip <= IIFE_TARGET),
+    row('Ordinary page: eager ESM (split bundle)', ours, `jose jwtVerify + createRemoteJWKSet ${gz(s.floor)}`, s.core.gzip / s.floor.gzip, 'floor', null),
+    row('Ordinary page: eager ESM (split bundle)', ours, `@auth0/auth0-spa-js createAuth0Client ${gz(s.auth0)}`, s.core.gzip / s.auth0.gzip, '—', null),
     row('React adapter, net of react + react-dom and core', gz(s.react.adapter), `core; react + react-dom alone ${gz(s.react.framework)}`, s.react.adapter.gzip / s.core.gzip, '—', null),
     row('Vue adapter, net of vue and core', gz(s.vue.adapter), `core; vue alone ${gz(s.vue.framework)}`, s.vue.adapter.gzip / s.core.gzip, '—', null),
     row('handleRedirect, new client per login (median)', perLogin(b.callbackPageLoad), `jose jwtVerify + new local key set ${ms(b.callbackPageLoad.joseMedianMs)}`,
-      b.callbackPageLoad.ratio, '≤ 1.3', b.callbackPageLoad.ratio <= 1.3),
+      b.callbackPageLoad.ratio, '—', null),
     row('handleRedirect, same client (median)', perLogin(b.callbackSameClient), `jose jwtVerify + reused local key set ${ms(b.callbackSameClient.joseMedianMs)}`,
-      b.callbackSameClient.ratio, '≤ 1.3', b.callbackSameClient.ratio <= 1.3),
+      b.callbackSameClient.ratio, '—', null),
     row('auth.fetch to loopback Helix (median)', ms(b.fetch.sdkMedianMs), `plain fetch ${ms(b.fetch.plainMedianMs)}`,
       b.fetch.plainRatio, '≤ 1.05', b.helix.withToken > 0 && b.fetch.plainRatio <= 1.05),
     row('auth.fetch to loopback Helix (median)', ms(b.fetch.sdkMedianMs), `fetch with the same headers by hand ${ms(b.fetch.byHandMedianMs)}`,
@@ -158,20 +164,20 @@ function printTable(list) {
 function printAnalysis(core) {
   const total = core.inputs.reduce((sum, input) => sum + input.bytes, 0);
   const jose = core.inputs.filter((i) => i.path.startsWith('node_modules/jose/')).reduce((sum, i) => sum + i.bytes, 0);
-  console.log(`\nBundle analysis of createTwitchAuth: ${total} minified bytes, jose ${jose} (${Math.round((jose / total) * 100)}%), own code ${total - jose}.`);
+  console.log(`\nBundle analysis of an ordinary page's eager code: ${total} minified bytes, jose ${jose} (${Math.round((jose / total) * 100)}%), own code ${total - jose}.`);
   console.log('Top 15 inputs, minified bytes in the output:');
   for (const input of core.inputs.slice(0, 15)) {
     console.log(`  ${String(input.bytes).padStart(6)}  ${String(Math.round((input.bytes / total) * 100)).padStart(2)}%  ${input.path}`);
   }
 }
 
-/** Where handleRedirect's time goes, and the floor under it, shown when a latency target is missed. */
+/** Where handleRedirect's time goes, and the floor under it (information, no target). */
 function printPhases(b) {
   const p = b.callbackPhases;
   const line = (label, value, ratio) => console.log(`  ${label}  ${ms(value)}  ${ratio.toFixed(2)}x jose`);
   console.log(`\nWhere handleRedirect's ${ms(b.callbackSameClient.sdkMedianMs)} goes (same client; each phase timed alone beside bare jose, ${ms(p.joseMs)}):`);
   line('ID token checks (strict structure, signature via jose, claims, at_hash)', p.verifyMs, p.verifyRatio);
-  line('URL parse and strip (hasAuthResponse, stripAuthResponse, parseAuthResponse)', p.urlMs, p.urlRatio);
+  line('URL read and full parse (readCallbackUrl, parseAuthResponse)', p.urlMs, p.urlRatio);
   line('single-use pending request (one sessionStorage read + one write)', p.pendingMs, p.pendingRatio);
   const rest = b.callbackSameClient.sdkMedianMs - p.verifyMs - p.urlMs - p.pendingMs;
   if (rest > 0) line('the rest (session store, events, timers, awaits between phases)', rest, rest / p.joseMs);
@@ -187,7 +193,7 @@ if (!b.crossOriginIsolated) console.warn('The page was not cross-origin isolated
 const table = rows(s, b);
 printTable(table);
 if (s.core.gzip > CORE_AIM || s.core.gzip / s.oidc.gzip > 0.6) printAnalysis(s.core);
-if (table.some((r) => r.name.startsWith('handleRedirect') && r.met === false)) printPhases(b);
+printPhases(b); // information: the callback-latency target is retired (issue 12)
 const strip = ({ minified, gzip, brotli }) => ({ minified, gzip, brotli });
 const results = {
   date: new Date().toISOString(),

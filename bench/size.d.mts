@@ -14,4 +14,13 @@ export interface Cost extends Sizes {
 export const CORE_IMPORTS: Record<string, string[]>;
 export function compressed(code: string | Uint8Array): Sizes;
 export function bundleCost(imports: Record<string, string[]>): Promise<Cost>;
-export function coreCost(): Promise<Cost>;
+export interface SplitCost {
+  /** The entry and the chunks it imports statically: what a page loads before the SDK is usable. */
+  eager: Cost;
+  /** Chunks reached only through import(): the callback path. */
+  lazy: Cost;
+  /** Both. */
+  all: Cost;
+}
+export function splitCost(imports: Record<string, string[]>): Promise<SplitCost>;
+export function coreCost(): Promise<SplitCost>;

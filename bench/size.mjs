@@ -10,8 +10,11 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** What the SDK's headline figure measures: `createTwitchAuth` from the ESM entry. */
-export const CORE_IMPORTS = { './src/index.ts': ['createTwitchAuth'] };
+/**
+ * What the SDK's headline figures measure: an ordinary page's imports from the ESM entry. The
+ * callback path is a separate chunk (dynamic import) and counts only on a callback page.
+ */
+export const CORE_IMPORTS = { './src/index.ts': ['createTwitchAuth', 'isTwitchAuthError', 'TwitchAuthError'] };
 
 /**
  * Minified, gzip -9 and brotli (quality 11) sizes of some code, in bytes.
@@ -42,6 +45,20 @@ export function compressed(code) {
  * @example bundleCost({ 'oidc-client-ts': ['UserManager'] })
  */
 export async function bundleCost(imports) {
+  return (await splitCost(imports)).all;
+}
+
+/**
+ * Like {@link bundleCost}, but bundled with code splitting (as esbuild, Vite or webpack do for an
+ * app) and reported per phase: `eager` is the entry and the chunks it imports statically (what a
+ * page loads before the SDK is usable), `lazy` the chunks reached only through `import()` (the
+ * callback path), `all` both. Compressed sizes of several files are the sum of each file's.
+ *
+ * @param {Record<string, string[]>} imports as for {@link bundleCost}
+ * @returns {Promise<{ eager: import('./size.d.mts').Cost, lazy: import('./size.d.mts').Cost, all: import('./size.d.mts').Cost }>}
+ * @example splitCost(CORE_IMPORTS).then(({ eager }) => eager.gzip)
+ */
+export async function splitCost(imports) {
   const dir = mkdtempSync(join(tmpdir(), 'tsl-size-'));
   const entry = join(dir, 'entry.mjs');
   const names = [];
@@ -56,6 +73,8 @@ export async function bundleCost(imports) {
     const result = await build({
       entryPoints: [entry],
       bundle: true,
+      splitting: true,
+      outdir: join(dir, 'out'),
       platform: 'browser',
       format: 'esm',
       target: 'es2022',
@@ -66,21 +85,43 @@ export async function bundleCost(imports) {
       absWorkingDir: ROOT,
       nodePaths: [join(ROOT, 'node_modules')],
     });
-    const output = Object.values(result.metafile.outputs)[0];
-    const inputs = Object.entries(output?.inputs ?? {})
-      .filter(([path]) => !path.includes('tsl-size-'))
-      .map(([path, info]) => ({ path: path.replace(/^.*node_modules\//, 'node_modules/'), bytes: info.bytesInOutput }))
-      .sort((a, b) => b.bytes - a.bytes);
-    return { ...compressed(result.outputFiles[0].contents), inputs };
+    const outputs = result.metafile.outputs;
+    const contents = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
+    const key = (path) => [...contents.keys()].find((full) => full.endsWith(path.replace(/^.*out\//, '/'))) ?? path;
+    const entryOut = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
+    /** Outputs reachable from `from` through static imports. */
+    const staticClosure = (from) => {
+      const seen = new Set([from]);
+      for (const path of seen) {
+        for (const imported of outputs[path]?.imports ?? []) {
+          if (imported.kind === 'import-statement' && outputs[imported.path]) seen.add(imported.path);
+        }
+      }
+      return seen;
+    };
+    const eager = staticClosure(entryOut);
+    const lazy = new Set(Object.keys(outputs).filter((path) => path.endsWith('.js') && !eager.has(path)));
+    const cost = (paths) => {
+      const sizes = [...paths].map((path) => compressed(contents.get(key(path)) ?? new Uint8Array()));
+      const sum = (field) => sizes.reduce((total, size) => total + size[field], 0);
+      const inputs = [...paths]
+        .flatMap((path) => Object.entries(outputs[path]?.inputs ?? {}))
+        .filter(([path]) => !path.includes('tsl-size-'))
+        .map(([path, info]) => ({ path: path.replace(/^.*node_modules\//, 'node_modules/'), bytes: info.bytesInOutput }))
+        .sort((a, b) => b.bytes - a.bytes);
+      return { minified: sum('minified'), gzip: sum('gzip'), brotli: sum('brotli'), inputs };
+    };
+    return { eager: cost(eager), lazy: cost(lazy), all: cost(new Set([...eager, ...lazy])) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 /**
- * What `createTwitchAuth` costs an app: the figure the size budget guards.
- * @returns {Promise<import('./size.d.mts').Cost>}
+ * What the SDK costs an app: `eager` on an ordinary page, `all` on a callback page. The figures
+ * the size budget guards.
+ * @returns {Promise<{ eager: import('./size.d.mts').Cost, lazy: import('./size.d.mts').Cost, all: import('./size.d.mts').Cost }>}
  */
 export function coreCost() {
-  return bundleCost(CORE_IMPORTS);
+  return splitCost(CORE_IMPORTS);
 }

@@ -1,4 +1,4 @@
-import { base64url } from 'jose';
+import * as base64url from 'jose/base64url';
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { PendingRequest } from './pending.js';

@@ -1,4 +1,13 @@
-import { TwitchAuthError } from './errors.js';
+// The full, strict reading of an auth response and its match against the pending request: loaded
+// with the callback path (complete-login.ts), never on an ordinary page.
+import {
+  type CallbackUrl,
+  type Param,
+  RESPONSE_PARAMS,
+  formDecode,
+  hasAny,
+} from './callback-url.js';
+import { TwitchAuthError, invalidCallback as invalid } from './errors.js';
 import type { PendingRequest } from './pending.js';
 
 /** A parsed authorization response: success (from the fragment) or error (query or fragment). */
@@ -18,141 +27,12 @@ export type AuthResponse =
       readonly errorDescription: string | undefined;
     };
 
-/** Every parameter an authorization response may carry; all are scrubbed from the URL. */
-const RESPONSE_PARAMS: ReadonlySet<string> = new Set([
-  'access_token',
-  'id_token',
-  'token_type',
-  'scope',
-  'state',
-  'error',
-  'error_description',
-  'error_uri',
-  'expires_in',
-]);
-/** Any of these means "an OAuth response arrived", in the fragment or the query. */
-const MARKERS: ReadonlySet<string> = new Set(['access_token', 'id_token', 'error', 'state']);
-/** A real response is a few hundred characters (an ID token ~1 KB); this bounds the work. */
 const MAX_COMPONENT_CHARS = 16_384;
 const MAX_PARAMS = 100;
 const MAX_ERROR_CHARS = 100;
 const MAX_DESCRIPTION_CHARS = 500;
 /** RFC 6749 Appendix A: tokens, state and token_type are VSCHARs. No CR/LF can reach a header. */
 const VSCHARS = /^[\x20-\x7e]+$/;
-
-function invalid(message: string): TwitchAuthError {
-  return new TwitchAuthError('invalid_callback', message);
-}
-
-/** application/x-www-form-urlencoded decoding, strict: a bad escape or bad UTF-8 gives null. */
-function formDecode(raw: string): string | null {
-  if (!raw.includes('%') && !raw.includes('+')) return raw;
-  try {
-    return decodeURIComponent(raw.replace(/\+/g, ' '));
-  } catch {
-    return null;
-  }
-}
-
-/** One `name=value` piece of a query or fragment: its name decoded (null: a malformed escape). */
-interface Param {
-  readonly piece: string;
-  readonly name: string | null;
-  /** Still encoded; empty when the piece has no `=`. */
-  readonly rawValue: string;
-}
-
-/** A URL's query string and fragment, each split into parameters once. */
-interface Split {
-  readonly href: string;
-  /** Every `&`-separated piece of the query, empty ones included, so it can be rebuilt. */
-  readonly query: readonly Param[];
-  readonly fragment: readonly Param[];
-}
-
-const splitComponent = (component: string): Param[] =>
-  component.split('&').map((piece) => {
-    const equals = piece.indexOf('=');
-    return equals === -1
-      ? { piece, name: formDecode(piece), rawValue: '' }
-      : { piece, name: formDecode(piece.slice(0, equals)), rawValue: piece.slice(equals + 1) };
-  });
-
-// handleRedirect asks hasAuthResponse, stripAuthResponse and parseAuthResponse about one URL in a
-// row: the split is kept per URL object (weakly, so a token-bearing href goes with its URL) and
-// used again only while the href is unchanged (URL objects are mutable).
-const splits = new WeakMap<URL, Split>();
-
-function split(url: URL): Split {
-  const { href } = url;
-  let parts = splits.get(url);
-  if (parts?.href !== href) {
-    const query = splitComponent(url.search.slice(1));
-    parts = { href, query, fragment: splitComponent(url.hash.slice(1)) };
-    splits.set(url, parts);
-  }
-  return parts;
-}
-
-const hasAny = (params: readonly Param[], wanted: ReadonlySet<string>): boolean =>
-  params.some(({ name }) => name !== null && wanted.has(name));
-
-/** `#`, `#&&&`, `#=`: a fragment that is there but names nothing, so it can only be a broken response. */
-function isEmptyFragment(parts: Split): boolean {
-  // An empty fragment serialises as a trailing "#", and "#" appears in an href only as the delimiter.
-  return parts.href.includes('#') && parts.fragment.every(({ name }) => name === '');
-}
-
-/** A marker parameter in the fragment or the query. */
-const carriesResponse = ({ query, fragment }: Split): boolean =>
-  hasAny(fragment, MARKERS) || hasAny(query, MARKERS);
-
-/**
- * True when the URL carries an OAuth response: `access_token`, `id_token`, `error` or `state` in
- * the fragment or the query string. Hash routes (`#/settings`) and unrelated parameters do not
- * count. Never throws.
- *
- * @example
- * ```ts
- * hasAuthResponse(new URL('https://app.example/callback#access_token=x&state=y')); // true
- * hasAuthResponse(new URL('https://app.example/callback?error=access_denied&state=y')); // true
- * hasAuthResponse(new URL('https://app.example/#/settings')); // false
- * ```
- */
-export function hasAuthResponse(url: URL): boolean {
-  return carriesResponse(split(url));
-}
-
-/**
- * The same URL without the auth response, as an absolute href: every OAuth response parameter
- * removed from the query string (the others are kept byte for byte), and the fragment removed
- * when it held the response (or was an empty `#`). An unrelated fragment such as a hash route
- * stays. Never throws; if the URL cannot be rebuilt, it is returned without query and fragment.
- *
- * @example
- * ```ts
- * stripAuthResponse(new URL('https://app.example/callback?page=2#access_token=t&state=s'));
- * // 'https://app.example/callback?page=2'
- * history.replaceState(history.state, '', stripAuthResponse(new URL(location.href)));
- * ```
- */
-export function stripAuthResponse(url: URL): string {
-  try {
-    const parts = split(url);
-    const clean = new URL(parts.href);
-    const kept = parts.query.filter(({ name }) => name === null || !RESPONSE_PARAMS.has(name));
-    // Rewritten only when something was removed, so an app's own query is never re-encoded.
-    if (kept.length !== parts.query.length) {
-      const query = kept.map(({ piece }) => piece).filter((piece) => piece !== '').join('&');
-      clean.search = query === '' ? '' : `?${query}`;
-    }
-    if (hasAny(parts.fragment, RESPONSE_PARAMS) || isEmptyFragment(parts)) clean.hash = '';
-    return clean.href;
-  } catch {
-    // Failing safe: without query and fragment the URL carries no token.
-    return url.href.split(/[?#]/, 1)[0] ?? '';
-  }
-}
 
 interface Parsed {
   /** Response parameters with a non-empty value (RFC 6749 §3.1: empty means absent). */
@@ -231,7 +111,8 @@ function decodeScopes(raw: string | undefined): readonly string[] {
 }
 
 /**
- * Parses the OAuth response on a callback URL, or returns `null` when the URL carries none.
+ * Parses the OAuth response of a callback URL read by `readCallbackUrl`, or returns `null` when
+ * it carries none.
  * Success comes in the fragment; errors in the query string (where Twitch puts them) or the
  * fragment. A response split over both places is read as one, after checking no parameter is in
  * both. An `error` wins over an `access_token` next to it. `expires_in` (Twitch sends none) and
@@ -244,15 +125,14 @@ function decodeScopes(raw: string | undefined): readonly string[] {
  *   over 16 KB or 100 parameters, a token or state with non-printable characters).
  * @example
  * ```ts
- * const response = parseAuthResponse(new URL(location.href));
+ * const response = parseAuthResponse(readCallbackUrl(new URL(location.href)));
  * if (response === null) return; // not a callback
  * if (response.state === undefined) throw new TwitchAuthError('state_missing', 'No state.');
  * ```
  */
-export function parseAuthResponse(url: URL): AuthResponse | null {
-  const parts = split(url);
-  if (!carriesResponse(parts)) {
-    if (isEmptyFragment(parts)) throw invalid('The URL fragment is empty or names no parameter.');
+export function parseAuthResponse(parts: CallbackUrl): AuthResponse | null {
+  if (!parts.hasResponse) {
+    if (parts.emptyFragment) throw invalid('The URL fragment is empty or names no parameter.');
     return null;
   }
   // First, so a leaked token is reported as such whatever else is wrong with the URL.
@@ -264,12 +144,12 @@ export function parseAuthResponse(url: URL): AuthResponse | null {
       'A token arrived in the query string, where servers log it; it was refused.',
     );
   }
-  if (url.search.length > MAX_COMPONENT_CHARS) throw invalid('The query string is too large.');
+  if (parts.searchChars > MAX_COMPONENT_CHARS) throw invalid('The query string is too large.');
   const query = readParams(parts.query, 'query string', false);
 
   let fragment: Parsed = { values: new Map(), seen: new Set() };
   if (hasAny(parts.fragment, RESPONSE_PARAMS)) {
-    if (url.hash.length > MAX_COMPONENT_CHARS) throw invalid('The fragment is too large.');
+    if (parts.hashChars > MAX_COMPONENT_CHARS) throw invalid('The fragment is too large.');
     fragment = readParams(parts.fragment, 'fragment', true);
   }
   for (const name of query.seen) {

@@ -1,41 +1,23 @@
 import { type AuthFetch, createAuthFetch } from './api-fetch.js';
-import {
-  type LoginOptions,
-  buildAuthorizeUrl,
-  createPendingRequest,
-  safeReturnTo,
-} from './authorize.js';
-import {
-  type AuthResponse,
-  hasAuthResponse,
-  matchResponse,
-  parseAuthResponse,
-  stripAuthResponse,
-} from './callback.js';
+import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
+import { type CallbackUrl, firstValue } from './callback-url.js';
+import type * as CompleteLogin from './complete-login.js';
+import type { LoginCompleter } from './complete-login.js';
+import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
-import {
-  type LogoutReason,
-  type TwitchAuthEventHandler,
-  type TwitchAuthEventName,
-  type TwitchAuthEvents,
-  createEmitter,
-} from './events.js';
-import { verifyIdToken } from './id-token.js';
-import { createJwksCache } from './jwks.js';
-import { type Timers, browserWakeSignals, createLifecycle } from './lifecycle.js';
+import { type TwitchAuthEventHandler, type TwitchAuthEventName, type TwitchAuthEvents, createEmitter } from './events.js';
+import { setInternals } from './internals.js';
+import { prefetchKeySet } from './key-set-prefetch.js';
+import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
-import { type PendingRequest, createPendingStore } from './pending.js';
-import { POPUP_STATE_PREFIX, handBack, openPopup, waitForPopup } from './popup.js';
-import {
-  type Session,
-  type TwitchUser,
-  createSession,
-  parseStoredSession,
-  serializeSession,
-  userFromClaims,
-} from './session.js';
+import { createPendingStore } from './pending.js';
+import { POPUP_STATE_PREFIX } from './popup.js';
+import { loginWithPopup } from './popup-login.js';
+import { handleRedirect } from './redirect.js';
+import { type Session, type TwitchUser, applyValidation } from './session.js';
+import { createSessionState } from './session-state.js';
 import { createKeyValueStore } from './storage.js';
-import { type TabMessage, type TabSync, createTabSync } from './tabs.js';
+import { type TabSync, createTabSync } from './tabs.js';
 import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
 
 /** Options of {@link TwitchAuth.login}. */
@@ -60,11 +42,18 @@ export interface LogoutOptions {
  * Create it with {@link createTwitchAuth}.
  */
 export interface TwitchAuth {
-  /** The current verified session, or null. */
+  /** The current verified session, or null. Reading it starts nothing. */
   readonly session: Session | null;
   /** The signed-in user, or null. */
   readonly user: TwitchUser | null;
   isAuthenticated(): boolean;
+  /**
+   * Starts the background work: validates a stored session with Twitch (Twitch asks for that at
+   * start-up), schedules the hourly validation and the expiry, and with storage `'local'` follows
+   * other tabs. Idempotent; `handleRedirect()`, a completed login and the React and Vue adapters
+   * call it. After {@link TwitchAuth.destroy} only another call starts it again.
+   */
+  start(): void;
   /** Builds the authorize URL and stores its pending request (state, nonce) for the callback. */
   authorizeUrl(options?: LoginOptions): Promise<string>;
   /** Popup mode: opens a popup (call it inside a click) and resolves with the session. */
@@ -73,9 +62,11 @@ export interface TwitchAuth {
   login(options?: LoginCallOptions): Promise<void>;
   /**
    * Completes a login on the redirect page: reads the response from `url` (default
-   * `location.href`), takes it out of the address bar, checks state, verifies the ID token and
-   * stores the session. Resolves null when the URL holds no auth response. Called twice for the
-   * same URL, it returns the same promise.
+   * `location.href`), takes it out of the address bar at once, then (loading the callback code
+   * on first use) checks state, verifies the ID token and stores the session. Resolves null when
+   * the URL holds no auth response. A second call while the first is in flight returns the same
+   * promise; once it has settled, the same URL again is a replay (`no_pending_request`). Calls
+   * {@link TwitchAuth.start}.
    */
   handleRedirect(url?: string | URL): Promise<Session | null>;
   /** `fetch` with `Authorization: Bearer` and `Client-Id` added for the Helix origin only. */
@@ -90,36 +81,8 @@ export interface TwitchAuth {
   destroy(): void;
 }
 
-const defaultTimers: Timers = {
-  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-function requireBrowser(what: string): void {
-  if (
-    typeof window === 'undefined' ||
-    typeof location === 'undefined' ||
-    typeof crypto === 'undefined' ||
-    typeof crypto.getRandomValues !== 'function' ||
-    typeof crypto.subtle === 'undefined'
-  ) {
-    throw new TwitchAuthError(
-      'environment_unsupported',
-      `${what} needs a browser page in a secure context (https: or localhost) with Web Crypto.`,
-    );
-  }
-}
-
-/** Shared by every copy of the SDK on the page, so two copies never handle one callback twice. */
-interface RedirectEntry {
-  readonly owner: TwitchAuth;
-  readonly promise: Promise<Session | null>;
-}
-function redirectRegistry(): Map<string, RedirectEntry> {
-  const key = Symbol.for('twitch-spa-login.redirects');
-  const holder = globalThis as unknown as Record<symbol, Map<string, RedirectEntry>>;
-  return (holder[key] ??= new Map());
-}
+/** Loads the lazy callback path; a test can make it fail. */
+export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser
@@ -139,6 +102,11 @@ function redirectRegistry(): Map<string, RedirectEntry> {
  * ```
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
+  return createClient(options, () => import('./complete-login.js'));
+}
+
+/** {@link createTwitchAuth} with the lazy import injected. */
+export function createClient(options: TwitchAuthOptions, importCompleteLogin: ImportCompleteLogin): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
   const store = createKeyValueStore(config.storage, prefix);
@@ -146,6 +114,7 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   const transient = createKeyValueStore('session', prefix);
   const pending = createPendingStore(transient);
   const now = (): number => Date.now();
+  const timers = defaultTimers;
   const doFetch = (): typeof fetch => {
     if (config.fetch !== undefined) return config.fetch;
     if (typeof globalThis.fetch !== 'function') {
@@ -153,270 +122,83 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
     }
     return (input, init) => globalThis.fetch(input, init);
   };
-  const jwks = createJwksCache({
-    url: config.endpoints.jwks,
-    fetch: doFetch,
-    store: transient,
-    now,
-    timeoutMs: config.jwksTimeoutMs,
-  });
   const emitter = createEmitter<TwitchAuthEvents>((error) =>
-    emitter.emit('error', {
-      error: toTwitchAuthError(error, 'listener_error', 'An event listener threw.'),
-    }),
+    emitter.emit('error', { error: toTwitchAuthError(error, 'listener_error', 'An event listener threw.') }),
   );
-  const reportError = (error: unknown, fallbackMessage: string): void => {
+  const report = (error: unknown, fallbackMessage: string): void =>
     emitter.emit('error', { error: toTwitchAuthError(error, 'network_error', fallbackMessage) });
-  };
-
-  let current: Session | null | undefined; // undefined: not read from storage yet
-  let started = false;
-  let tabs: TabSync | undefined;
-
   const lifecycle = createLifecycle({
     validateIntervalMs: config.validateIntervalMs,
     expiringNoticeSeconds: config.expiringNoticeSeconds,
     now,
-    timers: defaultTimers,
-    validate: async () => {
-      try {
-        await validate();
-      } catch (error) {
+    timers,
+    validate: () =>
+      validate().then(undefined, (error: unknown) => {
         // A rejected token already ended the session (and emitted logout); report the rest.
-        if (!isTwitchAuthError(error) || error.code !== 'token_invalid') {
-          reportError(error, 'Validating the token failed.');
-        }
-      }
-    },
+        if (!isTwitchAuthError(error) || error.code !== 'token_invalid') report(error, 'Validating the token failed.');
+      }),
     onExpiring: (expiresAt, secondsLeft) => emitter.emit('expiring', { expiresAt, secondsLeft }),
-    onExpired: () => endSession('expired'),
+    onExpired: () => state.end('expired'),
     onWake: browserWakeSignals,
   });
+  const state = createSessionState({ store, emitter, lifecycle, now, report });
+  let tabs: TabSync | undefined;
+  let started = false;
 
-  const inBrowser = (): boolean => typeof window !== 'undefined';
-
-  /** Reads the stored session once; in a browser this is the SDK's start-up. */
-  const load = (): Session | null => {
-    if (current !== undefined) return current;
-    current = parseStoredSession(store.get('session'), now());
-    if (current === null) store.remove('session');
-    if (!started && inBrowser()) {
-      started = true;
-      startTabs();
-      if (current !== null) lifecycle.start(current, true); // Twitch: validate at start-up
+  const start = (): void => {
+    if (started || typeof window === 'undefined') return;
+    started = true;
+    if (config.storage === 'local') {
+      tabs = createTabSync(`twitch-spa-login:${config.clientId}`, `${prefix}session`, store.webStorage(), state.onTabMessage);
+      state.setTabs(tabs);
     }
-    return current;
+    const current = state.current();
+    if (current !== null) lifecycle.start(current, true); // Twitch: validate at start-up
   };
 
-  const startTabs = (): void => {
-    if (config.storage !== 'local' || tabs !== undefined) return;
-    tabs = createTabSync(
-      `twitch-spa-login:${config.clientId}`,
-      `${prefix}session`,
-      store.webStorage(),
-      onTabMessage,
-    );
-  };
+  // The callback path loads on first use; a failed load is not kept, so the next call retries.
+  let completer: Promise<LoginCompleter> | undefined;
+  const loadCompleter = (): Promise<LoginCompleter> =>
+    (completer ??= importCompleteLogin().then(
+      (lazy) => lazy.createLoginCompleter({ config, transient, fetch: doFetch, now, timers }),
+      (cause: unknown) => {
+        completer = undefined;
+        throw new TwitchAuthError('network_error', 'The login code could not be loaded; try again.', { cause });
+      },
+    ));
 
-  const onTabMessage = (message: TabMessage): void => {
-    if (message.type === 'logout') {
-      endSession('other_tab', { local: true });
-      return;
-    }
-    // Not visible here yet (or unusable): the storage event follows once the write arrives.
-    const stored = parseStoredSession(store.get('session'), now());
-    if (stored === null) return;
-    if (current?.accessToken === stored.accessToken) {
-      setCurrent(stored); // a validation in the other tab updated it
-      lifecycle.update(stored);
-      return;
-    }
-    setCurrent(stored);
-    lifecycle.start(stored, false);
-    emitter.emit('login', { session: stored });
-  };
-
-  const saveSession = (session: Session): void => {
-    store.set('session', serializeSession(session)); // throws storage_unavailable first
-    setCurrent(session);
-  };
-
-  const setCurrent = (session: Session | null): void => {
-    if (current === session) return;
-    current = session;
-    emitter.emit('change', { session });
-  };
-
-  const beginSession = (session: Session): void => {
-    load();
-    saveSession(session);
-    lifecycle.start(session, true);
-    tabs?.post({ type: 'login' });
-    emitter.emit('login', { session });
-  };
-
-  /** Ends the current session once; later calls (a 401 storm) find nothing to end. */
-  function endSession(reason: LogoutReason, { local = false, error }: { local?: boolean; error?: TwitchAuthError } = {}): Session | null {
-    const ended = load();
-    if (ended === null) return null;
-    lifecycle.stop();
-    setCurrent(null);
-    if (!local) {
-      store.remove('session');
-      tabs?.post({ type: 'logout' });
-    }
-    emitter.emit('logout', error === undefined ? { reason } : { reason, error });
-    return ended;
+  /** Verifies a response (loading the callback path and the key set side by side) and begins it. */
+  async function complete(callback: CallbackUrl): Promise<Session | null> {
+    const oidc = config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
+    const keySet = oidc ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now()) : undefined;
+    const done = await (await loadCompleter()).complete(callback, keySet);
+    if (done === null) return null;
+    state.begin(done.session);
+    start();
+    const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
+    if (returnTo !== undefined && done.request.mode === 'redirect') history.replaceState(history.state, '', returnTo);
+    return done.session;
   }
 
   async function validate(): Promise<ValidateResult> {
-    const session = load();
-    if (session === null) {
-      throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
-    }
+    const session = state.current();
+    if (session === null) throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
+    const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
     let result: ValidateResult;
     try {
       result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
     } catch (error) {
-      const stillCurrent = current?.accessToken === session.accessToken;
-      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent) {
-        endSession('invalid_token', { error });
-      }
+      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) state.end('invalid_token', { error });
       throw error;
     }
-    if (current?.accessToken !== session.accessToken) return result; // ended meanwhile
-    const userId = session.user?.id;
-    if (result.clientId !== config.clientId || (userId !== undefined && result.userId !== userId)) {
-      const error = new TwitchAuthError(
-        'token_invalid',
-        'Twitch says the token belongs to another app or user.',
-      );
-      endSession('invalid_token', { error });
-      throw error;
+    if (!stillCurrent()) return result; // ended meanwhile
+    const outcome = applyValidation(session, result, config.clientId, now());
+    if ('error' in outcome) {
+      state.end('invalid_token', { error: outcome.error });
+      throw outcome.error;
     }
-    const user: TwitchUser | undefined =
-      result.userId === null
-        ? session.user
-        : Object.freeze({ ...session.user, id: result.userId, ...(result.login === null ? {} : { login: result.login }) });
-    const at = now();
-    const updated = createSession({
-      ...session,
-      ...(user === undefined ? {} : { user }),
-      ...(result.expiresIn === null ? {} : { expiresAt: at + result.expiresIn * 1000 }),
-      validatedAt: at,
-    });
-    try {
-      saveSession(updated);
-    } catch (error) {
-      setCurrent(updated); // keep running on the in-memory copy; report the storage trouble
-      reportError(error, 'Could not store the validated session.');
-    }
-    lifecycle.update(updated);
+    state.replace(outcome.session);
     return result;
-  }
-
-  /** Verifies a parsed callback against its pending request and builds the session. */
-  async function complete(response: AuthResponse | null): Promise<Session | null> {
-    if (response === null) return null;
-    if (response.state === undefined) {
-      throw new TwitchAuthError('state_missing', 'The login response carries no state.');
-    }
-    const request: PendingRequest = pending.take(response.state, now());
-    const { accessToken, idToken, scopes } = matchResponse(response, request);
-    let user: TwitchUser | undefined;
-    if (request.responseType === 'token id_token') {
-      if (idToken === undefined || request.nonce === undefined) {
-        throw new TwitchAuthError('missing_param', 'The login response has no id_token.');
-      }
-      const claims = await verifyIdToken(idToken, {
-        clientId: config.clientId,
-        issuer: request.issuer,
-        nonce: request.nonce,
-        accessToken,
-        clockSkewSeconds: config.clockSkewSeconds,
-        maxAgeSeconds: config.maxIdTokenAgeSeconds,
-        now: now(),
-        getKey: jwks.getKey,
-      });
-      user = userFromClaims(claims);
-    }
-    const session = createSession({
-      accessToken,
-      tokenType: 'bearer',
-      scopes,
-      ...(idToken === undefined ? {} : { idToken }),
-      ...(user === undefined ? {} : { user }),
-      createdAt: now(),
-    });
-    beginSession(session);
-    const returnTo = safeReturnTo(request.returnTo, location.origin, config.redirectUri);
-    if (returnTo !== undefined && request.mode === 'redirect') {
-      history.replaceState(history.state, '', returnTo);
-    }
-    return session;
-  }
-
-  function handleRedirect(input?: string | URL): Promise<Session | null> {
-    try {
-      requireBrowser('handleRedirect()');
-    } catch (error) {
-      return Promise.reject(error);
-    }
-    const href = input === undefined ? location.href : String(input);
-    const registry = redirectRegistry();
-    const known = registry.get(href);
-    if (known !== undefined) return known.owner === auth ? known.promise : known.promise.then(adopt);
-    let url: URL;
-    try {
-      url = new URL(href, location.href);
-    } catch (cause) {
-      return Promise.reject(
-        new TwitchAuthError('invalid_callback', 'handleRedirect() got an invalid URL.', { cause }),
-      );
-    }
-    if (!hasAuthResponse(url)) {
-      load();
-      return Promise.resolve(null);
-    }
-    // Out of the address bar before anything else runs: no await, no listener, no error path first.
-    const cleaned = stripAuthResponse(url);
-    if (url.href === location.href) history.replaceState(history.state, '', cleaned);
-
-    let promise: Promise<Session | null>;
-    try {
-      const response = parseAuthResponse(url);
-      const state = response?.state;
-      if (state?.startsWith(POPUP_STATE_PREFIX) === true && handBack(url.href, state)) {
-        // This page is the popup: the opener verifies and keeps the session.
-        promise = Promise.resolve(null);
-        defaultTimers.setTimeout(() => window.close(), 50);
-      } else {
-        promise = complete(response);
-      }
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
-    const entry = { owner: auth, promise };
-    registry.set(href, entry);
-    // React StrictMode runs effects twice: the second call sees the cleaned URL.
-    registry.set(cleaned, entry);
-    // Long enough for a double effect; then the URL (which holds the token) is let go, and a
-    // replay meets the single-use pending request instead.
-    const forget = (): void =>
-      void defaultTimers.setTimeout(() => {
-        registry.delete(href);
-        registry.delete(cleaned);
-      }, 1000);
-    promise.then(forget, forget);
-    return promise;
-  }
-
-  /** Another copy of the SDK on this page handled the callback: take its session. */
-  function adopt(session: Session | null): Session | null {
-    if (session !== null && current?.accessToken !== session.accessToken) {
-      setCurrent(parseStoredSession(store.get('session'), now()) ?? current ?? null);
-    }
-    return session;
   }
 
   function startLogin(opts: LoginCallOptions, mode: 'redirect' | 'popup'): string {
@@ -435,53 +217,56 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
 
   const auth: TwitchAuth = {
     get session() {
-      return load();
+      return state.current();
     },
     get user() {
-      return load()?.user ?? null;
+      return state.current()?.user ?? null;
     },
-    isAuthenticated: () => load() !== null,
+    isAuthenticated: () => state.current() !== null,
+    start,
     authorizeUrl: async (opts = {}) => startLogin(opts, 'redirect'),
     login: (async (opts: LoginCallOptions = {}) => {
-      if (opts.popup !== true) {
-        const url = startLogin(opts, 'redirect');
-        (opts.navigate ?? ((target: string) => location.assign(target)))(url);
-        return;
+      if (opts.popup === true) {
+        const url = startLogin(opts, 'popup');
+        const popupState = new URL(url).searchParams.get('state') ?? '';
+        return loginWithPopup(url, popupState, {
+          timeoutMs: config.popupTimeoutMs,
+          timers,
+          prepare: () => void loadCompleter().then((lazy) => lazy.warm(), () => undefined),
+          complete,
+        });
       }
-      // Everything up to window.open runs synchronously inside the caller's click.
-      const url = startLogin(opts, 'popup');
-      const state = new URL(url).searchParams.get('state') ?? '';
-      const popup = openPopup(url);
-      const href = await waitForPopup(popup, state, config.popupTimeoutMs, defaultTimers);
-      try {
-        popup.close();
-      } catch {
-        // Closed already, or cut off by COOP.
-      }
-      const session = await complete(parseAuthResponse(new URL(href)));
-      if (session === null) {
-        throw new TwitchAuthError('invalid_callback', 'The popup returned no login response.');
-      }
-      return session;
+      (opts.navigate ?? ((target: string) => location.assign(target)))(startLogin(opts, 'redirect'));
+      return undefined;
     }) as TwitchAuth['login'],
-    handleRedirect,
+    handleRedirect: (input) =>
+      handleRedirect(input, {
+        owner: auth,
+        start,
+        complete,
+        adopt: (session) => {
+          if (session !== null) state.adopt(session);
+          return session;
+        },
+        timers,
+      }),
     fetch: createAuthFetch({
       helixOrigin: new URL(config.endpoints.helix).origin,
       clientId: config.clientId,
       fetch: doFetch,
-      accessToken: () => load()?.accessToken,
+      accessToken: () => state.current()?.accessToken,
       onUnauthorized: (token) => {
-        if (current?.accessToken === token) endSession('unauthorized');
+        if (state.current()?.accessToken === token) state.end('unauthorized');
       },
     }),
     validate,
     async logout({ revoke = true }: LogoutOptions = {}) {
-      const ended = endSession('user');
+      const ended = state.end('user');
       if (ended === null || !revoke) return;
       try {
         await revokeToken(doFetch(), config.endpoints.revoke, config.clientId, ended.accessToken);
       } catch (error) {
-        reportError(error, 'Revoking the token failed.');
+        report(error, 'Revoking the token failed.');
       }
     },
     on: (name, handler) => emitter.on(name, handler),
@@ -489,10 +274,12 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
       lifecycle.stop();
       tabs?.close();
       tabs = undefined;
+      state.setTabs(undefined);
       started = false;
-      current = undefined;
+      state.forget();
     },
   };
+  setInternals(auth, { config, state, fetch: doFetch, now });
   return auth;
 }
 

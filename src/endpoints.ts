@@ -1,4 +1,4 @@
-import { TwitchAuthError } from './errors.js';
+import { invalidOptions } from './errors.js';
 
 /**
  * Where Twitch lives. Override any of these (for example with the emulator's URLs in tests);
@@ -48,7 +48,7 @@ export function isSecureOrLoopback(url: URL): boolean {
  */
 export function parseSecureUrl(value: unknown, optionName: string): URL {
   const notAbsolute = (cause?: unknown) =>
-    new TwitchAuthError('invalid_options', `${optionName} must be an absolute URL.`, { cause });
+    invalidOptions(`${optionName} must be an absolute URL.`, cause);
   if (typeof value !== 'string') throw notAbsolute();
   let url: URL;
   try {
@@ -57,13 +57,12 @@ export function parseSecureUrl(value: unknown, optionName: string): URL {
     throw notAbsolute(cause);
   }
   if (!isSecureOrLoopback(url)) {
-    throw new TwitchAuthError(
-      'invalid_options',
+    throw invalidOptions(
       `${optionName} must use https: (http: is allowed only on localhost, 127.0.0.1 and [::1]).`,
     );
   }
   if (url.username !== '' || url.password !== '') {
-    throw new TwitchAuthError('invalid_options', `${optionName} must not contain credentials.`);
+    throw invalidOptions(`${optionName} must not contain credentials.`);
   }
   return url;
 }
@@ -71,12 +70,12 @@ export function parseSecureUrl(value: unknown, optionName: string): URL {
 /** Merges overrides onto Twitch's endpoints and checks every URL. */
 export function resolveEndpoints(overrides: Partial<TwitchEndpoints> = {}): TwitchEndpoints {
   if (typeof overrides !== 'object' || overrides === null) {
-    throw new TwitchAuthError('invalid_options', 'endpoints must be an object of URLs.');
+    throw invalidOptions('endpoints must be an object of URLs.');
   }
   const merged: Record<string, string> = { ...TWITCH_ENDPOINTS };
   for (const [key, value] of Object.entries(overrides)) {
     if (!Object.hasOwn(TWITCH_ENDPOINTS, key)) {
-      throw new TwitchAuthError('invalid_options', `endpoints.${key} is not a Twitch endpoint.`);
+      throw invalidOptions(`endpoints.${key} is not a Twitch endpoint.`);
     }
     if (value === undefined) continue;
     parseSecureUrl(value, `endpoints.${key}`);

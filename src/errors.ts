@@ -122,3 +122,17 @@ export function toTwitchAuthError(
 ): TwitchAuthError {
   return isTwitchAuthError(error) ? error : new TwitchAuthError(code, message, { cause: error });
 }
+
+// One constructor per code that many checks raise, so the messages stay in one voice.
+
+/** `invalid_options`: an option or argument the SDK cannot use. */
+export const invalidOptions = (message: string, cause?: unknown): TwitchAuthError =>
+  new TwitchAuthError('invalid_options', message, cause === undefined ? {} : { cause });
+
+/** `invalid_callback`: a malformed, oversized or contradictory auth response. */
+export const invalidCallback = (message: string): TwitchAuthError =>
+  new TwitchAuthError('invalid_callback', message);
+
+/** `id_token_invalid`, the message starting "The ID token ". */
+export const invalidIdToken = (message: string, cause?: unknown): TwitchAuthError =>
+  new TwitchAuthError('id_token_invalid', `The ID token ${message}`, cause === undefined ? {} : { cause });

@@ -35,7 +35,6 @@ export type TwitchAuthEventHandler<K extends TwitchAuthEventName> = (
 export interface Emitter<E> {
   on<K extends keyof E>(name: K, handler: (payload: E[K]) => void): () => void;
   emit<K extends keyof E>(name: K, payload: E[K]): void;
-  clear(): void;
 }
 
 /**
@@ -62,9 +61,6 @@ export function createEmitter<E>(onHandlerError: (error: unknown) => void): Emit
           onHandlerError(error);
         }
       }
-    },
-    clear() {
-      handlers.clear();
     },
   };
 }

@@ -1,5 +1,15 @@
-import { type JWK, type JWSHeaderParameters, base64url } from 'jose';
+import type { JWK, JWSHeaderParameters } from 'jose';
+import * as base64url from 'jose/base64url';
+import type { Timers } from './env.js';
 import { TwitchAuthError, toTwitchAuthError } from './errors.js';
+import { checkKeyHeader, isAcceptableKid } from './jws.js';
+import {
+  KEY_SET_INIT,
+  KEY_SET_MAX_AGE_MS,
+  KEY_SET_VERSION,
+  keySetStoreKey,
+  storedKeySetAge,
+} from './key-set-prefetch.js';
 import type { KeyValueStore } from './storage.js';
 
 export interface JwksCacheOptions {
@@ -13,6 +23,8 @@ export interface JwksCacheOptions {
   readonly now: () => number;
   /** A key set that has not fully arrived by then is `jwks_unavailable`. */
   readonly timeoutMs: number;
+  /** For the request timeout. */
+  readonly timers: Timers;
   /** How long a key set is used before it is fetched again. Default 600 000 (10 minutes). */
   readonly maxAgeMs?: number;
   /** Minimum time between refetches for an unknown `kid`. Default 30 000. */
@@ -30,6 +42,11 @@ export interface JwksCache {
    *   could be fetched), `signature_invalid` (no single usable key fits, even after one refetch).
    */
   getKey(header: JWSHeaderParameters): Promise<CryptoKey>;
+  /**
+   * Starts loading the key set now (a login is on its way), using `response` (a request already
+   * sent by the eager prefetch) when a download is needed. Failures are left for `getKey` to meet.
+   */
+  warm(response?: Promise<Response>): void;
 }
 
 /** A usable key: public members only, imported on first use. */
@@ -46,29 +63,14 @@ interface KeySet {
 const MAX_BYTES = 512 * 1024;
 const MIN_RSA_BITS = 2048;
 const MAX_RSA_BITS = 8192;
-const MAX_KID_LENGTH = 256;
 /** How many unknown `kid`s are remembered. */
 const MAX_UNKNOWN_KIDS = 256;
 /** Import parameters come from this allow-list, never from the token or the key. */
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-const PERSIST_VERSION = 1;
 const NO_KEY = 'No single key in the key set fits the ID token.';
 
 function unavailable(message: string, options: { cause?: unknown; status?: number } = {}) {
   return new TwitchAuthError('jwks_unavailable', message, options);
-}
-
-/**
- * A `kid` is optional, and when present a string of at most {@link MAX_KID_LENGTH} characters:
- * it is attacker-chosen and becomes a lookup key.
- *
- * @example
- * ```ts
- * if (!isAcceptableKid(header.kid)) throw new TwitchAuthError('id_token_invalid', 'Bad kid.');
- * ```
- */
-export function isAcceptableKid(kid: unknown): kid is string | undefined {
-  return kid === undefined || (typeof kid === 'string' && kid.length <= MAX_KID_LENGTH);
 }
 
 /** The value's bit length, from its big-endian bytes (leading zero bytes ignored). */
@@ -153,10 +155,10 @@ function candidates(set: KeySet, kid: string | undefined): readonly KeyEntry[] {
  * ```
  */
 export function createJwksCache(options: JwksCacheOptions): JwksCache {
-  const maxAgeMs = options.maxAgeMs ?? 600_000;
+  const maxAgeMs = options.maxAgeMs ?? KEY_SET_MAX_AGE_MS;
   const cooldownMs = options.cooldownMs ?? 30_000;
   const { timeoutMs } = options;
-  const storeKey = `jwks:${options.url}`;
+  const storeKey = keySetStoreKey(options.url);
   let set: KeySet | undefined;
   let inflight: Promise<KeySet> | undefined;
   let lastRefetch = -Infinity;
@@ -172,12 +174,12 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const readPersisted = (): KeySet | undefined => {
     const raw = options.store.get(storeKey);
     if (raw === null) return undefined;
+    const now = options.now();
+    // A set dated in the future is as untrustworthy as one that does not parse.
+    const age = storedKeySetAge(options.store, options.url, now);
     try {
-      const data = (JSON.parse(raw) ?? {}) as { v?: unknown; fetchedAt?: unknown; keys?: unknown };
-      const { v, fetchedAt, keys } = data;
-      // A set dated in the future is as untrustworthy as one that does not parse.
-      const dated = typeof fetchedAt === 'number' && fetchedAt <= options.now();
-      if (v === PERSIST_VERSION && dated && Array.isArray(keys)) return toKeySet(keys, fetchedAt);
+      const { keys } = JSON.parse(raw) as { keys?: unknown };
+      if (age !== undefined && Array.isArray(keys)) return toKeySet(keys, now - age);
     } catch {
       // Not JSON: discarded below.
     }
@@ -188,33 +190,27 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const persist = (next: KeySet): void => {
     const keys = next.all.map((entry) => entry.jwk);
     try {
-      const entry = { v: PERSIST_VERSION, fetchedAt: next.fetchedAt, keys };
+      const entry = { v: KEY_SET_VERSION, fetchedAt: next.fetchedAt, keys };
       options.store.set(storeKey, JSON.stringify(entry));
     } catch {
       // Not persisting only costs a request after a reload.
     }
   };
 
-  const download = async (): Promise<KeySet> => {
+  const download = async (prefetched?: Promise<Response>): Promise<KeySet> => {
     const controller = new AbortController();
-    let timer: ReturnType<typeof setTimeout> | undefined;
+    let timer: unknown;
     // Raced against the fetch and the body, so even a fetch that ignores the signal cannot hang us.
     // Always raced before the first await, so its rejection is never unhandled.
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      timer = options.timers.setTimeout(() => {
         reject(unavailable('The key set did not arrive in time.'));
         controller.abort();
       }, timeoutMs);
     });
     try {
       const response = await Promise.race([
-        // no-store: a refetch for a rotated key must not be answered by the HTTP cache.
-        options.fetch()(options.url, {
-          credentials: 'omit',
-          redirect: 'error',
-          cache: 'no-store',
-          signal: controller.signal,
-        }),
+        prefetched ?? options.fetch()(options.url, { ...KEY_SET_INIT, signal: controller.signal }),
         timeout,
       ]);
       const { status } = response;
@@ -236,26 +232,26 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     } catch (error) {
       throw toTwitchAuthError(error, 'jwks_unavailable', 'The key set could not be fetched.');
     } finally {
-      clearTimeout(timer);
+      options.timers.clearTimeout(timer);
     }
   };
 
   /** One request at a time: concurrent callers share it. */
-  const refresh = (): Promise<KeySet> => {
-    inflight ??= download()
+  const refresh = (prefetched?: Promise<Response>): Promise<KeySet> => {
+    inflight ??= download(prefetched)
       .then((next) => (set = next))
       .finally(() => (inflight = undefined));
     return inflight;
   };
 
   /** A fresh set from memory, storage or the network; a stale set if the network fails. */
-  const load = async (): Promise<KeySet> => {
+  const load = async (prefetched?: Promise<Response>): Promise<KeySet> => {
     if (set !== undefined && isFresh(set)) return set;
     const persisted = readPersisted();
     if (persisted !== undefined && isFresh(persisted)) return (set = persisted);
     const fallback = set ?? persisted;
     try {
-      return await refresh();
+      return await refresh(prefetched);
     } catch (error) {
       // Stale keys are still keys Twitch published; they beat failing every login during an outage.
       if (fallback !== undefined && fallback.all.length > 0) return fallback;
@@ -299,13 +295,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   return {
     async getKey(header) {
       // Before any lookup or request: an HS256 token never meets a key (RFC 8725 §2.1).
-      if (header.alg !== 'RS256') {
-        throw new TwitchAuthError('alg_not_allowed', 'Only RS256 ID tokens are accepted.');
-      }
-      const kid: unknown = header.kid;
-      if (!isAcceptableKid(kid)) {
-        throw new TwitchAuthError('id_token_invalid', 'The ID token kid is not a short string.');
-      }
+      const kid = checkKeyHeader(header);
       let keys = await load();
       let matches = candidates(keys, kid);
       if (matches.length === 0) {
@@ -320,6 +310,9 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
         throw new TwitchAuthError('signature_invalid', NO_KEY);
       }
       return importEntry(only);
+    },
+    warm(response) {
+      load(response).catch(() => undefined);
     },
   };
 }

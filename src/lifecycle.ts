@@ -1,10 +1,6 @@
+import type { Timers } from './env.js';
 import type { Session } from './session.js';
 
-/** Timer functions, injectable so tests can use fake timers without patching globals. */
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface LifecycleDeps {
   readonly validateIntervalMs: number;

@@ -1,7 +1,7 @@
 import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints.js';
-import { TwitchAuthError } from './errors.js';
+import { invalidOptions as invalid } from './errors.js';
 import { isPlainObject } from './guards.js';
-import { type TwitchScope, isTwitchScope } from './scope-names.js';
+import type { TwitchScope } from './scope-names.js';
 import { type StorageOption, isStorageOption } from './storage.js';
 
 /** The non-default claims Twitch can add to the ID token or userinfo. */
@@ -62,7 +62,6 @@ export interface ResolvedConfig {
   readonly clientId: string;
   readonly redirectUri: string;
   readonly scopes: readonly TwitchScope[];
-  readonly openid: boolean;
   readonly responseType: 'token' | 'token id_token';
   /** The `claims` parameter as JSON, when any were asked for. */
   readonly claims: string | undefined;
@@ -87,9 +86,12 @@ const CLAIMS: ReadonlySet<string> = new Set<TwitchClaim>([
   'updated_at',
 ]);
 
-function invalid(message: string): TwitchAuthError {
-  return new TwitchAuthError('invalid_options', message);
-}
+/**
+ * RFC 6749 §3.3 scope-token: one or more of %x21 / %x23-5B / %x5D-7E (printable ASCII without
+ * space, `"` and `\\`). The exact list is the compiler's business (TwitchScope); Twitch refuses
+ * an unknown scope itself, so the core ships no list.
+ */
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The options that take a number of seconds or milliseconds. */
 type NumberOption =
@@ -171,8 +173,8 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
   const scopes = options.scopes ?? [];
   if (!Array.isArray(scopes)) throw invalid('scopes must be an array of Twitch scopes.');
   for (const scope of scopes) {
-    if (!isTwitchScope(scope)) {
-      throw invalid(`Unknown Twitch scope ${JSON.stringify(String(scope)).slice(0, 80)}.`);
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw invalid(`Not a scope token ${JSON.stringify(String(scope)).slice(0, 80)}.`);
     }
   }
   const openid = booleanOption(options, 'openid', true);
@@ -192,7 +194,6 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
     clientId,
     redirectUri: options.redirectUri,
     scopes: Object.freeze(unique),
-    openid,
     responseType: openid ? 'token id_token' : 'token',
     claims,
     forceVerify,

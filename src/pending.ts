@@ -8,10 +8,10 @@ export const PENDING_TTL_MS = 600_000;
 /** Abandoned logins (closed tab, double click) would otherwise pile up; keep only the newest. */
 const MAX_PENDING = 20;
 /**
- * Every pending request lives under this one key, so the callback costs one storage read and one
- * write (a sessionStorage write or remove is 10-40 µs in Chromium). Keys of the earlier per-state
- * layout (`pending:index`, `pending:<state>`) are never read: a login lives ten minutes, so there
- * is nothing worth migrating.
+ * Every pending request lives under this one key: the callback can then tell "no login was
+ * started here" (`no_pending_request`) from "another login is waiting" (`state_mismatch`), and
+ * consuming one request is a single write. Keys of the earlier per-state layout are never read:
+ * a login lives ten minutes, so there is nothing worth migrating.
  */
 const KEY = 'pending';
 /**
@@ -63,8 +63,6 @@ export interface PendingStore {
    * absent.
    */
   take(state: string, now: number): PendingRequest;
-  /** True when a request for this state is stored (used by popup hand-back). */
-  has(state: string): boolean;
 }
 
 
@@ -153,8 +151,7 @@ function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
  * Keeps pending requests in a {@link KeyValueStore} under the one key `pending`: a JSON object from
  * each state to its request. Holding them together lets a callback tell "no login was started
  * here" from "a different login is waiting", lets abandoned entries be pruned in passing, and
- * keeps storage traffic to one read and at most one write per call: `save` reads and writes once,
- * `take` reads once and writes once when it consumes something, `has` only reads.
+ * makes `take` one read and one write, so a request is consumed in one step.
  *
  * @example
  * ```ts
@@ -236,12 +233,6 @@ export function createPendingStore(store: KeyValueStore): PendingStore {
         );
       }
       return request;
-    },
-
-    has(state) {
-      if (!isUsableState(state)) return false;
-      const stored = read();
-      return stored !== null && parseRequest(stored.get(state), state) !== null;
     },
   };
 }

@@ -1,5 +1,5 @@
 import { TwitchAuthError } from './errors.js';
-import type { Timers } from './lifecycle.js';
+import type { Timers } from './env.js';
 
 /** States of popup logins carry this prefix, so the callback page knows to hand the response back. */
 export const POPUP_STATE_PREFIX = 'popup.';

@@ -1,5 +1,7 @@
+import { TwitchAuthError } from './errors.js';
 import { isFiniteNumber, isNonEmptyString, isPlainObject } from './guards.js';
-import { checkStructure } from './id-token.js';
+import { checkStructure } from './jws.js';
+import type { ValidateResult } from './twitch-api.js';
 
 /**
  * The signed-in Twitch user. `id` always; the rest when the ID token's claims or
@@ -71,9 +73,46 @@ export function createSession(fields: Session): Session {
   return Object.freeze(session as unknown as Session);
 }
 
-/** True when the session has a known expiry at or before `now`. */
-export function isExpired(session: Session, now: number): boolean {
-  return session.expiresAt !== undefined && session.expiresAt <= now;
+/**
+ * What a `/oauth2/validate` answer means for a session, decided without side effects: the
+ * updated session (user id and login from Twitch, the expiry learned, `validatedAt`), or the
+ * `token_invalid` error when the token belongs to another app or user (the caller ends the
+ * session).
+ *
+ * @example
+ * ```ts
+ * const outcome = applyValidation(session, await validateToken(fetch, url, token), clientId, Date.now());
+ * if ('error' in outcome) end('invalid_token', outcome.error); else replace(outcome.session);
+ * ```
+ */
+export function applyValidation(
+  session: Session,
+  result: ValidateResult,
+  clientId: string,
+  now: number,
+): { readonly session: Session } | { readonly error: TwitchAuthError } {
+  const userId = session.user?.id;
+  if (result.clientId !== clientId || (userId !== undefined && result.userId !== userId)) {
+    return {
+      error: new TwitchAuthError('token_invalid', 'Twitch says the token belongs to another app or user.'),
+    };
+  }
+  const user: TwitchUser | undefined =
+    result.userId === null
+      ? session.user
+      : Object.freeze({
+          ...session.user,
+          id: result.userId,
+          ...(result.login === null ? {} : { login: result.login }),
+        });
+  return {
+    session: createSession({
+      ...session,
+      ...(user === undefined ? {} : { user }),
+      ...(result.expiresIn === null ? {} : { expiresAt: now + result.expiresIn * 1000 }),
+      validatedAt: now,
+    }),
+  };
 }
 
 const STORED_VERSION = 1;

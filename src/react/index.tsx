@@ -8,8 +8,9 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client.js';
-import { type TwitchAuthError, toTwitchAuthError } from '../errors.js';
+import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
+import type { LogoutOptions, TwitchAuth } from '../client.js';
+import type { TwitchAuthError } from '../errors.js';
 import type { Session, TwitchUser } from '../session.js';
 
 /** What {@link useTwitchAuth} returns; re-rendered on every session change. */
@@ -21,7 +22,8 @@ export interface TwitchAuthState {
   readonly isLoading: boolean;
   /** The last login failure or background error, or null. */
   readonly error: TwitchAuthError | null;
-  readonly login: (options?: LoginCallOptions) => Promise<void>;
+  /** `auth.login`; a failure is kept as `error`. A popup login resolves with the session. */
+  readonly login: AdapterLogin;
   readonly logout: (options?: LogoutOptions) => Promise<void>;
   readonly fetch: TwitchAuth['fetch'];
   /** The underlying SDK object. */
@@ -63,24 +65,11 @@ export function TwitchAuthProvider({
   const [isLoading, setLoading] = useState(handleRedirect);
   const [error, setError] = useState<TwitchAuthError | null>(null);
 
-  useEffect(() => {
-    let active = true;
-    const stop = auth.on('error', ({ error: e }) => setError(e));
-    if (handleRedirect) {
-      auth.handleRedirect().then(
-        () => active && setLoading(false),
-        (e: unknown) => {
-          if (!active) return;
-          setError(toTwitchAuthError(e, 'invalid_callback', 'The login callback failed.'));
-          setLoading(false);
-        },
-      );
-    }
-    return () => {
-      active = false;
-      stop();
-    };
-  }, [auth, handleRedirect]);
+  // The session itself is read through useSyncExternalStore in useTwitchAuth.
+  useEffect(
+    () => bindAuth(auth, handleRedirect, { setSession: () => undefined, setLoading, setError }),
+    [auth, handleRedirect],
+  );
 
   const value = useMemo(() => ({ auth, isLoading, error, setError }), [auth, isLoading, error]);
   return <TwitchAuthContext.Provider value={value}>{children}</TwitchAuthContext.Provider>;
@@ -110,19 +99,7 @@ export function useTwitchAuth(): TwitchAuthState {
   );
   // Server rendering has no session: the snapshot is null there.
   const session = useSyncExternalStore(subscribe, () => auth.session, () => null);
-  const login = useCallback(
-    async (options?: LoginCallOptions) => {
-      setError(null);
-      try {
-        await auth.login(options);
-      } catch (e) {
-        const wrapped = toTwitchAuthError(e, 'invalid_callback', 'Login failed.');
-        setError(wrapped);
-        throw wrapped;
-      }
-    },
-    [auth, setError],
-  );
+  const login = useMemo(() => wrapLogin(auth, setError), [auth, setError]);
   const logout = useCallback((options?: LogoutOptions) => auth.logout(options), [auth]);
   return {
     session,

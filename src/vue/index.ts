@@ -11,8 +11,9 @@ import {
   ref,
   shallowRef,
 } from 'vue';
-import type { LoginCallOptions, LogoutOptions, TwitchAuth } from '../client.js';
-import { type TwitchAuthError, toTwitchAuthError } from '../errors.js';
+import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
+import type { LogoutOptions, TwitchAuth } from '../client.js';
+import type { TwitchAuthError } from '../errors.js';
 import type { Session, TwitchUser } from '../session.js';
 
 /** What {@link useTwitchAuth} returns: reactive state plus the SDK's actions. */
@@ -24,7 +25,8 @@ export interface TwitchAuthComposable {
   readonly isLoading: Readonly<Ref<boolean>>;
   /** The last login failure or background error, or null. */
   readonly error: Readonly<ShallowRef<TwitchAuthError | null>>;
-  readonly login: (options?: LoginCallOptions) => Promise<void>;
+  /** `auth.login`; a failure is kept as `error`. A popup login resolves with the session. */
+  readonly login: AdapterLogin;
   readonly logout: (options?: LogoutOptions) => Promise<void>;
   readonly fetch: TwitchAuth['fetch'];
   readonly auth: TwitchAuth;
@@ -57,39 +59,21 @@ export function createTwitchAuthPlugin(
       const session = shallowRef<Session | null>(null);
       const isLoading = ref(handleRedirect);
       const error = shallowRef<TwitchAuthError | null>(null);
-      const stops = [
-        auth.on('change', ({ session: next }) => (session.value = next)),
-        auth.on('error', ({ error: e }) => (error.value = e)),
-      ];
-      // Read only in the browser: SSR keeps null.
-      if (typeof window !== 'undefined') session.value = auth.session;
-      if (handleRedirect && typeof window !== 'undefined') {
-        auth.handleRedirect().then(
-          () => (isLoading.value = false),
-          (e: unknown) => {
-            error.value = toTwitchAuthError(e, 'invalid_callback', 'The login callback failed.');
-            isLoading.value = false;
-          },
-        );
-      } else {
-        isLoading.value = false;
-      }
-      app.onUnmount(() => stops.forEach((stop) => stop()));
+      const browser = typeof window !== 'undefined';
+      const stop = bindAuth(auth, handleRedirect && browser, {
+        // Read only in the browser: SSR keeps null.
+        setSession: (next) => void (browser && (session.value = next)),
+        setLoading: (loading) => void (isLoading.value = loading),
+        setError: (next) => void (error.value = next),
+      });
+      app.onUnmount(stop);
       const state: TwitchAuthComposable = {
         session: readonly(session) as Readonly<ShallowRef<Session | null>>,
         user: computed(() => session.value?.user ?? null),
         isAuthenticated: computed(() => session.value !== null),
         isLoading: readonly(isLoading),
         error: readonly(error) as Readonly<ShallowRef<TwitchAuthError | null>>,
-        async login(options) {
-          error.value = null;
-          try {
-            await auth.login(options);
-          } catch (e) {
-            error.value = toTwitchAuthError(e, 'invalid_callback', 'Login failed.');
-            throw error.value;
-          }
-        },
+        login: wrapLogin(auth, (next) => void (error.value = next)),
         logout: (options) => auth.logout(options),
         fetch: auth.fetch,
         auth,

@@ -1,4 +1,5 @@
-import { createTwitchAuth, createMemoryStorage } from '../../src/index';
+import { type ImportCompleteLogin, createClient } from '../../src/client';
+import { createMemoryStorage } from '../../src/index';
 import type { StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
 import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
@@ -57,7 +58,7 @@ export interface Harness {
  * fetches fail the test); validate answers 200 as often as asked unless the test says otherwise.
  */
 export async function createHarness(
-  options: Partial<TwitchAuthOptions> & { validate?: boolean } = {},
+  options: Partial<TwitchAuthOptions> & { validate?: boolean; importCompleteLogin?: ImportCompleteLogin } = {},
   key?: SigningKey,
 ): Promise<Harness> {
   const signingKey = key ?? (await makeSigningKey());
@@ -67,14 +68,11 @@ export async function createHarness(
     fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
   }
   const storage = createMemoryStorage();
-  const { validate: _validate, ...rest } = options;
-  const auth = createTwitchAuth({
-    clientId: CLIENT_ID,
-    redirectUri: 'http://localhost:3000/callback',
-    storage,
-    fetch: fake.fetch,
-    ...rest,
-  });
+  const { validate: _validate, importCompleteLogin, ...rest } = options;
+  const auth = createClient(
+    { clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/callback', storage, fetch: fake.fetch, ...rest },
+    importCompleteLogin ?? (() => import('../../src/complete-login')),
+  );
   return {
     auth,
     fake,

@@ -1,34 +1,35 @@
-// Bytes, not time: the core and the script-tag bundle stay within their budgets, and the core
-// pulls in no code it does not need. Measured like `npm run bench` (bench/size.mjs). Review a
-// budget bump like any other change.
+// Bytes, not time: an ordinary page's eager SDK code and the script-tag bundle stay within their
+// budgets, and the eager part pulls in no code it does not need. Measured like `npm run bench`
+// (bench/size.mjs). Review a budget bump like any other change.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
 
 /**
- * `createTwitchAuth` from the ESM entry: esbuild, minified, gzip -9. The issue's target is
- * 10 KB (10_240), aim 9 KB; the core is over it today (see `npm run bench`), so this budget is a
- * ratchet about 2.5% over the measured 16_589 bytes: lower it as the core shrinks.
+ * An ordinary page (createTwitchAuth, isTwitchAuthError, TwitchAuthError; esbuild with code
+ * splitting), the eager files only, gzip -9. Issue 12's target is 9 KB (9_216); measured 11_092
+ * bytes, so this is a ratchet about 2% over it: lower it as the eager part shrinks.
  */
-const CORE_GZIP_BUDGET = 17_000;
-/** dist/twitch-spa-login.iife.js as shipped (whole API, jose inside), gzip -9. Measured 17_433. */
-const IIFE_GZIP_BUDGET = 18_000;
+const EAGER_GZIP_BUDGET = 11_300;
+/** dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target 17 KB; measured 18_510. */
+const IIFE_GZIP_BUDGET = 18_900;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
-let core: Cost;
-/** Inputs that put bytes into the core bundle. */
+let eager: Cost;
+let lazy: Cost;
+/** Inputs that put bytes into the eager files. */
 let inputs: string[];
 
 beforeAll(async () => {
-  core = await coreCost();
-  inputs = core.inputs.filter((input) => input.bytes > 0).map((input) => input.path);
+  ({ eager, lazy } = await coreCost());
+  inputs = eager.inputs.filter((input) => input.bytes > 0).map((input) => input.path);
 });
 
 describe('size budget', () => {
-  it(`keeps createTwitchAuth within ${CORE_GZIP_BUDGET} bytes gzip`, () => {
-    expect(core.gzip).toBeLessThanOrEqual(CORE_GZIP_BUDGET);
+  it(`keeps an ordinary page's eager SDK code within ${EAGER_GZIP_BUDGET} bytes gzip`, () => {
+    expect(eager.gzip).toBeLessThanOrEqual(EAGER_GZIP_BUDGET);
   });
 
   it(`keeps the IIFE within ${IIFE_GZIP_BUDGET} bytes gzip`, () => {
@@ -41,14 +42,21 @@ describe('size budget', () => {
     expect(inputs.filter((path) => framework.test(path))).toEqual([]);
   });
 
-  it('leaves the scope descriptions to apps that import TWITCH_SCOPES', () => {
-    expect(inputs).toContain('src/scope-names.ts');
+  it('ships no scope list in the core: the scope names and descriptions are for apps that import them', () => {
+    expect(inputs).not.toContain('src/scope-names.ts');
     expect(inputs).not.toContain('src/scopes.ts');
   });
 
-  it('takes only the JWS verify path from jose (a stored ID token is read by our own strict check)', () => {
-    const jose = inputs.filter((path) => path.startsWith('node_modules/jose/'));
-    // jose 6: dist/webapi/{jws,jwe,jwt,jwk,jwks,key}/ hold the entry points, lib/ and util/ helpers.
+  it('leaves the callback path (strict parser, ID token verification, key set cache, jose verify) to the lazy chunk', () => {
+    const callbackOnly = ['src/callback.ts', 'src/complete-login.ts', 'src/id-token.ts', 'src/jwks.ts'];
+    expect(inputs.filter((path) => callbackOnly.includes(path))).toEqual([]);
+    expect(inputs.filter((path) => /node_modules\/jose\/.*(verify|key|jws)/.test(path))).toEqual([]);
+    const lazyInputs = lazy.inputs.map((input) => input.path);
+    expect(lazyInputs).toEqual(expect.arrayContaining(callbackOnly));
+  });
+
+  it('takes only the JWS verify path from jose (no sign, encrypt, JWT claims or decodeJwt)', () => {
+    const jose = [...inputs, ...lazy.inputs.map((input) => input.path)].filter((path) => path.startsWith('node_modules/jose/'));
     expect(jose.some((path) => /\/webapi\/jws\/\w+\/verify\.js$/.test(path))).toBe(true);
     const outsideVerify = jose.filter(
       (path) =>

@@ -103,18 +103,49 @@ describe('handleRedirect', () => {
     expect(events.login).toHaveLength(1);
   });
 
-  it('lets go of the callback URL a second after it settles, and a replay then meets the used state', async () => {
+  it('lets go of the callback URL once it settles, and a replay then meets the used state', async () => {
     const h = track(await createHarness());
     const href = await h.callbackUrl();
-    await h.auth.handleRedirect(href);
+    const first = await h.auth.handleRedirect(href);
     const registry = (globalThis as unknown as Record<symbol, Map<string, unknown>>)[
       Symbol.for('twitch-spa-login.redirects')
     ];
-    expect(registry?.has(href)).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
     expect([...(registry?.keys() ?? [])].filter((key) => key.includes('access_token'))).toEqual([]);
     const error = await rejection(h.auth.handleRedirect(href));
     expect(isTwitchAuthError(error) && error.code).toBe('no_pending_request');
+    expect(h.auth.session).toBe(first); // the replay ended nothing
+  });
+
+  it('a replay of the address bar’s URL (same-document navigation back) is cleaned at once and refused', async () => {
+    const h = track(await createHarness());
+    const href = await h.callbackUrl();
+    history.replaceState(null, '', href);
+    await h.auth.handleRedirect();
+    history.pushState(null, '', href); // back to the callback URL, token and all
+    const replay = h.auth.handleRedirect();
+    expect(location.href).toBe('http://localhost:3000/callback');
+    const error = await rejection(replay);
+    expect(isTwitchAuthError(error) && error.code).toBe('no_pending_request');
+  });
+
+  it('a callback chunk that fails to load is network_error, consumes nothing, and a retry works', async () => {
+    let failures = 1;
+    const h = track(
+      await createHarness({
+        importCompleteLogin: () =>
+          failures-- > 0 ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : import('../../src/complete-login'),
+      }),
+    );
+    const events = record(h.auth);
+    const href = await h.callbackUrl();
+    history.replaceState(null, '', href);
+    const error = await rejection(h.auth.handleRedirect());
+    expect(isTwitchAuthError(error) && error.code).toBe('network_error');
+    expect(location.href).toBe('http://localhost:3000/callback'); // cleaned before the load
+    expect(events.login).toHaveLength(0);
+    const session = await h.auth.handleRedirect(href); // the pending request is still there
+    expect(session?.user?.id).toBe(USER_ID);
+    expect(events.login).toHaveLength(1);
   });
 
   it('maps a denied consent in the query to access_denied with Twitch’s text as data', async () => {
@@ -301,6 +332,7 @@ describe('session life', () => {
     again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
     const events = record(again.auth);
     expect(again.auth.session).not.toBeNull();
+    again.auth.start();
     await vi.waitFor(() => expect(events.logout).toHaveLength(1));
     expect(events.logout[0]?.reason).toBe('invalid_token');
     const sent = again.fake.requests.find((r) => r.url === VALIDATE_URL);
@@ -387,7 +419,8 @@ describe('tabs', () => {
   it('brings a login and a logout in one tab to another tab (storage: local)', async () => {
     const a = track(await createHarness({ storage: 'local' }));
     const b = track(await createHarness({ storage: 'local' }, a.key));
-    expect(b.auth.session).toBeNull(); // starts b's tab sync
+    expect(b.auth.session).toBeNull();
+    b.auth.start(); // b's tab sync
     const events = record(b.auth);
     await a.auth.handleRedirect(await a.callbackUrl());
     await vi.waitFor(() => expect(events.login).toHaveLength(1));
@@ -406,7 +439,8 @@ describe('tabs', () => {
     const stored = localStorage.getItem(SESSION_KEY) ?? '';
     localStorage.removeItem(SESSION_KEY); // as another process would still see it
     const b = track(await createHarness({ storage: 'local' }, a.key));
-    expect(b.auth.session).toBeNull(); // starts b's tab sync
+    expect(b.auth.session).toBeNull();
+    b.auth.start(); // b's tab sync
     const events = record(b.auth);
     const channel = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}`);
     channel.postMessage({ type: 'login' }); // the announcement outruns the write

@@ -60,6 +60,7 @@ describe('C11 storage tampering and availability', () => {
     created.push(again.auth);
     again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
     expect(again.auth.session).not.toBeNull();
+    again.auth.start();
     await vi.waitFor(() => expect(again.auth.session).toBeNull());
   });
 

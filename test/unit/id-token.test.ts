@@ -1,5 +1,6 @@
 import { SignJWT, base64url, exportSPKI, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { defaultTimers } from '../../src/env';
 import { type TwitchAuthError, isTwitchAuthError } from '../../src/errors';
 import { type VerifyIdTokenOptions, verifyIdToken } from '../../src/id-token';
 import { createJwksCache } from '../../src/jwks';
@@ -83,6 +84,7 @@ async function run(idToken: string, { fetches = 1, keys = [key.jwk], options = {
     store: createKeyValueStore('memory', ''),
     now: () => NOW,
     timeoutMs: 1000,
+    timers: defaultTimers,
   });
   let lookups = 0;
   const base: VerifyIdTokenOptions = {

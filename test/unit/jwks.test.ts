@@ -1,5 +1,6 @@
 import { type JWK, type JWSHeaderParameters, base64url } from 'jose';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { defaultTimers } from '../../src/env';
 import { isTwitchAuthError } from '../../src/errors';
 import { verifyIdToken } from '../../src/id-token';
 import { type JwksCache, type JwksCacheOptions, createJwksCache } from '../../src/jwks';
@@ -53,6 +54,7 @@ function setup(overrides: Partial<JwksCacheOptions> = {}): Setup {
     store,
     now: () => now,
     timeoutMs: 1000,
+    timers: defaultTimers,
     ...overrides,
   });
   return { fake, cache, store, now: () => now, advance: (ms) => void (now += ms) };
@@ -529,6 +531,7 @@ describe('persisted key set', () => {
       store: createKeyValueStore('memory', ''),
       now: () => T0,
       timeoutMs: 1000,
+      timers: defaultTimers,
     });
     expect(calls).toBe(0);
     await cache.getKey({ alg: 'RS256', kid: '1' });

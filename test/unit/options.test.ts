@@ -25,7 +25,12 @@ describe('options', () => {
     ['a redirectUri with a fragment', { redirectUri: 'https://app.example/#x' }, /fragment/],
     ['an http endpoint off loopback', { endpoints: { jwks: 'http://keys.example/jwks' } }, /endpoints\.jwks/],
     ['an unknown endpoint', { endpoints: { token: 'https://id.twitch.tv/oauth2/token' } }, /endpoints\.token/],
-    ['an unknown scope', { scopes: ['user_read'] }, /Unknown Twitch scope "user_read"/],
+    // Run time checks RFC 6749 scope-token syntax only; an unknown name is a compile error.
+    ['two scopes in one string', { scopes: ['chat:read user:edit'] }, /Not a scope token "chat:read user:edit"/],
+    ['a scope with a quote', { scopes: ['chat:"read'] }, /Not a scope token/],
+    ['a scope with a backslash', { scopes: ['chat\\read'] }, /Not a scope token/],
+    ['an empty scope', { scopes: [''] }, /Not a scope token/],
+    ['a scope that is not a string', { scopes: [42] }, /Not a scope token "42"/],
     ['a scope list that is not an array', { scopes: 'chat:read' }, /scopes/],
     ['a bad storage value', { storage: 'cookies' }, /storage/],
     ['a storage object without removeItem', { storage: { getItem() {}, setItem() {} } }, /storage/],
@@ -47,10 +52,14 @@ describe('options', () => {
     }
   });
 
+  it('checks scope syntax only at run time: Twitch refuses an unknown scope itself', () => {
+    const scopes = ['chat:read', 'not:a:twitch:scope'] as unknown as NonNullable<TwitchAuthOptions['scopes']>;
+    expect(resolveOptions({ ...base, scopes }).scopes).toEqual(['chat:read', 'not:a:twitch:scope']);
+  });
+
   it('applies the documented defaults, and 0 really means 0', () => {
     const config = resolveOptions(base);
     expect(config).toMatchObject({
-      openid: true,
       responseType: 'token id_token',
       storage: 'session',
       clockSkewSeconds: 60,

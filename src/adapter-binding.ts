@@ -1,0 +1,72 @@
+// What the React and Vue adapters share: start the client, handle the callback once, follow the
+// session and background errors, and wrap login so a failure is kept as the adapter's error.
+import type { LoginCallOptions, TwitchAuth } from './client.js';
+import { type TwitchAuthError, toTwitchAuthError } from './errors.js';
+import type { Session } from './session.js';
+
+/** Where a binding reports to: a framework's state setters. */
+export interface BindingSink {
+  readonly setSession: (session: Session | null) => void;
+  readonly setLoading: (loading: boolean) => void;
+  readonly setError: (error: TwitchAuthError | null) => void;
+}
+
+/** `auth.login` as the adapters expose it: a popup login resolves with the session. */
+export type AdapterLogin = TwitchAuth['login'];
+
+/**
+ * Starts `auth`, follows its session and errors, and handles the redirect callback when asked.
+ * Returns the function that stops following (the client itself keeps running).
+ *
+ * @example
+ * ```ts
+ * const stop = bindAuth(auth, true, { setSession, setLoading, setError });
+ * ```
+ */
+export function bindAuth(auth: TwitchAuth, handleRedirect: boolean, sink: BindingSink): () => void {
+  let active = true;
+  const stops = [
+    auth.on('change', ({ session }) => sink.setSession(session)),
+    auth.on('error', ({ error }) => sink.setError(error)),
+  ];
+  auth.start();
+  sink.setSession(auth.session);
+  if (handleRedirect) {
+    auth.handleRedirect().then(
+      () => active && sink.setLoading(false),
+      (error: unknown) => {
+        if (!active) return;
+        sink.setError(toTwitchAuthError(error, 'invalid_callback', 'The login callback failed.'));
+        sink.setLoading(false);
+      },
+    );
+  } else {
+    sink.setLoading(false);
+  }
+  return () => {
+    active = false;
+    for (const stop of stops) stop();
+  };
+}
+
+/**
+ * `auth.login` that clears the error first and keeps a failure as the error (and rethrows it).
+ *
+ * @example
+ * ```ts
+ * const login = wrapLogin(auth, setError);
+ * const session = await login({ popup: true });
+ * ```
+ */
+export function wrapLogin(auth: TwitchAuth, setError: (error: TwitchAuthError | null) => void): AdapterLogin {
+  return (async (options?: LoginCallOptions) => {
+    setError(null);
+    try {
+      return await auth.login(options);
+    } catch (error) {
+      const wrapped = toTwitchAuthError(error, 'invalid_callback', 'Login failed.');
+      setError(wrapped);
+      throw wrapped;
+    }
+  }) as AdapterLogin;
+}

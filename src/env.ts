@@ -1,0 +1,43 @@
+// What the SDK needs from its surroundings, in one place: the browser check, timers, and the
+// registry shared by every copy of the SDK on a page.
+import { TwitchAuthError } from './errors.js';
+
+/** Timer functions, injectable so tests can use fake timers without patching globals. */
+export interface Timers {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The page's timers, looked up at call time. */
+export const defaultTimers: Timers = {
+  setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+  clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+};
+
+/**
+ * Throws `environment_unsupported` outside a browser page with Web Crypto (server rendering, an
+ * insecure context). `what` names the call, for the message.
+ */
+export function requireBrowser(what: string): void {
+  if (
+    typeof window === 'undefined' ||
+    typeof location === 'undefined' ||
+    typeof crypto === 'undefined' ||
+    typeof crypto.getRandomValues !== 'function' ||
+    typeof crypto.subtle === 'undefined'
+  ) {
+    throw new TwitchAuthError(
+      'environment_unsupported',
+      `${what} needs a browser page in a secure context (https: or localhost) with Web Crypto.`,
+    );
+  }
+}
+
+/**
+ * A map on `globalThis` under a registered symbol, so every copy of the SDK on the page (two
+ * bundles, an IIFE beside an ESM build) shares it.
+ */
+export function pageRegistry<V>(name: string): Map<string, V> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, V>>;
+  return (holder[Symbol.for(`twitch-spa-login.${name}`)] ??= new Map());
+}

@@ -1,0 +1,40 @@
+// Reach into a client from other entries of this package (later: device flow, twurple) without
+// widening the public TwitchAuth type. Not exported from any public entry.
+import { TwitchAuthError } from './errors.js';
+import type { ResolvedConfig } from './options.js';
+import type { SessionState } from './session-state.js';
+
+/** What a sibling entry may use of a client made by createTwitchAuth. */
+export interface Internals {
+  readonly config: ResolvedConfig;
+  /** Begin, replace or end the session (events, storage, timers and tabs follow). */
+  readonly state: SessionState;
+  /** The configured or global fetch, looked up at call time. */
+  readonly fetch: () => typeof fetch;
+  readonly now: () => number;
+}
+
+const byClient = new WeakMap<object, Internals>();
+
+/** Registers a client's internals (createTwitchAuth does this once). */
+export function setInternals(auth: object, internals: Internals): void {
+  byClient.set(auth, internals);
+}
+
+/**
+ * The internals of a client made by createTwitchAuth.
+ *
+ * @throws TwitchAuthError `invalid_options` for any other object.
+ * @example
+ * ```ts
+ * const { state, config } = internalsOf(auth);
+ * state.begin(session);
+ * ```
+ */
+export function internalsOf(auth: object): Internals {
+  const internals = byClient.get(auth);
+  if (internals === undefined) {
+    throw new TwitchAuthError('invalid_options', 'Expected an auth object made by createTwitchAuth().');
+  }
+  return internals;
+}
