@@ -37,7 +37,7 @@ export const TWITCH_ENDPOINTS: TwitchEndpoints = Object.freeze({
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** True for `https:` URLs, and for `http:` URLs on a loopback host. */
-export function isSecureOrLoopback(url: URL): boolean {
+function isSecureOrLoopback(url: URL): boolean {
   if (url.protocol === 'https:') return true;
   return url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname);
 }

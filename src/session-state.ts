@@ -19,7 +19,7 @@ export interface SessionStateDeps {
 }
 
 /** How a session ends: `local` (another tab ended it) leaves storage and the other tabs alone. */
-export interface EndOptions {
+interface EndOptions {
   readonly local?: boolean;
   readonly error?: TwitchAuthError;
 }

@@ -46,7 +46,7 @@ export function createMemoryStorage(): StorageLike {
   };
 }
 
-export function isStorageLike(value: unknown): value is StorageLike {
+function isStorageLike(value: unknown): value is StorageLike {
   if (typeof value !== 'object' || value === null) return false;
   const s = value as Record<string, unknown>;
   return (
