@@ -2,7 +2,16 @@
 // scripts/examples.mjs): declared once here so each example can stay a short fragment.
 import type { JWSHeaderParameters } from 'jose';
 import type { TwitchAuth } from 'twitch-spa-login';
+import type { JWK } from 'jose';
+import type { Session } from 'twitch-spa-login';
+import type { BindingSink } from '../dist/types/adapter-binding.js';
 import type { AuthResponse } from '../dist/types/callback.js';
+import type { LoginCompleter, LoginCompleterDeps } from '../dist/types/complete-login.js';
+import type { Emitter, TwitchAuthEvents } from '../dist/types/events.js';
+import type { Lifecycle } from '../dist/types/lifecycle.js';
+import type { PopupLoginDeps } from '../dist/types/popup-login.js';
+import type { RedirectDeps } from '../dist/types/redirect.js';
+import type { SessionState } from '../dist/types/session-state.js';
 import type { ResolvedConfig } from '../dist/types/options.js';
 import type { PendingRequest, PendingStore } from '../dist/types/pending.js';
 import type { KeyValueStore } from '../dist/types/storage.js';
@@ -41,4 +50,21 @@ declare global {
   const payload: Record<string, unknown>;
   const header: JWSHeaderParameters;
   function invalid(reason: string): Error;
+  const session: Session;
+  const token: string;
+  const href: string;
+  const jwk: JWK;
+  const transient: KeyValueStore;
+  const state: SessionState;
+  const emitter: Emitter<TwitchAuthEvents>;
+  const lifecycle: Lifecycle;
+  const completerDeps: LoginCompleterDeps;
+  const popupDeps: PopupLoginDeps;
+  const redirectDeps: RedirectDeps;
+  function loadCompleter(): Promise<LoginCompleter>;
+  const button: HTMLButtonElement;
+  function showError(error: unknown): void;
+  const setSession: BindingSink['setSession'];
+  const setLoading: BindingSink['setLoading'];
+  const setError: BindingSink['setError'];
 }

@@ -43,8 +43,7 @@ export interface LoginCompleter {
  *
  * @example
  * ```ts
- * const { createLoginCompleter } = await import('./complete-login.js');
- * const done = await createLoginCompleter(deps).complete(readCallbackUrl(new URL(href)));
+ * const done = await createLoginCompleter(completerDeps).complete(readCallbackUrl(new URL(href)));
  * if (done !== null) state.begin(done.session);
  * ```
  */

@@ -66,7 +66,7 @@ async function accessTokenHash(accessToken: string): Promise<string> {
  *
  * @example
  * ```ts
- * const jwks = createJwksCache({ url, fetch: () => fetch, store, now: Date.now, timeoutMs: 5000 });
+ * const jwks = createJwksCache({ url, fetch: () => fetch, store, now: Date.now, timeoutMs: 5000, timers: defaultTimers });
  * const claims = await verifyIdToken(idToken, {
  *   clientId, issuer: 'https://id.twitch.tv/oauth2', nonce, accessToken,
  *   clockSkewSeconds: 60, maxAgeSeconds: 600, now: Date.now(), getKey: jwks.getKey,

@@ -150,6 +150,7 @@ function candidates(set: KeySet, kid: string | undefined): readonly KeyEntry[] {
  *   store: createKeyValueStore('session', 'twitch-spa-login:'),
  *   now: Date.now,
  *   timeoutMs: 5000,
+ *   timers: defaultTimers,
  * });
  * const { payload } = await compactVerify(idToken, jwks.getKey, { algorithms: ['RS256'] });
  * ```

@@ -22,7 +22,7 @@ export interface PopupLoginDeps {
  *   `popup_timeout`, `invalid_callback` or any callback error.
  * @example
  * ```ts
- * button.onclick = () => loginWithPopup(url, state, deps).then(render, showError);
+ * button.onclick = () => loginWithPopup(url, request.state, popupDeps).then(render, showError);
  * ```
  */
 export function loginWithPopup(url: string, state: string, deps: PopupLoginDeps): Promise<Session> {

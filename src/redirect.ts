@@ -33,7 +33,7 @@ interface Attempt {
  *
  * @example
  * ```ts
- * handleRedirect(undefined, { owner: auth, start, complete, adopt, timers: defaultTimers });
+ * handleRedirect(undefined, redirectDeps); // deps: the client's start, complete and adopt
  * ```
  */
 export function handleRedirect(

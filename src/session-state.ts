@@ -54,7 +54,7 @@ export interface SessionState {
  *
  * @example
  * ```ts
- * const state = createSessionState({ store, emitter, lifecycle, now: Date.now, report });
+ * const state = createSessionState({ store, emitter, lifecycle, now: Date.now, report: console.error });
  * state.begin(session);     // after a verified login
  * state.end('user');        // logout(): emits logout once
  * ```

@@ -82,7 +82,8 @@ export function createSession(fields: Session): Session {
  * @example
  * ```ts
  * const outcome = applyValidation(session, await validateToken(fetch, url, token), clientId, Date.now());
- * if ('error' in outcome) end('invalid_token', outcome.error); else replace(outcome.session);
+ * if ('error' in outcome) state.end('invalid_token', { error: outcome.error });
+ * else state.replace(outcome.session);
  * ```
  */
 export function applyValidation(
