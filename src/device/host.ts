@@ -3,7 +3,7 @@ import type { Session } from '../session.js';
 import { TwitchAuthError } from '../errors.js';
 
 /** Timers the device login uses; injected so tests drive time. */
-export interface DeviceTimers {
+interface DeviceTimers {
   setTimeout(run: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }

@@ -23,7 +23,7 @@ export interface PollState {
 }
 
 /** Why a device login failed. `authorize_error` is any other refusal by Twitch. */
-export type PollFailureCode = 'device_code_expired' | 'access_denied' | 'network_error' | 'authorize_error';
+type PollFailureCode = 'device_code_expired' | 'access_denied' | 'network_error' | 'authorize_error';
 
 export type PollStep =
   | { readonly kind: 'wait'; readonly ms: number; readonly state: PollState }

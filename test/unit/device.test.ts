@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startDeviceLoginOn } from '../../src/device/index.js';
+import type { TwitchAuth } from '../../src/client.js';
+import { DEVICE_ERROR_CODES } from '../../src/device/errors.js';
+import { startDeviceLogin, startDeviceLoginOn } from '../../src/device/index.js';
 import type { DeviceHost } from '../../src/device/host.js';
 import { POLL_LIMITS, afterPoll, beforePoll, initialPollState } from '../../src/device/poll.js';
 import type { Session } from '../../src/session.js';
@@ -187,6 +189,12 @@ describe('startDeviceLogin', () => {
   it('reports a refused start as authorize_error with Twitch\'s message and no token', async () => {
     fake.expect({ method: 'POST', url: E.device, respond: json({ status: 400, message: 'invalid scope requested' }, 400) });
     expect(await rejection(startDeviceLoginOn(host, { scopes: ['nope'] }))).toMatchObject({ code: 'authorize_error', status: 400, twitchError: 'invalid scope requested' });
+  });
+
+  it('startDeviceLogin(auth) rejects (never throws synchronously) until the host seam is wired', async () => {
+    const promise = startDeviceLogin({} as TwitchAuth);
+    expect(await rejection(promise)).toMatchObject({ name: 'TwitchAuthError' });
+    expect(DEVICE_ERROR_CODES).toEqual(['device_code_expired', 'login_cancelled']);
   });
 
   it('rejects scopes that are not an array of names', async () => {

@@ -3,6 +3,7 @@ import {
   type RefreshDeps,
   type RefreshLock,
   type RefreshRecord,
+  type RefreshResult,
   type RefreshSignal,
   REFRESH_LIMITS,
   createLocalLock,
@@ -240,7 +241,8 @@ describe('refresh coordinator', () => {
     const storage = sharedStorage();
     storage.write('x', null);
     const tab = createTabs(fake, storage, () => createLocalLock()).make('a');
-    expect(await tab.refresh('at-0')).toEqual({ status: 'signed_out' });
+    const result: RefreshResult = await tab.refresh('at-0');
+    expect(result).toEqual({ status: 'signed_out' });
   });
 
   it('never puts a token in what it returns on failure', async () => {
