@@ -99,7 +99,7 @@ export function webLock(locks: LockManager, name: string): RefreshLock {
  * @example
  * ```ts
  * const lock = createLocalLock();
- * await lock(async () => refreshOnce());
+ * await lock(async () => 'one at a time');
  * ```
  */
 export function createLocalLock(): RefreshLock {
@@ -131,9 +131,10 @@ function rotatedSession(previous: Session, tokens: TokenSet, now: number): Sessi
  *
  * @example
  * ```ts
+ * const deps = undefined as unknown as RefreshDeps; // yours
  * const coordinator = createRefreshCoordinator(deps);
- * const result = await coordinator.refresh(session.accessToken);
- * if (result.status === 'gone') endSession('refresh_failed');
+ * const result = await coordinator.refresh(accessToken);
+ * if (result.status === 'gone') showMessage('Please sign in again');
  * ```
  */
 export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator {

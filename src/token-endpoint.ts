@@ -179,8 +179,9 @@ async function tokenRequest(
  *
  * @example
  * ```ts
+ * const deviceCode = undefined as unknown as string; // yours
  * const outcome = await pollDeviceToken(fetch, 'https://id.twitch.tv/oauth2/token', clientId, deviceCode);
- * if (outcome.kind === 'tokens') begin(outcome.tokens);
+ * if (outcome.kind === 'tokens') showMessage('approved');
  * ```
  */
 export function pollDeviceToken(
@@ -204,8 +205,9 @@ export function pollDeviceToken(
  *
  * @example
  * ```ts
+ * const refreshToken = undefined as unknown as string; // yours
  * const outcome = await refreshTokens(fetch, 'https://id.twitch.tv/oauth2/token', clientId, refreshToken);
- * if (outcome.kind === 'invalid_refresh_token') endSession();
+ * if (outcome.kind === 'invalid_refresh_token') showMessage('Please sign in again');
  * ```
  */
 export function refreshTokens(

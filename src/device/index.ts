@@ -49,6 +49,7 @@ const cancelled = (cause?: unknown): TwitchAuthError =>
  *
  * @example
  * ```ts
+ * const show = (code: string, uri: string) => showMessage(`${code} at ${uri}`);
  * const device = await startDeviceLogin(auth, { scopes: ['chat:read'] });
  * show(device.userCode, device.verificationUri);
  * const session = await device.session;
@@ -67,6 +68,7 @@ export async function startDeviceLogin(
  *
  * @example
  * ```ts
+ * const host = undefined as unknown as DeviceHost; // yours
  * const device = await startDeviceLoginOn(host, { scopes: ['chat:read'] });
  * ```
  */

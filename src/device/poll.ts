@@ -41,6 +41,7 @@ export type PollStep =
  *
  * @example
  * ```ts
+ * const device = undefined as unknown as DeviceAuthorization; // yours
  * const state = initialPollState(device, Date.now()); // then wait state.intervalMs and poll
  * ```
  */
@@ -65,8 +66,8 @@ function wait(state: PollState, ms: number, now: number): PollStep {
  *
  * @example
  * ```ts
- * const stop = beforePoll(state, Date.now());
- * if (stop !== null) return finish(stop);
+ * const state = undefined as unknown as PollState; // yours
+ * const stop = beforePoll(state, Date.now()); // null: poll now
  * ```
  */
 export function beforePoll(state: PollState, now: number): PollStep | null {
@@ -86,7 +87,8 @@ export function beforePoll(state: PollState, now: number): PollStep | null {
  *
  * @example
  * ```ts
- * const step = afterPoll(state, { kind: 'slow_down' }, now); // { kind: 'wait', ms: interval + 5000, ... }
+ * const state = undefined as unknown as PollState; // yours
+ * const step = afterPoll(state, { kind: 'slow_down' }, Date.now()); // { kind: 'wait', ms: interval + 5000, ... }
  * ```
  */
 export function afterPoll(state: PollState, outcome: TokenOutcome, now: number): PollStep {
