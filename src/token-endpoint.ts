@@ -1,0 +1,285 @@
+// Twitch's /oauth2/device and /oauth2/token for a public client (no secret): form POSTs with an
+// injected fetch, strict success parsing, and error bodies classified into typed outcomes. Nothing
+// here throws a token or puts one in a message.
+import { TwitchAuthError } from './errors.js';
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from './guards.js';
+
+/**
+ * What Twitch is documented (or only reported) to send. Parts are unverified (TWITCH.md, "Device
+ * code grant flow"; the emulator's facts.ts mirrors them), so every such fact lives here and a
+ * correction is a one-line change.
+ */
+export const TOKEN_FACTS = Object.freeze({
+  deviceGrantType: 'urn:ietf:params:oauth:grant-type:device_code',
+  /** Twitch's /oauth2/device takes `scopes` (space-delimited), not RFC 8628's `scope`. */
+  scopesParam: 'scopes',
+  /**
+   * Twitch answers `{status, message}` with the RFC 8628 code as `message` (twitchdev/issues#975);
+   * an RFC 6749 `{error}` body is read the same way. Compared case-insensitively.
+   */
+  messages: Object.freeze({
+    authorizationPending: 'authorization_pending',
+    slowDown: 'slow_down',
+    expiredToken: 'expired_token',
+    accessDenied: 'access_denied',
+    invalidDeviceCode: 'invalid device code',
+    invalidRefreshToken: 'invalid refresh token',
+    invalidGrant: 'invalid_grant',
+  }),
+  /**
+   * One 2024 report got `invalid device code` while the user had not yet approved. Treating it as
+   * "still pending" costs at most the code's lifetime of polling; treating it as final could fail
+   * a login that was about to succeed.
+   */
+  invalidDeviceCodeMeansPending: true,
+});
+
+/** A successful token response (device or refresh grant). Holds secrets: never log it. */
+export interface TokenSet {
+  readonly accessToken: string;
+  /** Twitch rotates it: the one that was used to get this set is dead now. */
+  readonly refreshToken: string;
+  /** Seconds the access token lives. */
+  readonly expiresIn: number;
+  readonly scopes: readonly string[];
+  readonly tokenType: 'bearer';
+}
+
+/** Twitch's answer to `POST /oauth2/device`. `deviceCode` is a secret of this page. */
+export interface DeviceAuthorization {
+  readonly deviceCode: string;
+  readonly userCode: string;
+  readonly verificationUri: string;
+  readonly expiresIn: number;
+  /** Seconds between polls. */
+  readonly interval: number;
+}
+
+/** Everything a token request can end in. Only `tokens` carries a secret. */
+export type TokenOutcome =
+  | { readonly kind: 'tokens'; readonly tokens: TokenSet }
+  | { readonly kind: 'authorization_pending' }
+  | { readonly kind: 'slow_down' }
+  | { readonly kind: 'expired_token' }
+  | { readonly kind: 'access_denied' }
+  | { readonly kind: 'invalid_device_code'; readonly status: number }
+  /** The refresh token is dead (rotated, revoked, 30 days unused): the grant is gone. */
+  | { readonly kind: 'invalid_refresh_token'; readonly status: number }
+  /** A 200 that is not a token set: nothing in it can be trusted. */
+  | { readonly kind: 'malformed'; readonly status: number }
+  /** Any other HTTP error; `message` is Twitch's text, truncated. */
+  | { readonly kind: 'http_error'; readonly status: number; readonly message?: string }
+  /** No HTTP answer (offline, CORS, DNS, aborted). */
+  | { readonly kind: 'network_error'; readonly cause: unknown };
+
+const MAX_MESSAGE = 500;
+
+async function postForm(
+  doFetch: typeof fetch,
+  url: string,
+  form: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<{ response: Response; body: unknown } | { error: unknown }> {
+  let response: Response;
+  try {
+    // A token endpoint must never be followed through a redirect, nor see cookies; client_id is in
+    // the form, so no Client-Id header (and no preflight) is needed.
+    response = await doFetch(url, {
+      method: 'POST',
+      body: new URLSearchParams(form),
+      credentials: 'omit',
+      redirect: 'error',
+      cache: 'no-store',
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    return { error };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    body = undefined;
+  }
+  return { response, body };
+}
+
+function errorText(body: unknown): string | undefined {
+  if (!isPlainObject(body)) return undefined;
+  // RFC 6749 `error` wins over Twitch's `message` when both are present: it is the code.
+  const text = isNonEmptyString(body['error']) ? body['error'] : body['message'];
+  return isNonEmptyString(text) ? text.slice(0, MAX_MESSAGE) : undefined;
+}
+
+function parseTokenSet(body: unknown): TokenSet | undefined {
+  if (!isPlainObject(body)) return undefined;
+  const { access_token, refresh_token, expires_in, scope, token_type } = body;
+  if (!isNonEmptyString(access_token) || !isNonEmptyString(refresh_token)) return undefined;
+  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') return undefined;
+  if (!isFiniteNumber(expires_in) || expires_in <= 0) return undefined;
+  // Twitch sends `scope` as a JSON array here (unlike the implicit fragment). An absent scope is
+  // an empty grant; anything else that is not an array of strings is refused.
+  const scopes = scope === undefined ? [] : scope;
+  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) return undefined;
+  return Object.freeze({
+    accessToken: access_token,
+    refreshToken: refresh_token,
+    expiresIn: expires_in,
+    scopes: Object.freeze([...scopes] as string[]),
+    tokenType: 'bearer',
+  });
+}
+
+/**
+ * Classifies a token endpoint answer. Pure: the status and the parsed JSON body (or undefined).
+ *
+ * @example
+ * ```ts
+ * classifyTokenResponse(400, { status: 400, message: 'authorization_pending' }).kind; // 'authorization_pending'
+ * ```
+ */
+export function classifyTokenResponse(status: number, body: unknown): TokenOutcome {
+  if (status === 200) {
+    const tokens = parseTokenSet(body);
+    return tokens === undefined ? { kind: 'malformed', status } : { kind: 'tokens', tokens };
+  }
+  const text = errorText(body);
+  const m = TOKEN_FACTS.messages;
+  switch (text?.toLowerCase()) {
+    case m.authorizationPending:
+      return { kind: 'authorization_pending' };
+    case m.slowDown:
+      return { kind: 'slow_down' };
+    case m.expiredToken:
+      return { kind: 'expired_token' };
+    case m.accessDenied:
+      return { kind: 'access_denied' };
+    case m.invalidDeviceCode:
+      return { kind: 'invalid_device_code', status };
+    case m.invalidRefreshToken:
+    case m.invalidGrant:
+      if (status === 400 || status === 401) return { kind: 'invalid_refresh_token', status };
+  }
+  return text === undefined ? { kind: 'http_error', status } : { kind: 'http_error', status, message: text };
+}
+
+async function tokenRequest(
+  doFetch: typeof fetch,
+  url: string,
+  form: Record<string, string>,
+  signal?: AbortSignal,
+): Promise<TokenOutcome> {
+  const result = await postForm(doFetch, url, form, signal);
+  if ('error' in result) return { kind: 'network_error', cause: result.error };
+  return classifyTokenResponse(result.response.status, result.body);
+}
+
+/**
+ * One poll of the device code grant. Never throws: every answer is a {@link TokenOutcome}.
+ *
+ * @example
+ * ```ts
+ * const deviceCode = undefined as unknown as string; // yours
+ * const outcome = await pollDeviceToken(fetch, 'https://id.twitch.tv/oauth2/token', clientId, deviceCode);
+ * if (outcome.kind === 'tokens') showMessage('approved');
+ * ```
+ */
+export function pollDeviceToken(
+  doFetch: typeof fetch,
+  url: string,
+  clientId: string,
+  deviceCode: string,
+  signal?: AbortSignal,
+): Promise<TokenOutcome> {
+  return tokenRequest(
+    doFetch,
+    url,
+    { client_id: clientId, device_code: deviceCode, grant_type: TOKEN_FACTS.deviceGrantType },
+    signal,
+  );
+}
+
+/**
+ * Exchanges a refresh token for a new token set (`client_id` only: a public client has no secret).
+ * Never throws. The refresh token used is dead afterwards whatever the answer, if Twitch saw it.
+ *
+ * @example
+ * ```ts
+ * const refreshToken = undefined as unknown as string; // yours
+ * const outcome = await refreshTokens(fetch, 'https://id.twitch.tv/oauth2/token', clientId, refreshToken);
+ * if (outcome.kind === 'invalid_refresh_token') showMessage('Please sign in again');
+ * ```
+ */
+export function refreshTokens(
+  doFetch: typeof fetch,
+  url: string,
+  clientId: string,
+  refreshToken: string,
+): Promise<TokenOutcome> {
+  return tokenRequest(doFetch, url, {
+    client_id: clientId,
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+  });
+}
+
+/**
+ * Starts a device login: `POST /oauth2/device`. Throws `network_error` without an HTTP answer, and
+ * `authorize_error` (with Twitch's message and the status) for any refusal or malformed answer.
+ *
+ * @example
+ * ```ts
+ * const { userCode, verificationUri } = await requestDeviceCode(fetch, url, clientId, ['chat:read']);
+ * ```
+ */
+export async function requestDeviceCode(
+  doFetch: typeof fetch,
+  url: string,
+  clientId: string,
+  scopes: readonly string[],
+  signal?: AbortSignal,
+): Promise<DeviceAuthorization> {
+  const result = await postForm(
+    doFetch,
+    url,
+    { client_id: clientId, [TOKEN_FACTS.scopesParam]: scopes.join(' ') },
+    signal,
+  );
+  if ('error' in result) {
+    throw new TwitchAuthError('network_error', `Could not reach ${new URL(url).origin}.`, {
+      cause: result.error,
+    });
+  }
+  const { response, body } = result;
+  const status = response.status;
+  if (status !== 200) {
+    const text = errorText(body);
+    throw new TwitchAuthError('authorize_error', `Twitch refused to start a device login (${status}).`, {
+      status,
+      ...(text === undefined ? {} : { twitchError: text, twitchErrorDescription: text }),
+    });
+  }
+  const d = isPlainObject(body) ? body : {};
+  const { device_code, user_code, verification_uri, expires_in, interval } = d;
+  if (
+    !isNonEmptyString(device_code) ||
+    !isNonEmptyString(user_code) ||
+    !isNonEmptyString(verification_uri) ||
+    !/^https?:\/\//.test(verification_uri) ||
+    !isFiniteNumber(expires_in) ||
+    expires_in <= 0 ||
+    (interval !== undefined && (!isFiniteNumber(interval) || interval < 0))
+  ) {
+    throw new TwitchAuthError('authorize_error', 'Twitch answered /oauth2/device with a malformed body.', {
+      status,
+    });
+  }
+  return Object.freeze({
+    deviceCode: device_code,
+    userCode: user_code,
+    verificationUri: verification_uri,
+    expiresIn: expires_in,
+    // RFC 8628: 5 s when the server names no interval.
+    interval: interval ?? 5,
+  });
+}
