@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.{ts,tsx}'],
           environment: 'happy-dom',
+          setupFiles: ['test/helpers/setup-unit.ts'],
           // Real RSA keys and 10 000-input fuzz runs take seconds on a loaded 2-core machine.
           testTimeout: 30_000,
         },

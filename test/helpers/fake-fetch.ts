@@ -23,6 +23,16 @@ export interface FakeFetch {
   assertDone(): void;
 }
 
+/** Every fake made since the last check: the unit setup asserts each is done after every test. */
+const unchecked = new Set<FakeFetch>();
+
+/** Asserts every strict fake made since the last call is done (test/helpers/setup-unit.ts). */
+export function assertFakesDone(): void {
+  const fakes = [...unchecked];
+  unchecked.clear();
+  for (const fake of fakes) fake.assertDone();
+}
+
 export function createFakeFetch(): FakeFetch {
   const pending: { e: Expectation; left: number; used: number }[] = [];
   const requests: Request[] = [];
@@ -59,6 +69,7 @@ export function createFakeFetch(): FakeFetch {
       expect(missing, 'expected requests that never happened').toEqual([]);
     },
   };
+  unchecked.add(fake);
   return fake;
 }
 
