@@ -1,0 +1,91 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { freePort } from '../demo-server';
+import type { E2EBrowser } from './types';
+import { WebDriverSession } from './webdriver';
+
+/** Debian's WebKitGTK driver (webkit2gtk-driver) and the MiniBrowser it drives. */
+export const WEBKIT_DRIVER_PATH = process.env['WEBKIT_DRIVER_PATH'] ?? '/usr/bin/WebKitWebDriver';
+export const MINIBROWSER_PATH =
+  process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+export const XVFB_PATH = process.env['XVFB_PATH'] ?? '/usr/bin/Xvfb';
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The first X display number with neither a lock file nor a socket. */
+function freeDisplay(): number {
+  for (let n = 99; n < 600; n += 1) {
+    if (!existsSync(`/tmp/.X${n}-lock`) && !existsSync(`/tmp/.X11-unix/X${n}`)) return n;
+  }
+  throw new Error('no free X display number');
+}
+
+async function waitFor(ready: () => boolean | Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (!(await ready().catch(() => false))) {
+    if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${what} did not start`);
+    await sleep(50);
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/**
+ * MiniBrowser has no headless switch: it runs on a private Xvfb display, and WebKitWebDriver
+ * starts one MiniBrowser per session. WebKitWebDriver allows one session at a time, which is all
+ * the suite needs: each context is a session, so each test gets a fresh browser profile.
+ */
+export async function launchWebKitEngine(): Promise<E2EBrowser> {
+  for (const path of [WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, XVFB_PATH]) {
+    if (!existsSync(path)) throw new Error(`WebKit test dependency missing at ${path}`);
+  }
+  let display = freeDisplay();
+  let xvfb = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+  try {
+    await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', xvfb);
+  } catch {
+    // Another process took the display number between our look and Xvfb's start: once more.
+    await stop(xvfb);
+    display = freeDisplay();
+    xvfb = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', xvfb);
+  }
+  const port = await freePort();
+  const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
+    env: { ...process.env, DISPLAY: `:${display}` },
+    stdio: 'ignore',
+  });
+  const driverUrl = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${driverUrl}/status`)).ok, 'WebKitWebDriver', driver);
+  } catch (error) {
+    await stop(driver);
+    await stop(xvfb);
+    throw error;
+  }
+  return {
+    engine: 'webkit',
+    newContext: async () => {
+      const session = await WebDriverSession.create(driverUrl, {
+        browserName: 'MiniBrowser',
+        'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+      });
+      let pages = 0;
+      return {
+        newPage: () => session.newPage((pages += 1) === 1),
+        close: async () => void (await session.delete()),
+      };
+    },
+    close: async () => {
+      await stop(driver);
+      await stop(xvfb);
+    },
+  };
+}
