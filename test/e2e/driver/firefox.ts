@@ -11,8 +11,12 @@ function wrap(page: Page): E2EPage {
     reload: async () => void (await page.reload()),
     url: async () => page.url(),
     evaluate: (fn, arg) => page.evaluate(fn as (a: unknown) => never, arg),
-    // A locator waits for the element to be attached, visible and stable before clicking it.
-    click: (selector) => page.locator(selector).click(),
+    // A user clicks in the tab in front; a background tab gets no animation frames, and the
+    // locator's wait for a stable element (attached, visible, not moving) runs on them.
+    click: async (selector) => {
+      await page.bringToFront();
+      await page.locator(selector).click();
+    },
     popup: async (action) => {
       const popup = new Promise<Page | null>((resolve) => page.once('popup', resolve));
       await action();

@@ -88,7 +88,7 @@ async function until<T>(attempt: () => Promise<T | undefined>, what: string, tim
 // comes back as a value so WebDriver's own "javascript error" does not hide the message.
 const ASYNC_WRAPPER = `const done = arguments[arguments.length - 1];
 Promise.resolve().then(() => (FN)(arguments[0])).then(
-  (value) => done({ ok: value === undefined ? null : value }),
+  (value) => done({ ok: value, undefined: value === undefined }),
   (error) => done({ error: String(error && error.stack || error) }));`;
 
 function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
@@ -104,10 +104,11 @@ function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
       const script = ASYNC_WRAPPER.replace('FN', fn.toString());
       const result = (await run('POST', '/execute/async', { script, args: [arg ?? null] })) as {
         ok?: unknown;
+        undefined?: boolean;
         error?: string;
       };
       if (result.error !== undefined) throw new Error(result.error);
-      return (result.ok === null ? undefined : result.ok) as never;
+      return (result.undefined === true ? undefined : result.ok) as never;
     },
     click: async (selector) => {
       const element = await until(

@@ -22,7 +22,7 @@ function freeDisplay(): number {
 
 async function waitFor(ready: () => boolean | Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!(await ready().catch(() => false))) {
+  while (!(await Promise.resolve().then(ready).catch(() => false))) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`${what} did not start`);
     await sleep(50);
