@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Page } from 'puppeteer-core';
+import { BROWSER_PATHS, installCommand } from '../browsers';
 import type { E2EBrowser, E2EPage } from './types';
 
-/** Debian's Firefox ESR; the tests never download a browser. */
-export const FIREFOX_PATH = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
+const FIREFOX_PATH = BROWSER_PATHS.firefox;
 
 function wrap(page: Page): E2EPage {
   return {
@@ -31,7 +31,9 @@ function wrap(page: Page): E2EPage {
 
 /** Debian's Firefox ESR through Puppeteer over WebDriver BiDi, headless. */
 export async function launchFirefoxEngine(): Promise<E2EBrowser> {
-  if (!existsSync(FIREFOX_PATH)) throw new Error(`Firefox is missing at ${FIREFOX_PATH}`);
+  if (!existsSync(FIREFOX_PATH)) {
+    throw new Error(`Firefox is missing at ${FIREFOX_PATH}; install it with:\n  ${installCommand(['firefox-esr'], false)}`);
+  }
   const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
   return {
     engine: 'firefox',

@@ -1,23 +1,12 @@
 // One way to write an end-to-end test: against E2EPage, once, for every engine in ENGINES.
 import { launchChromiumEngine } from './chromium';
 import { launchFirefoxEngine } from './firefox';
-import { type E2EBrowser, type E2EPage, ENGINES, type EngineName } from './types';
+import type { E2EBrowser, E2EPage, EngineName } from './types';
 import { launchWebKitEngine } from './webkit';
 
+export { engines } from './types';
 export type { E2EBrowser, E2EContext, E2EPage, EngineName } from './types';
 
-/**
- * The engines this run covers: all three, or a comma-separated subset in E2E_ENGINES for a quick
- * local run (`E2E_ENGINES=webkit npx vitest run --project e2e`).
- */
-export const engines: readonly EngineName[] = (() => {
-  const wanted = process.env['E2E_ENGINES'];
-  if (wanted === undefined || wanted === '') return ENGINES;
-  const list = wanted.split(',').map((name) => name.trim());
-  const unknown = list.filter((name) => !(ENGINES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`E2E_ENGINES names unknown engines: ${unknown.join(', ')}`);
-  return list as EngineName[];
-})();
 
 export function launch(engine: EngineName): Promise<E2EBrowser> {
   switch (engine) {

@@ -3,6 +3,19 @@ export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
 export type EngineName = (typeof ENGINES)[number];
 
 /**
+ * The engines this run covers: all three, or a comma-separated subset in E2E_ENGINES for a quick
+ * local run (`E2E_ENGINES=webkit npx vitest run --project e2e`).
+ */
+export const engines: readonly EngineName[] = (() => {
+  const wanted = process.env['E2E_ENGINES'];
+  if (wanted === undefined || wanted === '') return ENGINES;
+  const list = wanted.split(',').map((name) => name.trim());
+  const unknown = list.filter((name) => !(ENGINES as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`E2E_ENGINES names unknown engines: ${unknown.join(', ')}`);
+  return list as EngineName[];
+})();
+
+/**
  * One tab or popup. Deliberately small: a test is written once against this and runs in every
  * engine, so anything here must exist in Playwright, WebDriver BiDi and classic WebDriver alike.
  */

@@ -56,7 +56,7 @@ async function command(base: string, method: string, path: string, body?: unknow
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json; charset=utf-8' },
-    body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+    body: method === 'POST' ? JSON.stringify(body ?? {}) : null,
   });
   const json = (await response.json()) as { value: unknown };
   if (!response.ok) {

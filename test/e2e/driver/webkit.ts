@@ -1,14 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { freePort } from '../demo-server';
+import { BROWSER_PATHS, installCommand } from '../browsers';
 import type { E2EBrowser } from './types';
 import { WebDriverSession } from './webdriver';
 
-/** Debian's WebKitGTK driver (webkit2gtk-driver) and the MiniBrowser it drives. */
-export const WEBKIT_DRIVER_PATH = process.env['WEBKIT_DRIVER_PATH'] ?? '/usr/bin/WebKitWebDriver';
-export const MINIBROWSER_PATH =
-  process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-export const XVFB_PATH = process.env['XVFB_PATH'] ?? '/usr/bin/Xvfb';
+// Debian's WebKitGTK driver (webkit2gtk-driver), the MiniBrowser it drives, and Xvfb.
+const { webkitDriver: WEBKIT_DRIVER_PATH, miniBrowser: MINIBROWSER_PATH, xvfb: XVFB_PATH } = BROWSER_PATHS;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,7 +42,9 @@ function stop(child: ChildProcess): Promise<void> {
  */
 export async function launchWebKitEngine(): Promise<E2EBrowser> {
   for (const path of [WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, XVFB_PATH]) {
-    if (!existsSync(path)) throw new Error(`WebKit test dependency missing at ${path}`);
+    if (!existsSync(path)) {
+      throw new Error(`${path} is missing; install it with:\n  ${installCommand(['webkit2gtk-driver', 'xvfb'], false)}`);
+    }
   }
   let display = freeDisplay();
   let xvfb = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
