@@ -47,13 +47,17 @@ describe.each(engines)('%s', (engine) => {
   });
   afterEach(async () => {
     // The page's own watcher (fixtures/csp-watch.js) keeps violations in the tab's sessionStorage.
+    // The context closes even when reading fails: WebKitWebDriver allows one session at a time.
     const violations: string[] = [];
-    for (const page of pages) {
-      if (await page.isClosed()) continue;
-      const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
-      violations.push(...(JSON.parse(seen ?? '[]') as string[]));
+    try {
+      for (const page of pages) {
+        if (await page.isClosed()) continue;
+        const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
+        violations.push(...(JSON.parse(seen ?? '[]') as string[]));
+      }
+    } finally {
+      await context.close();
     }
-    await context.close();
     expect(violations).toEqual([]);
   });
 

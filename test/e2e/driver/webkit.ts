@@ -35,6 +35,29 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Starts Xvfb on a free display; a second try if another process took the number meanwhile. */
+async function startXvfb(): Promise<{ child: ChildProcess; display: number }> {
+  for (let attempt = 1; ; attempt += 1) {
+    const display = freeDisplay();
+    const child = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    stopOnExit(child);
+    try {
+      await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', child);
+      return { child, display };
+    } catch (error) {
+      await stop(child);
+      if (attempt === 2) throw error;
+    }
+  }
+}
+
+/** A crashed or interrupted test run must not leave an X server or a driver behind. */
+function stopOnExit(child: ChildProcess): void {
+  const kill = (): void => void child.kill('SIGTERM');
+  process.once('exit', kill);
+  child.once('exit', () => process.off('exit', kill));
+}
+
 /**
  * MiniBrowser has no headless switch: it runs on a private Xvfb display, and WebKitWebDriver
  * starts one MiniBrowser per session. WebKitWebDriver allows one session at a time, which is all
@@ -46,28 +69,19 @@ export async function launchWebKitEngine(): Promise<E2EBrowser> {
       throw new Error(`${path} is missing; install it with:\n  ${installCommand(['webkit2gtk-driver', 'xvfb'], false)}`);
     }
   }
-  let display = freeDisplay();
-  let xvfb = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-  try {
-    await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', xvfb);
-  } catch {
-    // Another process took the display number between our look and Xvfb's start: once more.
-    await stop(xvfb);
-    display = freeDisplay();
-    xvfb = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
-    await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', xvfb);
-  }
+  const xvfb = await startXvfb();
   const port = await freePort();
   const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
-    env: { ...process.env, DISPLAY: `:${display}` },
+    env: { ...process.env, DISPLAY: `:${xvfb.display}` },
     stdio: 'ignore',
   });
+  stopOnExit(driver);
   const driverUrl = `http://127.0.0.1:${port}`;
   try {
     await waitFor(async () => (await fetch(`${driverUrl}/status`)).ok, 'WebKitWebDriver', driver);
   } catch (error) {
     await stop(driver);
-    await stop(xvfb);
+    await stop(xvfb.child);
     throw error;
   }
   return {
@@ -85,7 +99,7 @@ export async function launchWebKitEngine(): Promise<E2EBrowser> {
     },
     close: async () => {
       await stop(driver);
-      await stop(xvfb);
+      await stop(xvfb.child);
     },
   };
 }
