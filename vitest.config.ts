@@ -28,9 +28,11 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
+          // Installs a missing browser from Debian when allowed, else stops naming the command.
+          globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          // One Chromium at a time keeps 2-core CI machines responsive.
+          // One browser at a time keeps 2-core CI machines responsive.
           fileParallelism: false,
         },
       },

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
+import { BROWSER_PATHS, installCommand } from './browsers';
 
 /** Debian's Chromium; the tests never download a browser. */
-const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const CHROMIUM_PATH = BROWSER_PATHS.chromium;
 
 /**
  * Launches headless Chromium, or fails loudly with the install command: a missing browser must
@@ -12,7 +13,7 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is missing at ${CHROMIUM_PATH}. The end-to-end tests need Debian's Chromium:\n` +
-        '  sudo apt-get update && sudo apt-get install -y chromium\n' +
+        `  ${installCommand(['chromium'], false)}\n` +
         '(or set CHROMIUM_PATH to another Chromium binary).',
     );
   }

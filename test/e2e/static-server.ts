@@ -8,6 +8,7 @@ const STRICT_CSP = "script-src 'self'; require-trusted-types-for 'script'; objec
 
 const FILES: Record<string, { path: string; type: string }> = {
   '/app.html': { path: 'test/e2e/fixtures/app.html', type: 'text/html; charset=utf-8' },
+  '/csp-watch.js': { path: 'test/e2e/fixtures/csp-watch.js', type: 'text/javascript' },
   '/app.js': { path: 'test/e2e/fixtures/app.js', type: 'text/javascript' },
   '/twitch-spa-login.iife.js': { path: 'dist/twitch-spa-login.iife.js', type: 'text/javascript' },
 };

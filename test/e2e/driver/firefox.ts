@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import puppeteer, { type Page } from 'puppeteer-core';
+import { BROWSER_PATHS, installCommand } from '../browsers';
+import type { E2EBrowser, E2EPage } from './types';
+
+const FIREFOX_PATH = BROWSER_PATHS.firefox;
+
+function wrap(page: Page): E2EPage {
+  return {
+    goto: async (url) => void (await page.goto(url)),
+    reload: async () => void (await page.reload()),
+    url: async () => page.url(),
+    evaluate: (fn, arg) => page.evaluate(fn as (a: unknown) => never, arg),
+    // A user clicks in the tab in front; a background tab gets no animation frames, and the
+    // locator's wait for a stable element (attached, visible, not moving) runs on them.
+    click: async (selector) => {
+      await page.bringToFront();
+      await page.locator(selector).click();
+    },
+    popup: async (action) => {
+      const popup = new Promise<Page | null>((resolve) => page.once('popup', resolve));
+      await action();
+      const opened = await popup;
+      if (opened === null) throw new Error('the popup closed before it could be reached');
+      return wrap(opened);
+    },
+    isClosed: async () => page.isClosed(),
+    close: () => page.close(),
+  };
+}
+
+/** Debian's Firefox ESR through Puppeteer over WebDriver BiDi, headless. */
+export async function launchFirefoxEngine(): Promise<E2EBrowser> {
+  if (!existsSync(FIREFOX_PATH)) {
+    throw new Error(`Firefox is missing at ${FIREFOX_PATH}; install it with:\n  ${installCommand(['firefox-esr'], false)}`);
+  }
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
+  return {
+    engine: 'firefox',
+    newContext: async () => {
+      const context = await browser.createBrowserContext();
+      return { newPage: async () => wrap(await context.newPage()), close: () => context.close() };
+    },
+    close: () => browser.close(),
+  };
+}
