@@ -1,20 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { unitTests } from './vitest.unit.config';
 
 // Three suites: unit tests in happy-dom, Node-side tests (emulator, SSR imports, packaging) and
 // end-to-end tests that drive Debian's Chromium against the emulator.
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: 'unit',
-          include: ['test/unit/**/*.test.{ts,tsx}'],
-          environment: 'happy-dom',
-          setupFiles: ['test/helpers/setup-unit.ts'],
-          // Real RSA keys and 10 000-input fuzz runs take seconds on a loaded 2-core machine.
-          testTimeout: 30_000,
-        },
-      },
+      { test: unitTests },
       {
         test: {
           name: 'node',

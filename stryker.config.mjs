@@ -1,0 +1,34 @@
+// Mutation testing of the security and session code (`npm run mutation`; not part of `npm test`:
+// it takes tens of minutes on two cores). `--incremental` reuses the last run's results for code
+// and tests that did not change. The JSON report lets anyone recompute the score.
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.unit.config.ts', related: false },
+  coverageAnalysis: 'perTest',
+  ignoreStatic: true,
+  concurrency: 2,
+  mutate: [
+    'src/api-fetch.ts',
+    'src/callback-url.ts',
+    'src/callback.ts',
+    'src/client.ts',
+    'src/complete-login.ts',
+    'src/id-token.ts',
+    'src/jwks.ts',
+    'src/jws.ts',
+    'src/lifecycle.ts',
+    'src/pending.ts',
+    'src/popup-login.ts',
+    'src/popup.ts',
+    'src/redirect.ts',
+    'src/session-state.ts',
+    'src/session.ts',
+    'src/tabs.ts',
+  ],
+  reporters: ['clear-text', 'progress', 'json', 'html'],
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  incrementalFile: 'reports/stryker-incremental.json',
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: '.stryker-tmp',
+};
