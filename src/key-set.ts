@@ -112,7 +112,7 @@ export function readStoredKeySet(store: KeyValueStore, url: string, now: number)
  *
  * @example
  * ```ts
- * writeStoredKeySet(transient, config.endpoints.jwks, toKeySet(data.keys, Date.now()));
+ * writeStoredKeySet(transient, config.endpoints.jwks, toKeySet(data['keys'] as unknown[], Date.now()));
  * ```
  */
 export function writeStoredKeySet(store: KeyValueStore, url: string, set: KeySet): void {
