@@ -1,4 +1,3 @@
-import * as base64url from 'jose/base64url';
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { PendingRequest } from './pending.js';
@@ -16,14 +15,14 @@ const MAX_RETURN_TO_CHARS = 2048;
 
 /**
  * 32 random bytes (256 bits, well above the 128 bits RFC 9700 asks of `state`) from
- * `crypto.getRandomValues`, base64url without padding: 43 characters of `A–Z a–z 0–9 - _`.
- * Used for `state` and `nonce`.
+ * `crypto.getRandomValues`, as 64 lowercase hex digits. Used for `state` and `nonce`. Hex rather
+ * than base64url: it needs no encoder, so an ordinary page ships none.
  *
  * @throws TwitchAuthError `environment_unsupported` when `crypto.getRandomValues` is missing
  *   (never a fallback to `Math.random`).
  * @example
  * ```ts
- * const state = randomToken(); // e.g. "q3Xv9dA0…" (43 characters)
+ * const state = randomToken(); // e.g. "9f86d081…" (64 hex digits)
  * ```
  */
 export function randomToken(): string {
@@ -36,7 +35,7 @@ export function randomToken(): string {
   }
   const bytes = new Uint8Array(32);
   source.getRandomValues(bytes);
-  return base64url.encode(bytes);
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
 /**

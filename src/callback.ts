@@ -196,8 +196,8 @@ export function parseAuthResponse(parts: CallbackUrl): AuthResponse | null {
  *   nobody asked for).
  * @example
  * ```ts
- * const request = pending.take(response.state, Date.now());
- * const { accessToken, idToken, scopes } = matchResponse(response, request);
+ * const taken = takePendingRequest(transient, response.state, Date.now());
+ * const { accessToken, idToken, scopes } = matchResponse(response, taken);
  * ```
  */
 export function matchResponse(

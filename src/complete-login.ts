@@ -8,7 +8,8 @@ import { TwitchAuthError } from './errors.js';
 import { verifyIdToken } from './id-token.js';
 import { createJwksCache } from './jwks.js';
 import type { ResolvedConfig } from './options.js';
-import { type PendingRequest, createPendingStore } from './pending.js';
+import type { PendingRequest } from './pending.js';
+import { takePendingRequest } from './pending-take.js';
 import { type Session, type TwitchUser, createSession, userFromClaims } from './session.js';
 import type { KeyValueStore } from './storage.js';
 
@@ -49,7 +50,6 @@ export interface LoginCompleter {
  */
 export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
   const { config, now } = deps;
-  const pending = createPendingStore(deps.transient);
   const jwks = createJwksCache({
     url: config.endpoints.jwks,
     fetch: deps.fetch,
@@ -71,7 +71,7 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
       if (response.state === undefined) {
         throw new TwitchAuthError('state_missing', 'The login response carries no state.');
       }
-      const request = pending.take(response.state, now());
+      const request = takePendingRequest(deps.transient, response.state, now());
       const { accessToken, idToken, scopes } = matchResponse(response, request);
       let user: TwitchUser | undefined;
       if (request.responseType === 'token id_token') {

@@ -1,15 +1,9 @@
-import type { JWK, JWSHeaderParameters } from 'jose';
-import * as base64url from 'jose/base64url';
+import type { JWSHeaderParameters } from 'jose';
 import type { Timers } from './env.js';
 import { TwitchAuthError, toTwitchAuthError } from './errors.js';
-import { checkKeyHeader, isAcceptableKid } from './jws.js';
-import {
-  KEY_SET_INIT,
-  KEY_SET_MAX_AGE_MS,
-  KEY_SET_VERSION,
-  keySetStoreKey,
-  storedKeySetAge,
-} from './key-set-prefetch.js';
+import { checkKeyHeader } from './jws.js';
+import { type KeyEntry, type KeySet, candidates, readStoredKeySet, toKeySet, writeStoredKeySet } from './key-set.js';
+import { KEY_SET_INIT, KEY_SET_MAX_AGE_MS } from './key-set-prefetch.js';
 import type { KeyValueStore } from './storage.js';
 
 export interface JwksCacheOptions {
@@ -49,20 +43,7 @@ export interface JwksCache {
   warm(response?: Promise<Response>): void;
 }
 
-/** A usable key: public members only, imported on first use. */
-interface KeyEntry {
-  readonly jwk: JWK;
-  key: Promise<CryptoKey> | undefined;
-}
-
-interface KeySet {
-  readonly fetchedAt: number;
-  readonly all: readonly KeyEntry[];
-}
-
 const MAX_BYTES = 512 * 1024;
-const MIN_RSA_BITS = 2048;
-const MAX_RSA_BITS = 8192;
 /** How many unknown `kid`s are remembered. */
 const MAX_UNKNOWN_KIDS = 256;
 /** Import parameters come from this allow-list, never from the token or the key. */
@@ -71,68 +52,6 @@ const NO_KEY = 'No single key in the key set fits the ID token.';
 
 function unavailable(message: string, options: { cause?: unknown; status?: number } = {}) {
   return new TwitchAuthError('jwks_unavailable', message, options);
-}
-
-/** The value's bit length, from its big-endian bytes (leading zero bytes ignored). */
-function bitLength(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i += 1;
-  if (i === bytes.length) return 0;
-  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i] ?? 0));
-}
-
-/** The bytes of a base64url member; empty for anything else (jose throws on non-strings). */
-function decodeMember(value: unknown): Uint8Array {
-  try {
-    return base64url.decode(value as string);
-  } catch {
-    return new Uint8Array();
-  }
-}
-
-/**
- * The public JWK to verify RS256 with, or undefined for a key to ignore (RFC 7517 §5: skip keys
- * with an unknown `kty`, missing members or out-of-range values rather than fail the set). The
- * result is rebuilt from `kty`, `n`, `e` and `kid`, so private members (`d`, `p`, `q`, `dp`,
- * `dq`, `qi`, `oth`) never reach `importKey`.
- */
-function usableJwk(candidate: unknown): JWK | undefined {
-  if (typeof candidate !== 'object' || candidate === null) return undefined; // arrays fail on kty
-  const k = candidate as Record<string, unknown>;
-  if (k['kty'] !== 'RSA') return undefined;
-  if (k['use'] !== undefined && k['use'] !== 'sig') return undefined;
-  if (k['alg'] !== undefined && k['alg'] !== 'RS256') return undefined;
-  const ops = k['key_ops'];
-  if (ops !== undefined && !(Array.isArray(ops) && ops.includes('verify'))) return undefined;
-  const kid = k['kid'];
-  if (!isAcceptableKid(kid)) return undefined;
-  // RFC 7518 §3.3: at least 2048 bits; the upper bound keeps a hostile set from costing much.
-  const bits = bitLength(decodeMember(k['n']));
-  if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return undefined;
-  // A public exponent is odd and at least 3 (e = 1 makes every "signature" verify).
-  const e = decodeMember(k['e']);
-  const eBits = bitLength(e);
-  if (eBits < 2 || eBits > 32 || ((e[e.length - 1] ?? 0) & 1) === 0) return undefined;
-  const jwk: JWK = { kty: 'RSA', n: k['n'] as string, e: k['e'] as string };
-  if (kid !== undefined) jwk.kid = kid;
-  return jwk;
-}
-
-function toKeySet(keys: readonly unknown[], fetchedAt: number): KeySet {
-  const all: KeyEntry[] = [];
-  for (const candidate of keys) {
-    const jwk = usableJwk(candidate);
-    if (jwk !== undefined) all.push({ jwk, key: undefined });
-  }
-  return { fetchedAt, all };
-}
-
-/**
- * The keys that could verify a token with this `kid` (all usable keys for a token without one).
- * A plain comparison, so a `kid` of `__proto__` or `constructor` is just another string.
- */
-function candidates(set: KeySet, kid: string | undefined): readonly KeyEntry[] {
-  return kid === undefined ? set.all : set.all.filter((entry) => entry.jwk.kid === kid);
 }
 
 /**
@@ -159,7 +78,6 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const maxAgeMs = options.maxAgeMs ?? KEY_SET_MAX_AGE_MS;
   const cooldownMs = options.cooldownMs ?? 30_000;
   const { timeoutMs } = options;
-  const storeKey = keySetStoreKey(options.url);
   let set: KeySet | undefined;
   let inflight: Promise<KeySet> | undefined;
   let lastRefetch = -Infinity;
@@ -169,33 +87,6 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   const isFresh = (candidate: KeySet): boolean => {
     const now = options.now();
     return candidate.fetchedAt <= now && now - candidate.fetchedAt < maxAgeMs;
-  };
-
-  /** The persisted set; a corrupt entry is removed, never trusted. */
-  const readPersisted = (): KeySet | undefined => {
-    const raw = options.store.get(storeKey);
-    if (raw === null) return undefined;
-    const now = options.now();
-    // A set dated in the future is as untrustworthy as one that does not parse.
-    const age = storedKeySetAge(options.store, options.url, now);
-    try {
-      const { keys } = JSON.parse(raw) as { keys?: unknown };
-      if (age !== undefined && Array.isArray(keys)) return toKeySet(keys, now - age);
-    } catch {
-      // Not JSON: discarded below.
-    }
-    options.store.remove(storeKey);
-    return undefined;
-  };
-
-  const persist = (next: KeySet): void => {
-    const keys = next.all.map((entry) => entry.jwk);
-    try {
-      const entry = { v: KEY_SET_VERSION, fetchedAt: next.fetchedAt, keys };
-      options.store.set(storeKey, JSON.stringify(entry));
-    } catch {
-      // Not persisting only costs a request after a reload.
-    }
   };
 
   const download = async (prefetched?: Promise<Response>): Promise<KeySet> => {
@@ -228,7 +119,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       const keys = data?.keys;
       if (!Array.isArray(keys)) throw unavailable('The key set has no "keys" array.');
       const next = toKeySet(keys, options.now());
-      persist(next);
+      writeStoredKeySet(options.store, options.url, next);
       return next;
     } catch (error) {
       throw toTwitchAuthError(error, 'jwks_unavailable', 'The key set could not be fetched.');
@@ -248,7 +139,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
   /** A fresh set from memory, storage or the network; a stale set if the network fails. */
   const load = async (prefetched?: Promise<Response>): Promise<KeySet> => {
     if (set !== undefined && isFresh(set)) return set;
-    const persisted = readPersisted();
+    const persisted = readStoredKeySet(options.store, options.url, options.now());
     if (persisted !== undefined && isFresh(persisted)) return (set = persisted);
     const fallback = set ?? persisted;
     try {

@@ -13,7 +13,7 @@ const MAX_PENDING = 20;
  * consuming one request is a single write. Keys of the earlier per-state layout are never read:
  * a login lives ten minutes, so there is nothing worth migrating.
  */
-const KEY = 'pending';
+export const PENDING_KEY = 'pending';
 /**
  * One entry as stored, its key included. Far larger than any real request (80 scopes and a 2 KB
  * returnTo), small enough to parse fast.
@@ -48,30 +48,25 @@ export interface PendingRequest {
   readonly createdAt: number;
 }
 
-/** Pending requests stored per state: single use, with a 10-minute life. */
+/**
+ * Saving pending requests, the eager half of the store: a login starts on any page. Taking one
+ * back ({@link takePendingRequest} in pending-take.ts) happens only on a callback, so it loads with
+ * the callback path.
+ */
 export interface PendingStore {
   /**
-   * Stores a request. Throws `invalid_options` when it is malformed (take() could not read it
+   * Stores a request. Throws `invalid_options` when it is malformed (take could not read it
    * back) and `storage_unavailable` when the write fails, leaving the earlier requests as they were.
    */
   save(request: PendingRequest): void;
-  /**
-   * Removes and returns the request for `state` (single use). Throws `no_pending_request` when
-   * none is stored for this state and no other is either; `state_mismatch` when others exist but
-   * not this one (and never consumes those others); `pending_request_expired` when it is older
-   * than the TTL (consumed anyway). Corrupt or tampered entries are discarded and treated as
-   * absent.
-   */
-  take(state: string, now: number): PendingRequest;
 }
 
-
 /** Anything empty or huge cannot be one of ours. */
-const isUsableState = (state: unknown): state is string =>
+export const isUsableState = (state: unknown): state is string =>
   isNonEmptyString(state) && state.length <= MAX_STATE_CHARS;
 
 /** True when a request created at `createdAt` is no longer usable at `now`. */
-const isExpired = (createdAt: number, now: number): boolean =>
+export const isExpired = (createdAt: number, now: number): boolean =>
   now - createdAt >= PENDING_TTL_MS || createdAt - now > FUTURE_SKEW_MS;
 
 /**
@@ -124,7 +119,7 @@ function parseRequest(data: unknown, state: string): PendingRequest | null {
  * or `constructor` is only ever a key (JSON.parse makes them own properties, and they are never
  * assigned onto a plain object).
  */
-function parseStored(raw: string | null): Map<string, unknown> | null {
+export function parseStored(raw: string | null): Map<string, unknown> | null {
   if (raw === null || raw.length > MAX_STORED_CHARS) return null;
   let data: unknown;
   try {
@@ -138,7 +133,7 @@ function parseStored(raw: string | null): Map<string, unknown> | null {
 }
 
 /** The well-formed requests of a stored map; corrupt entries are left out. */
-function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
+export function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
   const requests: PendingRequest[] = [];
   for (const [state, data] of stored) {
     const request = isUsableState(state) ? parseRequest(data, state) : null;
@@ -147,36 +142,34 @@ function requestsOf(stored: ReadonlyMap<string, unknown>): PendingRequest[] {
   return requests;
 }
 
+/** Replaces the stored map with `requests` (removing the key when none are left). */
+export function writeRequests(store: KeyValueStore, requests: readonly PendingRequest[]): void {
+  if (requests.length === 0) {
+    store.remove(PENDING_KEY);
+    return;
+  }
+  // Object.fromEntries defines own properties, so even a `__proto__` state is serialised as a key.
+  store.set(PENDING_KEY, JSON.stringify(Object.fromEntries(requests.map((r) => [r.state, r]))));
+}
+
 /**
  * Keeps pending requests in a {@link KeyValueStore} under the one key `pending`: a JSON object from
  * each state to its request. Holding them together lets a callback tell "no login was started
  * here" from "a different login is waiting", lets abandoned entries be pruned in passing, and
- * makes `take` one read and one write, so a request is consumed in one step.
+ * makes taking one a single read and write, so a request is consumed in one step.
  *
  * @example
  * ```ts
  * const pending = createPendingStore(createKeyValueStore('session', 'twitch-spa-login:'));
  * pending.save(request);
- * // later, on the callback page:
- * const taken = pending.take(response.state, Date.now()); // throws state_mismatch, …
+ * // later, on the callback page (the lazy path):
+ * const taken = takePendingRequest(store, response.state, Date.now()); // throws state_mismatch, …
  * ```
  */
 export function createPendingStore(store: KeyValueStore): PendingStore {
-  const read = (): Map<string, unknown> | null => parseStored(store.get(KEY));
-
-  /** Replaces the stored map with `requests` (removing the key when none are left). */
-  const write = (requests: readonly PendingRequest[]): void => {
-    if (requests.length === 0) {
-      store.remove(KEY);
-      return;
-    }
-    // Object.fromEntries defines own properties, so even a `__proto__` state is serialised as a key.
-    store.set(KEY, JSON.stringify(Object.fromEntries(requests.map((r) => [r.state, r]))));
-  };
-
   return {
     save(request) {
-      // Round-trip through JSON and the reader, and refuse to write what take() would later
+      // Round-trip through JSON and the reader, and refuse to write what take would later
       // discard: the login would otherwise fail only after the user has been to Twitch.
       const checked = isUsableState(request.state)
         ? parseRequest(JSON.parse(JSON.stringify(request)), request.state)
@@ -184,7 +177,7 @@ export function createPendingStore(store: KeyValueStore): PendingStore {
       if (checked === null) {
         throw new TwitchAuthError('invalid_options', 'The pending login request is malformed.');
       }
-      const stored = read();
+      const stored = parseStored(store.get(PENDING_KEY));
       const live = (stored === null ? [] : requestsOf(stored)).filter(
         (other) => other.state !== checked.state && !isExpired(other.createdAt, checked.createdAt),
       );
@@ -193,46 +186,7 @@ export function createPendingStore(store: KeyValueStore): PendingStore {
       live.sort((a, b) => a.createdAt - b.createdAt);
       // One write: if it throws, the stored map is as it was (earlier logins stay usable and nothing
       // is half-stored), and storage_unavailable reaches the caller.
-      write([...live.slice(-(MAX_PENDING - 1)), checked]);
-    },
-
-    take(state, now) {
-      const raw = store.get(KEY);
-      const stored = parseStored(raw);
-      const requests = stored === null ? [] : requestsOf(stored);
-      const usable = isUsableState(state);
-      const request = usable ? (requests.find((r) => r.state === state) ?? null) : null;
-      const others = requests.filter((r) => r.state !== state && !isExpired(r.createdAt, now));
-      // Single use: this state's entry (even a corrupt one) is gone before anything looks at the
-      // response. A state that is not stored writes nothing, so it never consumes the others; an
-      // unreadable map is nobody's login and goes too. The rewrite also drops expired and corrupt
-      // others, which no callback could use.
-      if (raw !== null && (stored === null || (usable && stored.has(state)))) {
-        try {
-          write(others);
-        } catch {
-          // A failed rewrite must not leave this state usable: losing the others is the lesser harm.
-          store.remove(KEY);
-        }
-      }
-      if (request === null) {
-        throw others.length > 0
-          ? new TwitchAuthError(
-              'state_mismatch',
-              'The login response matches no login started in this browser tab.',
-            )
-          : new TwitchAuthError(
-              'no_pending_request',
-              'No login was started in this browser tab, or it was already completed.',
-            );
-      }
-      if (isExpired(request.createdAt, now)) {
-        throw new TwitchAuthError(
-          'pending_request_expired',
-          'The login was started more than 10 minutes ago; please sign in again.',
-        );
-      }
-      return request;
+      writeRequests(store, [...live.slice(-(MAX_PENDING - 1)), checked]);
     },
   };
 }

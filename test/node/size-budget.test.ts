@@ -8,11 +8,11 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
 
 /**
  * An ordinary page (createTwitchAuth, isTwitchAuthError, TwitchAuthError; esbuild with code
- * splitting), the eager files only, gzip -9. Issue 12's target is 9 KB (9_216); measured 11_092
+ * splitting), the eager files only, gzip -9. Issue 12's target is 9 KB (9_216); measured 10_275
  * bytes, so this is a ratchet about 2% over it: lower it as the eager part shrinks.
  */
-const EAGER_GZIP_BUDGET = 11_300;
-/** dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target 17 KB; measured 18_510. */
+const EAGER_GZIP_BUDGET = 10_500;
+/** dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target 17 KB; measured 18_584. */
 const IIFE_GZIP_BUDGET = 18_900;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
@@ -48,7 +48,15 @@ describe('size budget', () => {
   });
 
   it('leaves the callback path (strict parser, ID token verification, key set cache, jose verify) to the lazy chunk', () => {
-    const callbackOnly = ['src/callback.ts', 'src/complete-login.ts', 'src/id-token.ts', 'src/jwks.ts'];
+    const callbackOnly = [
+      'src/callback.ts',
+      'src/complete-login.ts',
+      'src/id-token.ts',
+      'src/jwks.ts',
+      'src/jws.ts',
+      'src/key-set.ts',
+      'src/pending-take.ts',
+    ];
     expect(inputs.filter((path) => callbackOnly.includes(path))).toEqual([]);
     expect(inputs.filter((path) => /node_modules\/jose\/.*(verify|key|jws)/.test(path))).toEqual([]);
     const lazyInputs = lazy.inputs.map((input) => input.path);

@@ -5,7 +5,15 @@ import { randomToken } from '../../src/authorize';
 import { type AuthResponse, matchResponse, parseAuthResponse as parseRead } from '../../src/callback';
 import { readCallbackUrl } from '../../src/callback-url';
 import { isTwitchAuthError } from '../../src/errors';
-import { type PendingRequest, createPendingStore } from '../../src/pending';
+import { type PendingRequest, createPendingStore as createSaver } from '../../src/pending';
+import { takePendingRequest } from '../../src/pending-take';
+import type { KeyValueStore } from '../../src/storage';
+
+/** Both halves of the store over one KeyValueStore: save (eager) and take (the callback path). */
+const createPendingStore = (store: KeyValueStore) => ({
+  ...createSaver(store),
+  take: (state: string, now: number) => takePendingRequest(store, state, now),
+});
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
 import { thrown } from '../helpers/thrown';
 

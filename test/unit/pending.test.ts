@@ -7,7 +7,15 @@ import { readCallbackUrl } from '../../src/callback-url';
 
 const parseAuthResponse = (url: URL) => parseRead(readCallbackUrl(url));
 import { isTwitchAuthError } from '../../src/errors';
-import { PENDING_TTL_MS, type PendingRequest, createPendingStore } from '../../src/pending';
+import { PENDING_TTL_MS, type PendingRequest, createPendingStore as createSaver } from '../../src/pending';
+import { takePendingRequest } from '../../src/pending-take';
+import type { KeyValueStore } from '../../src/storage';
+
+/** Both halves of the store over one KeyValueStore: save (eager) and take (the callback path). */
+const createPendingStore = (store: KeyValueStore) => ({
+  ...createSaver(store),
+  take: (state: string, now: number) => takePendingRequest(store, state, now),
+});
 import { type StorageLike, createKeyValueStore, createMemoryStorage } from '../../src/storage';
 
 const NOW = 1_700_000_000_000;
