@@ -24,6 +24,9 @@ export default defineConfig({
           globalSetup: ['test/e2e/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // A browser on a loaded 2-core machine can take seconds to redirect and render; a poll
+          // gives up after this long (vitest's default of one second flaked there).
+          expect: { poll: { timeout: 15_000, interval: 100 } },
           // One browser at a time keeps 2-core CI machines responsive.
           fileParallelism: false,
         },
