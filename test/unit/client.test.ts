@@ -164,14 +164,44 @@ describe('handleRedirect', () => {
     });
   });
 
-  it('C4.3 answers a forged error response with state_mismatch and keeps the real login usable', async () => {
+  it('C4.3 reports an error response for another state as Twitch’s error and keeps the real login usable', async () => {
     const h = track(await createHarness());
     const url = await h.callbackUrl();
     const forged = await rejection(
       h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&state=forged'),
     );
-    expect(isTwitchAuthError(forged) && forged.code).toBe('state_mismatch');
+    expect(forged).toMatchObject({ code: 'access_denied', twitchError: 'access_denied' });
     await expect(h.auth.handleRedirect(url)).resolves.toMatchObject({ tokenType: 'bearer' });
+  });
+
+  it('reports a redirect mismatch as authorize_error with Twitch’s text although no login is pending here', async () => {
+    const h = track(await createHarness());
+    const events = record(h.auth);
+    const mismatch = 'http://localhost:3000/callback?error=redirect_mismatch&error_description=Parameter+redirect_uri+does+not+match+registered+URI&state=from-another-page';
+    const error = await rejection(h.auth.handleRedirect(mismatch));
+    expect(error).toMatchObject({
+      code: 'authorize_error',
+      twitchError: 'redirect_mismatch',
+      twitchErrorDescription: 'Parameter redirect_uri does not match registered URI',
+    });
+    const stateless = await rejection(h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&x=1'));
+    expect(stateless).toMatchObject({ code: 'access_denied', twitchError: 'access_denied' });
+    expect(h.auth.session).toBeNull();
+    expect(events.login).toEqual([]);
+  });
+
+  it('still refuses a success response that answers no pending login', async () => {
+    const h = track(await createHarness());
+    const url = new URL(await h.callbackUrl());
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    fragment.set('state', 'not-pending');
+    url.hash = fragment.toString();
+    const stray = await rejection(h.auth.handleRedirect(url.href));
+    expect(isTwitchAuthError(stray) && stray.code).toBe('state_mismatch');
+    sessionStorage.clear(); // nothing pending at all
+    const none = await rejection(h.auth.handleRedirect(url.href.replace('not-pending', 'other')));
+    expect(isTwitchAuthError(none) && none.code).toBe('no_pending_request');
+    expect(h.auth.session).toBeNull();
   });
 
   it('C3.1 refuses a response without state', async () => {
