@@ -92,6 +92,8 @@ export async function revokeToken(
     body: new URLSearchParams({ client_id: clientId, token: accessToken }),
     keepalive: true,
   });
+  // Read to the end: Chromium logs an unread response as `net::ERR_ABORTED` although it arrived.
+  await response.text().catch(() => '');
   if (!response.ok && response.status !== 400) {
     throw new TwitchAuthError('network_error', `Twitch answered revoke with ${response.status}.`, {
       status: response.status,
