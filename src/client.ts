@@ -158,18 +158,16 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   const state = createSessionState({ store, emitter, lifecycle, now, report });
   let tabs: TabSync | undefined;
   let started = false;
-  const tell = (code: 'helix_origin_mismatch' | 'callback_not_handled', message: string): void =>
-    emitter.emit('error', { error: new TwitchAuthError(code, message) });
   let noticed = false;
   /** Forgetting handleRedirect() leaves the token in the address bar: say so once, a moment later. */
-  const tokenInAddressBar = (): boolean => typeof location !== 'undefined' && /(^#|&)(access|id)_token=/.test(location.hash);
+  const tokenInAddressBar = (): boolean => typeof location !== 'undefined' && /[#&](access|id)_token=/.test(location.hash);
   const current = (): Session | null => {
     if (!noticed && tokenInAddressBar()) {
       noticed = true;
       // Later, so an app that starts the client before handling the callback is not told off.
       timers.setTimeout(() => {
         if (tokenInAddressBar()) {
-          tell('callback_not_handled', 'Call auth.handleRedirect(): a token is in the URL.');
+          report(new TwitchAuthError('callback_not_handled', 'Call auth.handleRedirect(): a token is in the URL.'), '');
         }
       }, 2000);
     }
@@ -258,7 +256,7 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       if (state.current()?.accessToken === token) state.end('unauthorized');
     },
     onOriginMismatch: (origin) => {
-      if (!mismatched) tell('helix_origin_mismatch', `No token for ${origin}: endpoints.helix is ${helixOrigin}.`);
+      if (!mismatched) report(new TwitchAuthError('helix_origin_mismatch', `No token for ${origin}: endpoints.helix is ${helixOrigin}.`), '');
       mismatched = true;
     },
   });
