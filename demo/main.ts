@@ -83,10 +83,10 @@ $('validate').addEventListener('click', () => {
   );
 });
 $('call-helix').addEventListener('click', async () => {
-  const helix = config.endpoints['helix'] ?? 'https://api.twitch.tv/helix';
   const output = $('helix-result');
   try {
-    const response = await auth.fetch(`${helix}/users`);
+    // Relative to endpoints.helix: the same line works against Twitch and the emulator.
+    const response = await auth.helix('/users');
     output.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
   } catch (error) {
     output.textContent = String(error);

@@ -8,16 +8,15 @@ declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, str
 const auth = createTwitchAuth({
   clientId: __DEMO_CONFIG__.clientId,
   redirectUri: `${location.origin}/react.html`,
-  claims: { id_token: { preferred_username: null, picture: null } },
   endpoints: __DEMO_CONFIG__.endpoints,
 });
 
 function Account() {
-  const { isLoading, isAuthenticated, user, error, login, logout, fetch } = useTwitchAuth();
+  const { isLoading, isAuthenticated, user, error, login, logout } = useTwitchAuth();
   const [helix, setHelix] = useState<string | null>(null);
   if (isLoading) return <p>Loading…</p>;
   const callHelix = async () => {
-    const response = await fetch(`${__DEMO_CONFIG__.endpoints['helix'] ?? 'https://api.twitch.tv/helix'}/users`);
+    const response = await auth.helix('/users');
     setHelix(`${response.status} ${JSON.stringify(await response.json())}`);
   };
   return (

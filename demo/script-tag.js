@@ -25,7 +25,7 @@
   byId('login').addEventListener('click', () => auth.login());
   byId('logout').addEventListener('click', () => auth.logout().then(render));
   byId('call-helix').addEventListener('click', async () => {
-    const response = await auth.fetch(`${config.endpoints.helix ?? 'https://api.twitch.tv/helix'}/users`);
+    const response = await auth.helix('/users');
     const output = byId('helix-result');
     output.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
     output.hidden = false;

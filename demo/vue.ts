@@ -7,15 +7,14 @@ declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, str
 const auth = createTwitchAuth({
   clientId: __DEMO_CONFIG__.clientId,
   redirectUri: `${location.origin}/vue.html`,
-  claims: { id_token: { preferred_username: null, picture: null } },
   endpoints: __DEMO_CONFIG__.endpoints,
 });
 
 const Account = defineComponent(() => {
-  const { isLoading, isAuthenticated, user, error, login, logout, fetch } = useTwitchAuth();
+  const { isLoading, isAuthenticated, user, error, login, logout } = useTwitchAuth();
   const helix = ref<string | null>(null);
   const callHelix = async () => {
-    const response = await fetch(`${__DEMO_CONFIG__.endpoints['helix'] ?? 'https://api.twitch.tv/helix'}/users`);
+    const response = await auth.helix('/users');
     helix.value = `${response.status} ${JSON.stringify(await response.json())}`;
   };
   return () => [

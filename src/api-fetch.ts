@@ -1,3 +1,5 @@
+import { invalidOptions } from './errors.js';
+
 /** What the fetch wrapper needs from the client. */
 export interface AuthFetchDeps {
   /** The only origin the token is sent to (from `endpoints.helix`), compared exactly. */
@@ -8,6 +10,8 @@ export interface AuthFetchDeps {
   readonly accessToken: () => string | undefined;
   /** A request carrying `accessToken` was answered 401. */
   readonly onUnauthorized: (accessToken: string) => void;
+  /** A request went without the token to Twitch's API origin, which is not the Helix origin. */
+  readonly onOriginMismatch: (origin: string) => void;
 }
 
 /** The signature of `auth.fetch`: the platform's `fetch`. */
@@ -43,7 +47,9 @@ function originOf(url: string): string | undefined {
 export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
   return async (input, init) => {
     const token = deps.accessToken();
-    if (token === undefined || originOf(requestUrl(input)) !== deps.helixOrigin) {
+    const origin = originOf(requestUrl(input));
+    if (token === undefined || origin !== deps.helixOrigin) {
+      if (token !== undefined && origin === 'https://api.twitch.tv') deps.onOriginMismatch(origin);
       return deps.fetch()(input, init);
     }
     const headers = new Headers(
@@ -57,4 +63,21 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
     if (response.status === 401 && ownToken) deps.onUnauthorized(token);
     return response;
   };
+}
+
+/**
+ * The URL of a Helix call: `path` (like `/users?login=x`) under `helix`, the configured Helix
+ * endpoint. Anything that would leave it (an absolute URL, `//host`, a `..` escape) is
+ * `invalid_options`, so the token can only go where `auth.fetch` sends it anyway.
+ *
+ * @example
+ * ```ts
+ * helixUrl('https://api.twitch.tv/helix', '/users?login=twitchdev'); // 'https://api.twitch.tv/helix/users?login=twitchdev'
+ * ```
+ */
+export function helixUrl(helix: string, path: string): string {
+  const base = new URL(helix).href.replace(/\/$/, '');
+  const url = /^\/(?![/\\])/.test(path) ? new URL(base + path).href : '';
+  if (!url.startsWith(`${base}/`)) throw invalidOptions("auth.helix() takes a path like '/users'.");
+  return url;
 }

@@ -185,6 +185,25 @@ export function parseAuthResponse(parts: CallbackUrl): AuthResponse | null {
 }
 
 /**
+ * Twitch's error response as a TwitchAuthError: `access_denied` (the user pressed Cancel) or
+ * `authorize_error` (e.g. `redirect_mismatch`), with `twitchError` and `twitchErrorDescription`.
+ *
+ * @example
+ * ```ts
+ * if (response.kind === 'error') throw twitchError(response);
+ * ```
+ */
+export function twitchError(response: AuthResponse & { readonly kind: 'error' }): TwitchAuthError {
+  const details = {
+    twitchError: response.error,
+    ...(response.errorDescription === undefined ? {} : { twitchErrorDescription: response.errorDescription }),
+  };
+  return response.error === 'access_denied'
+    ? new TwitchAuthError('access_denied', 'The user declined the login on Twitch.', details)
+    : new TwitchAuthError('authorize_error', 'Twitch refused the login request.', details);
+}
+
+/**
  * Checks a response against the pending request it answers (already looked up by its `state`)
  * and returns the pieces a session is made of. The state is compared once more, and before the
  * error, so a forged error response cannot cancel someone else's login.
@@ -207,18 +226,7 @@ export function matchResponse(
   if (response.state !== request.state) {
     throw new TwitchAuthError('state_mismatch', 'The login response answers a different request.');
   }
-  if (response.kind === 'error') {
-    const details = {
-      twitchError: response.error,
-      ...(response.errorDescription === undefined
-        ? {}
-        : { twitchErrorDescription: response.errorDescription }),
-    };
-    if (response.error === 'access_denied') {
-      throw new TwitchAuthError('access_denied', 'The user declined the login on Twitch.', details);
-    }
-    throw new TwitchAuthError('authorize_error', 'Twitch refused the login request.', details);
-  }
+  if (response.kind === 'error') throw twitchError(response);
   if (response.accessToken === undefined) {
     throw new TwitchAuthError('missing_param', 'The login response has no access_token.');
   }

@@ -1,4 +1,4 @@
-import { type AuthFetch, createAuthFetch } from './api-fetch.js';
+import { type AuthFetch, createAuthFetch, helixUrl } from './api-fetch.js';
 import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
 import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
@@ -69,8 +69,23 @@ export interface TwitchAuth {
    * {@link TwitchAuth.start}.
    */
   handleRedirect(url?: string | URL): Promise<Session | null>;
-  /** `fetch` with `Authorization: Bearer` and `Client-Id` added for the Helix origin only. */
+  /**
+   * `fetch` with `Authorization: Bearer` and `Client-Id` added for the Helix origin only. With a
+   * session, a request to `https://api.twitch.tv` while `endpoints.helix` is elsewhere (the
+   * emulator) goes without the token, and the `error` event reports `helix_origin_mismatch` once.
+   */
   readonly fetch: AuthFetch;
+  /**
+   * A Helix call written once for every configuration: `path` is appended to `endpoints.helix`
+   * (Twitch's, or the emulator's) and sent with `auth.fetch`. A path that would leave
+   * `endpoints.helix` (absolute URL, `//`, `..`) rejects with `invalid_options`.
+   *
+   * @example
+   * ```ts
+   * const { data } = await auth.helix('/users').then((response) => response.json());
+   * ```
+   */
+  helix(path: string, init?: RequestInit): Promise<Response>;
   /** Calls Twitch's `/oauth2/validate` now; ends the session when Twitch rejects the token. */
   validate(): Promise<ValidateResult>;
   /** Ends the session (emits `logout` with reason `user`) and revokes the token unless told not to. */
@@ -94,11 +109,10 @@ export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
  *   clientId: 'abc123',
  *   redirectUri: 'https://example.com/callback',
  *   scopes: ['user:read:email'],
- *   claims: { id_token: { email: null, preferred_username: null, picture: null } },
  * });
  * await auth.handleRedirect();               // on every page load; null when not a callback
  * if (!auth.isAuthenticated()) await auth.login();
- * const me = await auth.fetch('https://api.twitch.tv/helix/users').then((r) => r.json());
+ * const me = await auth.helix('/users').then((r) => r.json());
  * ```
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
@@ -144,6 +158,21 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   const state = createSessionState({ store, emitter, lifecycle, now, report });
   let tabs: TabSync | undefined;
   let started = false;
+  let noticed = false;
+  /** Forgetting handleRedirect() leaves the token in the address bar: say so once, a moment later. */
+  const tokenInAddressBar = (): boolean => typeof location !== 'undefined' && /[#&](access|id)_token=/.test(location.hash);
+  const current = (): Session | null => {
+    if (!noticed && tokenInAddressBar()) {
+      noticed = true;
+      // Later, so an app that starts the client before handling the callback is not told off.
+      timers.setTimeout(() => {
+        if (tokenInAddressBar()) {
+          report(new TwitchAuthError('callback_not_handled', 'Call auth.handleRedirect(): a token is in the URL.'), '');
+        }
+      }, 2000);
+    }
+    return state.current();
+  };
 
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
@@ -152,8 +181,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       tabs = createTabSync(`twitch-spa-login:${config.clientId}`, `${prefix}session`, store.webStorage(), state.onTabMessage);
       state.setTabs(tabs);
     }
-    const current = state.current();
-    if (current !== null) lifecycle.start(current, true); // Twitch: validate at start-up
+    const session = current();
+    if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
   // The callback path loads on first use; a failed load is not kept, so the next call retries.
@@ -201,8 +230,9 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     return result;
   }
 
-  function startLogin(opts: LoginCallOptions, mode: 'redirect' | 'popup'): string {
-    requireBrowser('login()');
+  /** `method` names the call in messages. */
+  function startLogin(opts: LoginCallOptions, mode: 'redirect' | 'popup', method = 'login()'): string {
+    requireBrowser(method);
     const base = createPendingRequest(config, { ...opts, mode }, { now: now(), origin: location.origin });
     const request = mode === 'popup' ? { ...base, state: POPUP_STATE_PREFIX + base.state } : base;
     if (mode === 'redirect' && config.storage !== 'memory' && transient.webStorage() === undefined) {
@@ -215,16 +245,32 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     return buildAuthorizeUrl(config, request, opts);
   }
 
+  const helixOrigin = new URL(config.endpoints.helix).origin;
+  let mismatched = false;
+  const authFetch = createAuthFetch({
+    helixOrigin,
+    clientId: config.clientId,
+    fetch: doFetch,
+    accessToken: () => state.current()?.accessToken,
+    onUnauthorized: (token) => {
+      if (state.current()?.accessToken === token) state.end('unauthorized');
+    },
+    onOriginMismatch: (origin) => {
+      if (!mismatched) report(new TwitchAuthError('helix_origin_mismatch', `No token for ${origin}: endpoints.helix is ${helixOrigin}.`), '');
+      mismatched = true;
+    },
+  });
+
   const auth: TwitchAuth = {
     get session() {
-      return state.current();
+      return current();
     },
     get user() {
-      return state.current()?.user ?? null;
+      return current()?.user ?? null;
     },
-    isAuthenticated: () => state.current() !== null,
+    isAuthenticated: () => current() !== null,
     start,
-    authorizeUrl: async (opts = {}) => startLogin(opts, 'redirect'),
+    authorizeUrl: async (opts = {}) => startLogin(opts, 'redirect', 'authorizeUrl()'),
     login: (async (opts: LoginCallOptions = {}) => {
       if (opts.popup === true) {
         const url = startLogin(opts, 'popup');
@@ -250,15 +296,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
         },
         timers,
       }),
-    fetch: createAuthFetch({
-      helixOrigin: new URL(config.endpoints.helix).origin,
-      clientId: config.clientId,
-      fetch: doFetch,
-      accessToken: () => state.current()?.accessToken,
-      onUnauthorized: (token) => {
-        if (state.current()?.accessToken === token) state.end('unauthorized');
-      },
-    }),
+    fetch: authFetch,
+    helix: async (path, init) => authFetch(helixUrl(config.endpoints.helix, path), init),
     validate,
     async logout({ revoke = true }: LogoutOptions = {}) {
       const ended = state.end('user');

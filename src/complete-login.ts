@@ -2,7 +2,7 @@
 // response, together with the strict parser, ID token verification, the key set cache and jose.
 // It reads and consumes the pending request but writes no session: the caller begins it.
 import type { CallbackUrl } from './callback-url.js';
-import { matchResponse, parseAuthResponse } from './callback.js';
+import { matchResponse, parseAuthResponse, twitchError } from './callback.js';
 import type { Timers } from './env.js';
 import { TwitchAuthError } from './errors.js';
 import { verifyIdToken } from './id-token.js';
@@ -68,10 +68,18 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
       // Parsed before the pending request is looked at, so a malformed URL consumes nothing.
       const response = parseAuthResponse(callback);
       if (response === null) return null;
-      if (response.state === undefined) {
-        throw new TwitchAuthError('state_missing', 'The login response carries no state.');
+      let request: PendingRequest;
+      try {
+        if (response.state === undefined) {
+          throw new TwitchAuthError('state_missing', 'The login response carries no state.');
+        }
+        request = takePendingRequest(deps.transient, response.state, now());
+      } catch (error) {
+        // An error response creates nothing, so Twitch's own error is the useful report even when
+        // it answers no login of this tab: Twitch sends redirect_mismatch to the app's first
+        // registered URL, where no login is pending. A success response must match, always.
+        throw response.kind === 'error' ? twitchError(response) : error;
       }
-      const request = takePendingRequest(deps.transient, response.state, now());
       const { accessToken, idToken, scopes } = matchResponse(response, request);
       let user: TwitchUser | undefined;
       if (request.responseType === 'token id_token') {

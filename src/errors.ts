@@ -43,6 +43,9 @@ export const ERROR_CODES = [
   'popup_closed', // the user closed the login popup before finishing
   'popup_timeout', // the popup did not answer in time
   'listener_error', // one of your event listeners threw; the SDK carried on
+  // hints for the developer, on the error event only
+  'helix_origin_mismatch', // auth.fetch sent no token to https://api.twitch.tv: endpoints.helix is elsewhere
+  'callback_not_handled', // a token sits in the address bar: the page never called handleRedirect()
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */

@@ -35,7 +35,15 @@ export interface TwitchAuthOptions {
    * > cannot be detected. Prefer the default.
    */
   readonly openid?: boolean;
-  /** Extra claims, e.g. `{ id_token: { email: null, picture: null, preferred_username: null } }`. */
+  /**
+   * Claims to ask for. Default with `openid`: `{ id_token: { preferred_username: null, picture: null } }`,
+   * so `auth.user` has `displayName` and `picture`. Set it to replace the default; `{}` asks for none.
+   *
+   * @example
+   * ```ts
+   * createTwitchAuth({ clientId, redirectUri, scopes: ['user:read:email'], claims: { id_token: { email: null } } });
+   * ```
+   */
   readonly claims?: TwitchClaimsRequest;
   /** Always show Twitch's consent screen. Default false. */
   readonly forceVerify?: boolean;
@@ -127,8 +135,11 @@ function booleanOption(
   return value;
 }
 
-function resolveClaims(claims: unknown, scopes: readonly string[]): string | undefined {
-  if (claims === undefined) return undefined;
+/** What `claims` asks for when the app did not set it: the user's name and picture. */
+const DEFAULT_CLAIMS = '{"id_token":{"preferred_username":null,"picture":null}}';
+
+function resolveClaims(claims: unknown, scopes: readonly string[], openid: boolean): string | undefined {
+  if (claims === undefined) return openid ? DEFAULT_CLAIMS : undefined;
   if (!isPlainObject(claims)) {
     throw invalid('claims must be an object like { id_token: { email: null } }.');
   }
@@ -179,7 +190,7 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
   }
   const openid = booleanOption(options, 'openid', true);
   const forceVerify = booleanOption(options, 'forceVerify', false);
-  const claims = resolveClaims(options.claims, scopes);
+  const claims = resolveClaims(options.claims, scopes, openid);
   if (claims !== undefined && !openid) throw invalid('claims need openid: true.');
 
   const storage = options.storage ?? 'session';

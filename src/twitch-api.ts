@@ -86,10 +86,14 @@ export async function revokeToken(
   clientId: string,
   accessToken: string,
 ): Promise<void> {
+  // keepalive: a logout is often followed by a navigation, which would abort the request.
   const response = await send(doFetch, url, {
     method: 'POST',
     body: new URLSearchParams({ client_id: clientId, token: accessToken }),
+    keepalive: true,
   });
+  // Read to the end: Chromium logs an unread response as `net::ERR_ABORTED` although it arrived.
+  await response.text().catch(() => '');
   if (!response.ok && response.status !== 400) {
     throw new TwitchAuthError('network_error', `Twitch answered revoke with ${response.status}.`, {
       status: response.status,

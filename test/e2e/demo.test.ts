@@ -125,6 +125,26 @@ describe.each(engines)('%s', (engine) => {
       await expect.poll(status).toBe(401);
     });
 
+    it('revokes the token although the page navigates away right after logout (keepalive)', async () => {
+      await signIn();
+      const token = await storedToken();
+      await control(demo.emulator, 'clear-requests');
+      // Sign out and leave the page in the same task: the navigation starts before the revoke answers.
+      await page.evaluate(() => {
+        document.getElementById('logout')?.click();
+        location.href = '/react.html';
+      });
+      await expect.poll(() => page.url()).toMatch(/react\.html$/);
+      const revoked = async (): Promise<boolean> => {
+        const log = (await (await fetch(`${demo.emulator}/_emulator/requests`)).json()) as { method: string; path: string }[];
+        return log.some((entry) => entry.method === 'POST' && entry.path === '/oauth2/revoke');
+      };
+      await expect.poll(revoked).toBe(true);
+      const status = async (): Promise<number> =>
+        (await fetch(`${demo.emulator}/oauth2/validate`, { headers: { authorization: `OAuth ${token}` } })).status;
+      await expect.poll(status).toBe(401);
+    });
+
     it('accepts a login signed with a rotated key', async () => {
       await signIn();
       await page.click('[data-testid="logout"]');

@@ -1,6 +1,8 @@
 // Every entry imports and constructs in plain Node, with no DOM: server-side rendering is safe.
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString as renderVue } from 'vue/server-renderer';
@@ -11,6 +13,24 @@ import { createTwitchAuthPlugin, useTwitchAuth as useVueTwitchAuth } from '../..
 const options = { clientId: 'ssr-client', redirectUri: 'https://example.com/callback' };
 
 describe('server-side rendering', () => {
+  it("runs the README's server-side rendering snippet verbatim, and the React and Vue ones construct without `location`", () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Server-side rendering'), readme.indexOf('## Popup login'));
+    const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    expect(snippet).toContain("from 'twitch-spa-login'");
+    const body = snippet.replace(/^import .*$/m, '');
+    const logged: unknown[] = [];
+    new Function('createTwitchAuth', 'console', body)(createTwitchAuth, { log: (v: unknown) => logged.push(v) });
+    expect(logged).toEqual([false]);
+    for (const heading of ['## React', '## Vue']) {
+      const block = readme.slice(readme.indexOf(heading)).split('```')[1] ?? '';
+      const construct = /const auth = createTwitchAuth\(.*\);/.exec(block)?.[0] ?? '';
+      expect(construct).not.toBe('');
+      expect(construct).not.toContain('location');
+      new Function('createTwitchAuth', construct)(createTwitchAuth);
+    }
+  });
+
   it('has no DOM here', () => {
     expect(typeof window).toBe('undefined');
     expect(typeof document).toBe('undefined');
@@ -32,6 +52,9 @@ describe('server-side rendering', () => {
       );
       expect(isTwitchAuthError(error) && error.code).toBe('environment_unsupported');
     }
+    // Each message names the method actually called.
+    await expect(auth.authorizeUrl()).rejects.toThrow(/^authorizeUrl\(\) needs a browser/);
+    await expect(auth.login()).rejects.toThrow(/^login\(\) needs a browser/);
   });
 
   it('renders the React provider and hook on the server as signed out and loading', () => {

@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { createAuthFetch } from '../../src/api-fetch';
+import { createAuthFetch, helixUrl } from '../../src/api-fetch';
 import { createFakeFetch, json } from '../helpers/fake-fetch';
 
 const HELIX = 'https://api.twitch.tv';
 const TOKEN = 'tokentokentokentokentokentoken';
 
-function setup(token: string | null = TOKEN) {
+function setup(token: string | null = TOKEN, helixOrigin = HELIX) {
   const fake = createFakeFetch();
   const unauthorized: string[] = [];
+  const mismatches: string[] = [];
   const authFetch = createAuthFetch({
-    helixOrigin: HELIX,
+    helixOrigin,
+    onOriginMismatch: (origin) => mismatches.push(origin),
     clientId: 'cid',
     fetch: () => fake.fetch,
     accessToken: () => token ?? undefined,
     onUnauthorized: (t) => unauthorized.push(t),
   });
-  return { fake, authFetch, unauthorized };
+  return { fake, authFetch, unauthorized, mismatches };
 }
 
 describe('C10 fetch wrapper', () => {
@@ -134,5 +136,30 @@ describe('C10 fetch wrapper', () => {
     fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
     await authFetch(`${HELIX}/helix/users`);
     expect(fake.requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
+  });
+});
+
+describe('Helix calls that follow the endpoints', () => {
+  it('tells the client when a token could not go to api.twitch.tv because endpoints.helix is elsewhere', async () => {
+    const { fake, authFetch, mismatches } = setup(TOKEN, 'http://localhost:4000');
+    fake.expect({ url: `${HELIX}/helix/users`, times: 2, respond: () => json({}) });
+    fake.expect({ url: 'https://example.com/x', respond: json({}) });
+    await authFetch(`${HELIX}/helix/users`);
+    await authFetch('https://example.com/x');
+    expect(mismatches).toEqual([HELIX]);
+    expect(fake.requests[0]?.headers.get('authorization')).toBeNull();
+    const signedOut = setup(null, 'http://localhost:4000');
+    signedOut.fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
+    await signedOut.authFetch(`${HELIX}/helix/users`);
+    expect(signedOut.mismatches).toEqual([]);
+  });
+
+  it('builds the URL under endpoints.helix and refuses paths that leave it', () => {
+    expect(helixUrl('https://api.twitch.tv/helix', '/users?login=a&id=1')).toBe('https://api.twitch.tv/helix/users?login=a&id=1');
+    expect(helixUrl('http://localhost:4000/helix/', '/users')).toBe('http://localhost:4000/helix/users');
+    expect(helixUrl('http://localhost:4000', '/mock/users')).toBe('http://localhost:4000/mock/users');
+    for (const path of ['https://evil.example/', 'users', '//evil.example/', '/\\evil.example/', '/..', '/../x', '/a/../../x', '/%2e%2E/x', '/.%2e/x', 42 as unknown as string]) {
+      expect(() => helixUrl('https://api.twitch.tv/helix', path), String(path)).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+    }
   });
 });

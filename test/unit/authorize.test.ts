@@ -93,6 +93,15 @@ describe('C1 authorize URL', () => {
     expect(authorize({ redirectUri: 'http://localhost:3017/' }).params.get('redirect_uri')).toBe('http://localhost:3017/');
   });
 
+  it('C1.5 asks for the user\'s name and picture in the ID token by default; an app-set claims wins', () => {
+    const { url } = authorize();
+    expect(url.search).toContain('&claims=%7B%22id_token%22%3A%7B%22preferred_username%22%3Anull%2C%22picture%22%3Anull%7D%7D');
+    expect(JSON.parse(authorize().params.get('claims') ?? '')).toEqual({ id_token: { preferred_username: null, picture: null } });
+    expect(JSON.parse(authorize({ claims: { userinfo: { picture: null } } }).params.get('claims') ?? '')).toEqual({ userinfo: { picture: null } });
+    expect(authorize({ claims: {} }).params.has('claims')).toBe(false);
+    expect(authorize({ openid: false }).params.has('claims')).toBe(false);
+  });
+
   it('C1.5 sends claims as JSON, percent-encoded once, and refuses claims Twitch does not have', () => {
     const claims = { id_token: { email: null, picture: null }, userinfo: { picture: null } };
     const { params, url, config } = authorize({ scopes: ['user:read:email'], claims });
@@ -101,7 +110,7 @@ describe('C1 authorize URL', () => {
     expect(url.search).toContain(
       '&claims=%7B%22id_token%22%3A%7B%22email%22%3Anull%2C%22picture%22%3Anull%7D%2C%22userinfo%22%3A%7B%22picture%22%3Anull%7D%7D',
     );
-    expect(authorize().params.has('claims')).toBe(false);
+    expect(authorize({ claims: {} }).params.has('claims')).toBe(false);
     expect(codeOf(() => resolveOptions({ ...base, claims: { id_token: { favourite_colour: null } } as never }))).toBe('invalid_options');
     expect(codeOf(() => resolveOptions({ ...base, claims: '{"id_token":' as never }))).toBe('invalid_options');
   });
@@ -137,7 +146,7 @@ describe('C1 authorize URL', () => {
   it('points at the configured authorize endpoint with the client id, and nothing else', () => {
     const { url } = authorize();
     expect(`${url.origin}${url.pathname}`).toBe('https://id.twitch.tv/oauth2/authorize');
-    expect([...url.searchParams.keys()]).toEqual(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce']);
+    expect([...url.searchParams.keys()]).toEqual(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'claims']);
     expect(url.searchParams.get('client_id')).toBe('cid');
     const emulator = authorize({ endpoints: { authorize: 'http://localhost:4000/oauth2/authorize' } }).url;
     expect(emulator.origin).toBe('http://localhost:4000');

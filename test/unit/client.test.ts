@@ -164,14 +164,44 @@ describe('handleRedirect', () => {
     });
   });
 
-  it('C4.3 answers a forged error response with state_mismatch and keeps the real login usable', async () => {
+  it('C4.3 reports an error response for another state as Twitch’s error and keeps the real login usable', async () => {
     const h = track(await createHarness());
     const url = await h.callbackUrl();
     const forged = await rejection(
       h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&state=forged'),
     );
-    expect(isTwitchAuthError(forged) && forged.code).toBe('state_mismatch');
+    expect(forged).toMatchObject({ code: 'access_denied', twitchError: 'access_denied' });
     await expect(h.auth.handleRedirect(url)).resolves.toMatchObject({ tokenType: 'bearer' });
+  });
+
+  it('reports a redirect mismatch as authorize_error with Twitch’s text although no login is pending here', async () => {
+    const h = track(await createHarness());
+    const events = record(h.auth);
+    const mismatch = 'http://localhost:3000/callback?error=redirect_mismatch&error_description=Parameter+redirect_uri+does+not+match+registered+URI&state=from-another-page';
+    const error = await rejection(h.auth.handleRedirect(mismatch));
+    expect(error).toMatchObject({
+      code: 'authorize_error',
+      twitchError: 'redirect_mismatch',
+      twitchErrorDescription: 'Parameter redirect_uri does not match registered URI',
+    });
+    const stateless = await rejection(h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&x=1'));
+    expect(stateless).toMatchObject({ code: 'access_denied', twitchError: 'access_denied' });
+    expect(h.auth.session).toBeNull();
+    expect(events.login).toEqual([]);
+  });
+
+  it('still refuses a success response that answers no pending login', async () => {
+    const h = track(await createHarness());
+    const url = new URL(await h.callbackUrl());
+    const fragment = new URLSearchParams(url.hash.slice(1));
+    fragment.set('state', 'not-pending');
+    url.hash = fragment.toString();
+    const stray = await rejection(h.auth.handleRedirect(url.href));
+    expect(isTwitchAuthError(stray) && stray.code).toBe('state_mismatch');
+    sessionStorage.clear(); // nothing pending at all
+    const none = await rejection(h.auth.handleRedirect(url.href.replace('not-pending', 'other')));
+    expect(isTwitchAuthError(none) && none.code).toBe('no_pending_request');
+    expect(h.auth.session).toBeNull();
   });
 
   it('C3.1 refuses a response without state', async () => {
@@ -235,6 +265,64 @@ describe('auth.fetch', () => {
     expect(helix?.headers.get('client-id')).toBe(CLIENT_ID);
     expect(other?.headers.get('authorization')).toBeNull();
     expect(other?.headers.get('client-id')).toBeNull();
+  });
+
+  it('auth.helix(path) follows endpoints.helix (Twitch’s or the emulator’s) and adds the token', async () => {
+    const twitch = await signedIn();
+    twitch.fake.expect({ url: `${HELIX}/users?login=twitchdev`, respond: json({ data: [] }) });
+    expect((await twitch.auth.helix('/users?login=twitchdev')).status).toBe(200);
+    expect(twitch.fake.requests.at(-1)?.headers.get('authorization')).toBe('Bearer abcdefghijklmnopqrstuvwxyz0123');
+  });
+
+  it('auth.helix(path) follows an emulator’s endpoints.helix', async () => {
+    const emulated = await signedIn({ endpoints: { helix: 'http://localhost:4000/helix/' } });
+    emulated.fake.expect({ url: 'http://localhost:4000/helix/users', respond: json({ data: [] }) });
+    await emulated.auth.helix('/users');
+    expect(emulated.fake.requests.at(-1)?.headers.get('client-id')).toBe(CLIENT_ID);
+  });
+
+  it.each([
+    'https://evil.example/helix/users',
+    'users',
+    '//evil.example/x',
+    '/\\evil.example/x',
+    '/../oauth2/revoke',
+    '/users/../../x',
+    '/%2e%2e/x',
+    '',
+  ])('auth.helix refuses %j with invalid_options and sends nothing', async (path) => {
+    const h = await signedIn();
+    const sent = h.fake.requests.length;
+    const error = await rejection(h.auth.helix(path));
+    expect(isTwitchAuthError(error) && error.code).toBe('invalid_options');
+    expect(h.fake.requests).toHaveLength(sent);
+  });
+
+  it('reports helix_origin_mismatch once when a call to api.twitch.tv cannot carry the token', async () => {
+    const h = await signedIn({ endpoints: { helix: 'http://localhost:4000/helix' } });
+    const events = record(h.auth);
+    h.fake.expect({ url: `${HELIX}/users`, times: 2, respond: json({}, 401) });
+    await h.auth.fetch(`${HELIX}/users`);
+    await h.auth.fetch(`${HELIX}/users`);
+    expect(h.fake.requests.filter((r) => r.url === `${HELIX}/users`).every((r) => r.headers.get('authorization') === null)).toBe(true);
+    expect(events.error.map(({ error }) => error.code)).toEqual(['helix_origin_mismatch']);
+    expect(events.error[0]?.error.message).toContain('https://api.twitch.tv');
+    expect(events.error[0]?.error.message).toContain('http://localhost:4000');
+    expect(events.error[0]?.error.message).not.toContain('abcdefghijklmnopqrstuvwxyz0123');
+    expect(h.auth.isAuthenticated()).toBe(true);
+  });
+
+  it('says nothing about origins without a session or for other hosts', async () => {
+    const h = track(await createHarness({ endpoints: { helix: 'http://localhost:4000/helix' } }));
+    const events = record(h.auth);
+    h.fake.expect({ url: `${HELIX}/users`, respond: json({}) });
+    await h.auth.fetch(`${HELIX}/users`);
+    const signed = await signedIn({ endpoints: { helix: 'http://localhost:4000/helix' } });
+    const later = record(signed.auth);
+    signed.fake.expect({ url: 'https://example.com/api', respond: json({}) });
+    await signed.auth.fetch('https://example.com/api');
+    expect(events.error).toEqual([]);
+    expect(later.error).toEqual([]);
   });
 
   it('turns 100 concurrent 401s into exactly one logout and one cleared session', async () => {
@@ -452,5 +540,37 @@ describe('tabs', () => {
     window.dispatchEvent(new StorageEvent('storage', { key: SESSION_KEY, newValue: stored, storageArea: localStorage }));
     expect(events.login).toHaveLength(1);
     expect(b.auth.session?.accessToken).toBe('abcdefghijklmnopqrstuvwxyz0123');
+  });
+});
+
+describe('developer hints', () => {
+  it('reports callback_not_handled once when a token sits in the address bar and nobody handled it', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    history.replaceState(null, '', '/callback#access_token=abc&id_token=x.y.z&state=s&token_type=bearer');
+    const h = track(await createHarness());
+    const events = record(h.auth);
+    expect(h.auth.isAuthenticated()).toBe(false);
+    h.auth.start();
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(events.error.map(({ error }) => error.code)).toEqual(['callback_not_handled']);
+    expect(events.error[0]?.error.message).not.toContain('abc');
+    void h.auth.session;
+    await vi.advanceTimersByTimeAsync(2500);
+    expect(events.error).toHaveLength(1);
+    history.replaceState(null, '', '/');
+  });
+
+  it('says nothing when handleRedirect() took the response out of the address bar', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const h = track(await createHarness());
+    const url = new URL(await h.callbackUrl());
+    history.replaceState(null, '', url.pathname + url.hash);
+    const events = record(h.auth);
+    h.auth.start(); // the adapters start before handling the callback
+    const done = h.auth.handleRedirect();
+    await vi.advanceTimersByTimeAsync(2500);
+    await done;
+    expect(events.error).toEqual([]);
+    history.replaceState(null, '', '/');
   });
 });

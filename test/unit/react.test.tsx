@@ -54,13 +54,14 @@ describe('react adapter', () => {
     expect(screen.getByTestId('status').textContent).toBe('out');
 
     cleanup();
+    // An error response answering no login here is still Twitch's error (issue 14: redirect_mismatch).
     history.replaceState(null, '', '/callback?error=access_denied&state=unknown');
     render(
       <TwitchAuthProvider auth={h.auth}>
         <Status />
       </TwitchAuthProvider>,
     );
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('out error:no_pending_request'));
+    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('out error:access_denied'));
   });
 
   it('unsubscribes on unmount', async () => {
