@@ -206,7 +206,7 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     start();
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
     if (returnTo !== undefined && done.request.mode === 'redirect') history.replaceState(history.state, '', returnTo);
-    return done.session;
+    return session;
   }
 
   async function validate(): Promise<ValidateResult> {

@@ -1,6 +1,6 @@
 import { type ImportCompleteLogin, createClient } from '../../src/client';
 import { createMemoryStorage } from '../../src/index';
-import type { StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
+import type { LoginOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
 import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
 
@@ -50,6 +50,8 @@ export interface Harness {
     accessToken?: string;
     claims?: Record<string, unknown>;
     fragment?: (params: URLSearchParams) => void;
+    /** Options of the login it answers (e.g. more scopes). */
+    login?: LoginOptions;
   }): Promise<string>;
 }
 
@@ -78,8 +80,8 @@ export async function createHarness(
     fake,
     storage,
     key: signingKey,
-    async callbackUrl({ accessToken = 'abcdefghijklmnopqrstuvwxyz0123', claims = {}, fragment } = {}) {
-      const authorize = new URL(await auth.authorizeUrl());
+    async callbackUrl({ accessToken = 'abcdefghijklmnopqrstuvwxyz0123', claims = {}, fragment, login } = {}) {
+      const authorize = new URL(await auth.authorizeUrl(login));
       const state = authorize.searchParams.get('state') ?? '';
       const nonce = authorize.searchParams.get('nonce') ?? '';
       const params = new URLSearchParams({ access_token: accessToken });
