@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   'popup_closed', // the user closed the login popup before finishing
   'popup_timeout', // the popup did not answer in time
   'listener_error', // one of your event listeners threw; the SDK carried on
+  'scope_missing', // the session lacks scopes a call needs (the message names them): offer login({ scopes })
+  'user_mismatch', // a token was asked for a user other than the signed-in one
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */
