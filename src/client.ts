@@ -187,21 +187,14 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   async function complete(callback: CallbackUrl): Promise<Session | null> {
     const oidc = config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
     const keySet = oidc ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now()) : undefined;
-    const done = await (await loadCompleter()).complete(callback, keySet);
+    const done = await (await loadCompleter()).complete(callback, keySet, state.current()?.user !== undefined);
     if (done === null) return null;
-    let session = done.session;
+    const { session } = done;
     const live = state.current();
-    if (live?.user !== undefined && session.user === undefined) {
-      // Plain OAuth mode: only Twitch can say whose token this is, and the answer decides between
-      // an upgrade and another user's login.
-      const outcome = applyValidation(session, await validateToken(doFetch(), config.endpoints.validate, session.accessToken), config.clientId, now());
-      if ('session' in outcome) session = outcome.session;
-    }
-    if (live === null || live.user === undefined || live.user.id !== session.user?.id) {
+    if (live?.user !== undefined && live.user.id === session.user?.id) state.upgrade(session);
+    else {
       if (live !== null) state.end('switched_user');
       state.begin(session);
-    } else {
-      state.upgrade(session);
     }
     start();
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
