@@ -12,7 +12,7 @@ const OTHER_USER = '999000111';
 const FIRST = 'firsttokenfirsttokenfirsttoken';
 const SECOND = 'secondtokensecondtokensecondtk';
 
-type Events = { [K in keyof TwitchAuthEvents]: [K, TwitchAuthEvents[K]][] }[keyof TwitchAuthEvents];
+type Events = { [K in keyof TwitchAuthEvents]: [K, TwitchAuthEvents[K]] }[keyof TwitchAuthEvents];
 
 function record(auth: TwitchAuth): Events[] {
   const events: Events[] = [];
