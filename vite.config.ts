@@ -52,12 +52,13 @@ export default defineConfig(({ mode }) => {
           'twitch-spa-login': 'src/index.ts',
           react: 'src/react/index.tsx',
           vue: 'src/vue/index.ts',
+          twurple: 'src/twurple/index.ts',
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,
       },
       rolldownOptions: {
-        external: [/^jose(\/|$)/, /^react(\/|$)/, /^react-dom(\/|$)/, /^vue(\/|$)/],
+        external: [/^jose(\/|$)/, /^react(\/|$)/, /^react-dom(\/|$)/, /^vue(\/|$)/, /^@twurple\//],
         // Stable names: the callback chunk is a file users may need to allow or host.
         output: { chunkFileNames: 'chunks/[name].js' },
       },

@@ -16,7 +16,7 @@ function twitchBackend(): Plugin {
     name: 'twitch-demo-backend',
     async config() {
       const clientId = process.env['TWITCH_CLIENT_ID'];
-      const redirectUris = ['', 'script-tag.html', 'react.html', 'vue.html'].map((page) => `${DEMO_ORIGIN}/${page}`);
+      const redirectUris = ['', 'script-tag.html', 'react.html', 'vue.html', 'twurple.html'].map((page) => `${DEMO_ORIGIN}/${page}`);
       if (clientId !== undefined && clientId !== '') {
         demo = { clientId, endpoints: {}, emulator: null };
       } else {
@@ -26,7 +26,16 @@ function twitchBackend(): Plugin {
         });
         demo = { clientId: 'emulator-client-id', endpoints: emulator.endpoints, emulator: emulator.url };
       }
-      return { define: { __DEMO_CONFIG__: JSON.stringify(demo) } };
+      // twurple 8 sends Helix calls to the Twitch CLI mock API (the emulator's /mock/) when this
+      // is set; it reads process.env (absent in a browser), then import.meta.env.
+      const mockPort = emulator === undefined ? null : String(emulator.port);
+      return {
+        define: {
+          __DEMO_CONFIG__: JSON.stringify(demo),
+          'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort),
+        },
+        optimizeDeps: { rolldownOptions: { transform: { define: { 'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort) } } } },
+      };
     },
     configureServer(server) {
       // The script-tag page is a classic script, untouched by Vite's `define`.
@@ -68,6 +77,7 @@ export default defineConfig({
         scriptTag: resolve(import.meta.dirname, 'script-tag.html'),
         react: resolve(import.meta.dirname, 'react.html'),
         vue: resolve(import.meta.dirname, 'vue.html'),
+        twurple: resolve(import.meta.dirname, 'twurple.html'),
       },
     },
   },

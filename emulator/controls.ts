@@ -38,6 +38,9 @@ export function createControls(state: EmulatorState): EmulatorControls {
     resetConsent() {
       state.consents.clear();
     },
+    declineScopes(scopes) {
+      state.declinedScopes = new Set(scopes);
+    },
     issueToken: (input) => state.issueToken(input),
     deviceCodes: () =>
       state.deviceCodes.map((d) => ({ userCode: d.userCode, clientId: d.clientId, scopes: d.scopes, status: state.deviceCodeStatus(d) })),
@@ -94,6 +97,7 @@ export function controlRoutes(state: EmulatorState, control: EmulatorControls): 
       case 'expire': control.expireToken(optional('token')); return done();
       case 'token-lifetime': control.setTokenLifetime(Number(body['seconds'])); return done();
       case 'reset-consent': control.resetConsent(); return done();
+      case 'decline-scopes': control.declineScopes(Array.isArray(body['scopes']) ? (body['scopes'] as string[]) : []); return done();
       case 'clear-requests': state.requestLog.length = 0; return done();
       case 'redirect-uri': control.addRedirectUri(str('clientId'), str('uri')); return done();
       case 'issue-token':

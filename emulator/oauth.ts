@@ -77,9 +77,11 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     const idTokenClaims = Object.keys(request.claims['id_token'] ?? {}).filter((c) => OPTIONAL_CLAIMS.has(c));
     const userinfoClaims = Object.keys(request.claims['userinfo'] ?? {}).filter((c) => OPTIONAL_CLAIMS.has(c));
     const fragment = new URLSearchParams();
+    // What the user declined (a test control) is left out of the grant; openid is never declined.
+    const granted = request.scopes.filter((scope) => scope === 'openid' || !state.declinedScopes.has(scope));
     let accessToken: string | undefined;
     if (request.responseType.split(' ').includes('token')) {
-      accessToken = state.issueToken({ clientId: request.client.clientId, userId: user.id, scopes: request.scopes, userinfoClaims });
+      accessToken = state.issueToken({ clientId: request.client.clientId, userId: user.id, scopes: granted, userinfoClaims });
       fragment.set('access_token', accessToken);
     }
     if (request.responseType.includes('id_token')) {
@@ -94,11 +96,11 @@ export function oauthRoutes(state: EmulatorState): Route[] {
         exp: iat + state.idTokenLifetime,
         ...(request.nonce === null ? {} : { nonce: request.nonce }),
         ...(accessToken === undefined ? {} : { at_hash: atHash(accessToken) }),
-        ...optionalClaims(user, idTokenClaims, request.scopes),
+        ...optionalClaims(user, idTokenClaims, granted),
       });
       fragment.set('id_token', idToken);
     }
-    fragment.set('scope', request.scopes.join(' '));
+    fragment.set('scope', granted.join(' '));
     if (request.state !== null) fragment.set('state', request.state);
     fragment.set('token_type', 'bearer');
     const target = new URL(request.redirectUri);

@@ -81,6 +81,8 @@ export async function createState(options: EmulatorOptions) {
     grants: new Map<string, Grant>(),
     deviceCodes: [] as DeviceCodeRecord[],
     consents: new Set<string>(),
+    /** Scopes the next authorize logins leave out of the grant, as if the user declined them. */
+    declinedScopes: new Set<string>(),
     requestLog: [] as LoggedRequest[],
 
     users(): EmulatorUser[] {

@@ -99,6 +99,11 @@ export interface TwitchEmulator {
   addRedirectUri(clientId: string, uri: string): void;
   /** Forgets every earlier consent, so the consent page shows again. */
   resetConsent(): void;
+  /**
+   * From now on, authorize logins grant every requested scope but these (as if the user declined
+   * them; the callback's `scope` and validate say so). An empty list grants everything again.
+   */
+  declineScopes(scopes: readonly string[]): void;
   /** Issues an access token directly (for tests that skip the browser). */
   issueToken(input: { clientId: string; userId: string; scopes: readonly string[] }): string;
   /** The device codes issued so far, newest last. */

@@ -3,6 +3,7 @@
 import type { JWSHeaderParameters } from 'jose';
 import type { TwitchAuth } from 'twitch-spa-login';
 import type { JWK } from 'jose';
+import type { ApiClient as TwurpleApiClient } from '@twurple/api';
 import type { Session } from 'twitch-spa-login';
 import type { BindingSink } from '../dist/types/adapter-binding.js';
 import type { AuthResponse } from '../dist/types/callback.js';
@@ -28,6 +29,11 @@ declare global {
   function render(): void;
   function report(code: string): void;
   function showMessage(text: string): void;
+  /** twurple's ApiClient (the twurple entry's example). */
+  const ApiClient: typeof TwurpleApiClient;
+  const pollsButton: HTMLButtonElement;
+  function showPolls(): void;
+  function offerUpgrade(message: string): void;
   /** The app's root component (React or Vue). */
   function App(): null;
   interface Window {

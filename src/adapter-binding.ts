@@ -1,8 +1,14 @@
 // What the React and Vue adapters share: start the client, handle the callback once, follow the
 // session and background errors, and wrap login so a failure is kept as the adapter's error.
 import type { LoginCallOptions, TwitchAuth } from './client.js';
-import { type TwitchAuthError, toTwitchAuthError } from './errors.js';
+import { type TwitchAuthError, type TwitchAuthErrorCode, toTwitchAuthError } from './errors.js';
 import type { Session } from './session.js';
+
+/**
+ * What a stale or replayed callback gives (the Back button to Twitch's consent page, then
+ * Authorize again): with a live session it is no failed login, so the adapters keep `error` null.
+ */
+const STALE_CALLBACK: readonly TwitchAuthErrorCode[] = ['no_pending_request', 'state_mismatch', 'pending_request_expired'];
 
 /** Where a binding reports to: a framework's state setters. */
 export interface BindingSink {
@@ -36,7 +42,9 @@ export function bindAuth(auth: TwitchAuth, handleRedirect: boolean, sink: Bindin
       () => active && sink.setLoading(false),
       (error: unknown) => {
         if (!active) return;
-        sink.setError(toTwitchAuthError(error, 'invalid_callback', 'The login callback failed.'));
+        const wrapped = toTwitchAuthError(error, 'invalid_callback', 'The login callback failed.');
+        // The session it left alone is still live: nothing failed that the user asked for.
+        if (auth.session === null || !STALE_CALLBACK.includes(wrapped.code)) sink.setError(wrapped);
         sink.setLoading(false);
       },
     );

@@ -1,5 +1,6 @@
 import { TwitchAuthError } from './errors.js';
-import type { ResolvedConfig } from './options.js';
+import type { TwitchScope } from './scope-names.js';
+import { type ResolvedConfig, SCOPE_TOKEN } from './options.js';
 import type { PendingRequest } from './pending.js';
 
 /** Options of one login. */
@@ -8,6 +9,11 @@ export interface LoginOptions {
   readonly returnTo?: string;
   /** Overrides the client's `forceVerify` for this login. */
   readonly forceVerify?: boolean;
+  /**
+   * More scopes for this login (a scope upgrade). Twitch is asked for these, the configured ones
+   * and the live session's, together; what the user granted is in the new session's `scopes`.
+   */
+  readonly scopes?: readonly TwitchScope[];
 }
 
 /** Longer than any sensible app URL; bounds what is stored and parsed. */
@@ -82,10 +88,12 @@ export function safeReturnTo(
 }
 
 /**
- * A new pending request: fresh `state` and (in OIDC mode) `nonce`, the scopes to request (with
- * `openid` in OIDC mode), and `returnTo` only when {@link safeReturnTo} accepts it.
+ * A new pending request: fresh `state` and (in OIDC mode) `nonce`, the scopes to request (the
+ * configured ones, the live session's `granted` ones and this login's, with `openid` in OIDC
+ * mode), and `returnTo` only when {@link safeReturnTo} accepts it.
  *
- * @throws TwitchAuthError `environment_unsupported` without `crypto.getRandomValues`.
+ * @throws TwitchAuthError `environment_unsupported` without `crypto.getRandomValues`;
+ *   `invalid_options` when `options.scopes` is not an array of scope tokens.
  * @example
  * ```ts
  * const request = createPendingRequest(config, { mode: 'redirect', returnTo: '/home' }, {
@@ -98,9 +106,13 @@ export function safeReturnTo(
 export function createPendingRequest(
   config: ResolvedConfig,
   options: LoginOptions & { readonly mode: 'redirect' | 'popup' },
-  env: { readonly now: number; readonly origin: string },
+  env: { readonly now: number; readonly origin: string; readonly granted?: readonly string[] },
 ): PendingRequest {
-  const scopes = requestedScopes(config.scopes, config.responseType);
+  const extra: unknown = options.scopes ?? [];
+  if (!Array.isArray(extra) || !extra.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))) {
+    throw new TwitchAuthError('invalid_options', 'scopes must be an array of Twitch scopes.');
+  }
+  const scopes = requestedScopes([...config.scopes, ...(env.granted ?? []), ...(extra as string[])], config.responseType);
   const returnTo = safeReturnTo(options.returnTo, env.origin, config.redirectUri);
   return Object.freeze({
     state: randomToken(),

@@ -14,7 +14,8 @@ import { createPendingStore } from './pending.js';
 import { POPUP_STATE_PREFIX } from './popup.js';
 import { loginWithPopup } from './popup-login.js';
 import { handleRedirect } from './redirect.js';
-import { type Session, type TwitchUser, applyValidation } from './session.js';
+import type { TwitchScope } from './scope-names.js';
+import { type Session, type TwitchUser, applyValidation, hasScopes } from './session.js';
 import { createSessionState } from './session-state.js';
 import { createKeyValueStore } from './storage.js';
 import { type TabSync, createTabSync } from './tabs.js';
@@ -48,15 +49,30 @@ export interface TwitchAuth {
   readonly user: TwitchUser | null;
   isAuthenticated(): boolean;
   /**
+   * Whether the session holds every one of `scopes`, as Twitch granted them (false when signed
+   * out). Ask for missing ones with `login({ scopes })`.
+   */
+  hasScopes(...scopes: readonly TwitchScope[]): boolean;
+  /**
    * Starts the background work: validates a stored session with Twitch (Twitch asks for that at
    * start-up), schedules the hourly validation and the expiry, and with storage `'local'` follows
    * other tabs. Idempotent; `handleRedirect()`, a completed login and the React and Vue adapters
    * call it. After {@link TwitchAuth.destroy} only another call starts it again.
    */
   start(): void;
-  /** Builds the authorize URL and stores its pending request (state, nonce) for the callback. */
+  /**
+   * Builds the authorize URL and stores its pending request (state, nonce) for the callback. With
+   * a live session it asks for the session's scopes too, like {@link TwitchAuth.login}.
+   */
   authorizeUrl(options?: LoginOptions): Promise<string>;
-  /** Popup mode: opens a popup (call it inside a click) and resolves with the session. */
+  /**
+   * Popup mode: opens a popup (call it inside a click) and resolves with the session.
+   *
+   * With a live session, Twitch is asked for its scopes, the configured ones and `scopes`
+   * together (a scope upgrade). When the same user comes back, the new session replaces the old
+   * one (one `change`, no `login`); another user is a new login (`logout` with reason
+   * `switched_user`, then `login`).
+   */
   login(options: LoginCallOptions & { readonly popup: true }): Promise<Session>;
   /** Redirect mode: navigates to Twitch; the page then leaves. */
   login(options?: LoginCallOptions): Promise<void>;
@@ -200,13 +216,19 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   async function complete(callback: CallbackUrl): Promise<Session | null> {
     const oidc = config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
     const keySet = oidc ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now()) : undefined;
-    const done = await (await loadCompleter()).complete(callback, keySet);
+    const done = await (await loadCompleter()).complete(callback, keySet, state.current()?.user !== undefined);
     if (done === null) return null;
-    state.begin(done.session);
+    const { session } = done;
+    const live = state.current();
+    if (live?.user !== undefined && live.user.id === session.user?.id) state.upgrade(session);
+    else {
+      if (live !== null) state.end('switched_user');
+      state.begin(session);
+    }
     start();
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
     if (returnTo !== undefined && done.request.mode === 'redirect') history.replaceState(history.state, '', returnTo);
-    return done.session;
+    return session;
   }
 
   async function validate(): Promise<ValidateResult> {
@@ -233,7 +255,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   /** `method` names the call in messages. */
   function startLogin(opts: LoginCallOptions, mode: 'redirect' | 'popup', method = 'login()'): string {
     requireBrowser(method);
-    const base = createPendingRequest(config, { ...opts, mode }, { now: now(), origin: location.origin });
+    const granted = state.current()?.scopes ?? [];
+    const base = createPendingRequest(config, { ...opts, mode }, { now: now(), origin: location.origin, granted });
     const request = mode === 'popup' ? { ...base, state: POPUP_STATE_PREFIX + base.state } : base;
     if (mode === 'redirect' && config.storage !== 'memory' && transient.webStorage() === undefined) {
       throw new TwitchAuthError(
@@ -269,6 +292,7 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       return current()?.user ?? null;
     },
     isAuthenticated: () => current() !== null,
+    hasScopes: (...scopes) => hasScopes(current(), scopes),
     start,
     authorizeUrl: async (opts = {}) => startLogin(opts, 'redirect', 'authorizeUrl()'),
     login: (async (opts: LoginCallOptions = {}) => {

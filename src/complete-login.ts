@@ -10,8 +10,9 @@ import { createJwksCache } from './jwks.js';
 import type { ResolvedConfig } from './options.js';
 import type { PendingRequest } from './pending.js';
 import { takePendingRequest } from './pending-take.js';
-import { type Session, type TwitchUser, createSession, userFromClaims } from './session.js';
+import { type Session, type TwitchUser, applyValidation, createSession, userFromClaims } from './session.js';
 import type { KeyValueStore } from './storage.js';
+import { validateToken } from './twitch-api.js';
 
 export interface LoginCompleterDeps {
   readonly config: ResolvedConfig;
@@ -33,8 +34,10 @@ export interface LoginCompleter {
    * Parses the response in full, takes its pending request (single use), matches the two,
    * verifies the ID token and builds the session. Writes nothing but the consumed request.
    * `keySet` is a key set request the eager part already sent; `null` means "no response".
+   * `needUser` (a live session must be told apart from another user's): in plain OAuth mode,
+   * `/oauth2/validate` names the user.
    */
-  complete(callback: CallbackUrl, keySet?: Promise<Response>): Promise<CompletedLogin | null>;
+  complete(callback: CallbackUrl, keySet?: Promise<Response>, needUser?: boolean): Promise<CompletedLogin | null>;
   /** Starts loading the key set now (a popup login is on its way). */
   warm(keySet?: Promise<Response>): void;
 }
@@ -63,7 +66,7 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
     warm(keySet) {
       if (config.responseType === 'token id_token') jwks.warm(keySet);
     },
-    async complete(callback, keySet) {
+    async complete(callback, keySet, needUser = false) {
       if (keySet !== undefined) jwks.warm(keySet);
       // Parsed before the pending request is looked at, so a malformed URL consumes nothing.
       const response = parseAuthResponse(callback);
@@ -98,7 +101,7 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
         });
         user = userFromClaims(claims);
       }
-      const session = createSession({
+      let session = createSession({
         accessToken,
         tokenType: 'bearer',
         scopes,
@@ -106,6 +109,10 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
         ...(user === undefined ? {} : { user }),
         createdAt: now(),
       });
+      if (needUser && user === undefined) {
+        const outcome = applyValidation(session, await validateToken(deps.fetch(), config.endpoints.validate, accessToken), config.clientId, now());
+        if ('session' in outcome) session = outcome.session;
+      }
       return { session, request };
     },
   };

@@ -46,6 +46,9 @@ export const ERROR_CODES = [
   // hints for the developer, on the error event only
   'helix_origin_mismatch', // auth.fetch sent no token to https://api.twitch.tv: endpoints.helix is elsewhere
   'callback_not_handled', // a token sits in the address bar: the page never called handleRedirect()
+  // scope upgrades and twurple
+  'scope_missing', // the session lacks scopes a call needs (the message names them): offer login({ scopes })
+  'user_mismatch', // a token was asked for a user other than the signed-in one
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */

@@ -7,11 +7,15 @@ export type LogoutReason =
   | 'unauthorized' // an API call through auth.fetch answered 401
   | 'invalid_token' // /oauth2/validate said the token is no longer valid (or not this app's)
   | 'expired' // the token's lifetime ran out
-  | 'other_tab'; // another tab of this origin signed out (storage: 'local')
+  | 'other_tab' // another tab of this origin signed out (storage: 'local')
+  | 'switched_user'; // a login (e.g. a scope upgrade) came back for another Twitch user
 
 /** Event names and their payloads: one state object each, so fields can be added later. */
 export interface TwitchAuthEvents {
-  /** A session began: from a redirect, a popup, or another tab. */
+  /**
+   * A session began: from a redirect, a popup, or another tab. A scope upgrade by the same user
+   * replaces the session without it (only `change`).
+   */
   login: { readonly session: Session };
   /** The session ended; emitted once per session. */
   logout: { readonly reason: LogoutReason; readonly error?: TwitchAuthError };

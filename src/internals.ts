@@ -2,6 +2,7 @@
 // widening the public TwitchAuth type. Not exported from any public entry.
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
+import type { Session } from './session.js';
 import type { SessionState } from './session-state.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
@@ -12,6 +13,12 @@ export interface Internals {
   /** The configured or global fetch, looked up at call time. */
   readonly fetch: () => typeof fetch;
   readonly now: () => number;
+  /**
+   * Gets the session a new token without the user (a refresh token grant), when the session can
+   * be refreshed; absent until a flow that yields refresh tokens (the device flow) provides it.
+   * The twurple provider calls it after a 401 instead of ending the session.
+   */
+  readonly refresh?: () => Promise<Session>;
 }
 
 const byClient = new WeakMap<object, Internals>();

@@ -99,7 +99,7 @@ const CLAIMS: ReadonlySet<string> = new Set<TwitchClaim>([
  * space, `"` and `\\`). The exact list is the compiler's business (TwitchScope); Twitch refuses
  * an unknown scope itself, so the core ships no list.
  */
-const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 
 /** The options that take a number of seconds or milliseconds. */
 type NumberOption =

@@ -37,6 +37,12 @@ export interface SessionState {
    * is reported, the in-memory copy is used), `change` emitted, timers rescheduled.
    */
   replace(session: Session): void;
+  /**
+   * A new token for the same user (a scope upgrade): stored first like `begin` (throws
+   * `storage_unavailable` and changes nothing), one `change`, validated at once, other tabs told;
+   * no `login`, since nobody new signed in.
+   */
+  upgrade(session: Session): void;
   /** Ends the current session once and returns it; later calls (a 401 storm) find nothing. */
   end(reason: LogoutReason, options?: EndOptions): Session | null;
   /** Another copy of the SDK on this page stored a session: make it current without events. */
@@ -80,12 +86,15 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
   const state: SessionState = {
     current: read,
     begin(session) {
+      state.upgrade(session);
+      emitter.emit('login', { session });
+    },
+    upgrade(session) {
       read();
       store.set('session', serializeSession(session)); // throws storage_unavailable first
       set(session);
       lifecycle.start(session, true); // Twitch: validate a new token at once
       tabs?.post({ type: 'login' });
-      emitter.emit('login', { session });
     },
     replace(session) {
       try {
@@ -125,9 +134,10 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
         lifecycle.update(stored);
         return;
       }
+      const sameUser = stored.user !== undefined && read()?.user?.id === stored.user.id;
       set(stored);
       lifecycle.start(stored, false);
-      emitter.emit('login', { session: stored });
+      if (!sameUser) emitter.emit('login', { session: stored }); // else: the other tab upgraded scopes
     },
     setTabs(next) {
       tabs = next;

@@ -28,7 +28,10 @@ export interface Session {
   /** The user access token. Send it only to Twitch; `auth.fetch` does that for you. */
   readonly accessToken: string;
   readonly tokenType: 'bearer';
-  /** The scopes Twitch granted, as it reported them. */
+  /**
+   * The scopes Twitch granted, as it reported them (the callback's `scope`, then each
+   * `/oauth2/validate`); a scope the user declined is not here.
+   */
   readonly scopes: readonly string[];
   /** The verified ID token (OIDC mode only). */
   readonly idToken?: string;
@@ -63,6 +66,18 @@ export function userFromClaims(claims: IdTokenClaims, login?: string): TwitchUse
   if (typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture))
     user.picture = claims.picture;
   return Object.freeze(user);
+}
+
+/**
+ * Whether `session` holds every one of `scopes` (false without a session).
+ *
+ * @example
+ * ```ts
+ * if (!hasScopes(auth.session, ['channel:read:polls'])) await auth.login({ scopes: ['channel:read:polls'] });
+ * ```
+ */
+export function hasScopes(session: Session | null, scopes: readonly string[]): boolean {
+  return session !== null && scopes.every((scope) => session.scopes.includes(scope));
 }
 
 /** Makes a frozen session, dropping undefined optional fields. */
@@ -110,6 +125,7 @@ export function applyValidation(
     session: createSession({
       ...session,
       ...(user === undefined ? {} : { user }),
+      scopes: result.scopes, // Twitch's word on what the token can do
       ...(result.expiresIn === null ? {} : { expiresAt: now + result.expiresIn * 1000 }),
       validatedAt: now,
     }),

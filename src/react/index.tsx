@@ -11,18 +11,27 @@ import {
 import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
 import type { LogoutOptions, TwitchAuth } from '../client.js';
 import type { TwitchAuthError } from '../errors.js';
-import type { Session, TwitchUser } from '../session.js';
+import type { TwitchScope } from '../scope-names.js';
+import { type Session, type TwitchUser, hasScopes } from '../session.js';
 
 /** What {@link useTwitchAuth} returns; re-rendered on every session change. */
 export interface TwitchAuthState {
   readonly session: Session | null;
   readonly user: TwitchUser | null;
   readonly isAuthenticated: boolean;
+  /** Whether the session holds every one of `scopes` (false when signed out); follows the session. */
+  readonly hasScopes: (...scopes: readonly TwitchScope[]) => boolean;
   /** True until the provider has handled the page's redirect callback (if any). */
   readonly isLoading: boolean;
-  /** The last login failure or background error, or null. */
+  /**
+   * The last login failure or background error, or null. A stale or replayed callback (the Back
+   * button after a login) while signed in is not one.
+   */
   readonly error: TwitchAuthError | null;
-  /** `auth.login`; a failure is kept as `error`. A popup login resolves with the session. */
+  /**
+   * `auth.login`; a failure is kept as `error`. A popup login resolves with the session.
+   * `login({ scopes })` asks for more scopes (see `TwitchAuth.login`).
+   */
   readonly login: AdapterLogin;
   readonly logout: (options?: LogoutOptions) => Promise<void>;
   readonly fetch: TwitchAuth['fetch'];
@@ -101,10 +110,12 @@ export function useTwitchAuth(): TwitchAuthState {
   const session = useSyncExternalStore(subscribe, () => auth.session, () => null);
   const login = useMemo(() => wrapLogin(auth, setError), [auth, setError]);
   const logout = useCallback((options?: LogoutOptions) => auth.logout(options), [auth]);
+  const has = useCallback((...scopes: readonly TwitchScope[]) => hasScopes(session, scopes), [session]);
   return {
     session,
     user: session?.user ?? null,
     isAuthenticated: session !== null,
+    hasScopes: has,
     isLoading,
     error,
     login,

@@ -14,18 +14,30 @@ import {
 import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
 import type { LogoutOptions, TwitchAuth } from '../client.js';
 import type { TwitchAuthError } from '../errors.js';
-import type { Session, TwitchUser } from '../session.js';
+import type { TwitchScope } from '../scope-names.js';
+import { type Session, type TwitchUser, hasScopes } from '../session.js';
 
 /** What {@link useTwitchAuth} returns: reactive state plus the SDK's actions. */
 export interface TwitchAuthComposable {
   readonly session: Readonly<ShallowRef<Session | null>>;
   readonly user: ComputedRef<TwitchUser | null>;
   readonly isAuthenticated: ComputedRef<boolean>;
+  /**
+   * Whether the session holds every one of `scopes` (false when signed out). Reads the session
+   * ref, so a template or `computed` calling it follows session changes.
+   */
+  readonly hasScopes: (...scopes: readonly TwitchScope[]) => boolean;
   /** True until the plugin has handled the page's redirect callback (if any). */
   readonly isLoading: Readonly<Ref<boolean>>;
-  /** The last login failure or background error, or null. */
+  /**
+   * The last login failure or background error, or null. A stale or replayed callback (the Back
+   * button after a login) while signed in is not one.
+   */
   readonly error: Readonly<ShallowRef<TwitchAuthError | null>>;
-  /** `auth.login`; a failure is kept as `error`. A popup login resolves with the session. */
+  /**
+   * `auth.login`; a failure is kept as `error`. A popup login resolves with the session.
+   * `login({ scopes })` asks for more scopes (see `TwitchAuth.login`).
+   */
   readonly login: AdapterLogin;
   readonly logout: (options?: LogoutOptions) => Promise<void>;
   readonly fetch: TwitchAuth['fetch'];
@@ -71,6 +83,7 @@ export function createTwitchAuthPlugin(
         session: readonly(session) as Readonly<ShallowRef<Session | null>>,
         user: computed(() => session.value?.user ?? null),
         isAuthenticated: computed(() => session.value !== null),
+        hasScopes: (...scopes) => hasScopes(session.value, scopes),
         isLoading: readonly(isLoading),
         error: readonly(error) as Readonly<ShallowRef<TwitchAuthError | null>>,
         login: wrapLogin(auth, (next) => void (error.value = next)),

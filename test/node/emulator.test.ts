@@ -72,6 +72,18 @@ describe('authorize', () => {
     expect(payload['at_hash']).toBe(expected);
   });
 
+  it('grants every scope asked but the declined ones (declineScopes): fragment, validate and the ID token agree', async () => {
+    emulator.declineScopes(['user:read:email', 'openid']);
+    const fragment = fragmentOf(await consent({ scope: 'openid user:read:email user:read:follows', claims: JSON.stringify({ id_token: { email: null } }) }));
+    expect(fragment.get('scope')).toBe('openid user:read:follows'); // openid is never declined
+    const validated = (await (await fetch(emulator.endpoints.validate, { headers: { authorization: `OAuth ${fragment.get('access_token') ?? ''}` } })).json()) as { scopes: string[] };
+    expect(validated.scopes).toEqual(['openid', 'user:read:follows']);
+    const [, payload = ''] = (fragment.get('id_token') ?? '').split('.');
+    expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).not.toHaveProperty('email');
+    emulator.declineScopes([]);
+    expect(fragmentOf(await consent()).get('scope')).toBe('openid user:read:email');
+  });
+
   it('leaves email out without user:read:email', async () => {
     const fragment = fragmentOf(await consent({ scope: 'openid', claims: JSON.stringify({ id_token: { email: null } }) }));
     const [, payload = ''] = (fragment.get('id_token') ?? '').split('.');

@@ -64,6 +64,26 @@ describe('react adapter', () => {
     await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('out error:access_denied'));
   });
 
+  it('keeps error null for a stale callback while signed in (the Back button), and follows hasScopes', async () => {
+    const h = await createHarness();
+    created.push(h.auth);
+    const used = await h.callbackUrl();
+    await h.auth.handleRedirect(used);
+    history.replaceState(null, '', used); // the consent page again, Authorize: the used state comes back
+    function Scopes() {
+      const { hasScopes, error, isLoading } = useTwitchAuth();
+      return <p data-testid="scopes">{`${isLoading ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error === null ? '' : ` error:${error.code}`}`}</p>;
+    }
+    render(
+      <TwitchAuthProvider auth={h.auth}>
+        <Scopes />
+      </TwitchAuthProvider>,
+    );
+    await waitFor(() => expect(screen.getByTestId('scopes').textContent).toBe('ready openid:true'));
+    await act(() => h.auth.logout({ revoke: false }));
+    expect(screen.getByTestId('scopes').textContent).toBe('ready openid:false');
+  });
+
   it('unsubscribes on unmount', async () => {
     const h = await createHarness();
     created.push(h.auth);

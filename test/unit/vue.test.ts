@@ -35,6 +35,25 @@ describe('vue adapter', () => {
     await vi.waitFor(() => expect(wrapper.text()).toBe('out error:no_pending_request'));
   });
 
+  it('keeps error null for a stale callback while signed in (the Back button), and follows hasScopes', async () => {
+    const harness = await createHarness();
+    created.push(harness.auth);
+    const used = await harness.callbackUrl();
+    await harness.auth.handleRedirect(used);
+    history.replaceState(null, '', used); // the consent page again, Authorize: the used state comes back
+    const Scopes = defineComponent(() => {
+      const { hasScopes, error, isLoading } = useTwitchAuth();
+      return () => h('p', `${isLoading.value ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error.value === null ? '' : ` error:${error.value.code}`}`);
+    });
+    const wrapper = mount(Scopes, { global: { plugins: [createTwitchAuthPlugin(harness.auth)] } });
+    await vi.waitFor(() => expect(wrapper.text()).toBe('ready openid:true'));
+    expect(harness.auth.isAuthenticated()).toBe(true);
+    await harness.auth.logout({ revoke: false });
+    await nextTick();
+    expect(wrapper.text()).toBe('ready openid:false');
+    wrapper.unmount();
+  });
+
   it('throws a clear error without the plugin', () => {
     expect(() => mount(Status)).toThrow(/createTwitchAuthPlugin/);
   });
