@@ -9,11 +9,16 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
 /**
  * An ordinary page (createTwitchAuth, isTwitchAuthError, TwitchAuthError; esbuild with code
  * splitting), the eager files only, gzip -9. Issue 12's target is 9 KB (9_216); measured 10_275
- * bytes, so this is a ratchet about 2% over it: lower it as the eager part shrinks.
+ * bytes after the split, 10_866 with this round's features that run on every page (auth.helix,
+ * hasScopes and scope unions, the callback_not_handled and helix_origin_mismatch hints, default
+ * claims). A ratchet a little over that: lower it as the eager part shrinks.
  */
-const EAGER_GZIP_BUDGET = 10_500;
-/** dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target 17 KB; measured 18_584. */
-const IIFE_GZIP_BUDGET = 18_900;
+const EAGER_GZIP_BUDGET = 11_000;
+/**
+ * dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target
+ * 17 KB; measured 18_584 after the split, 19_209 with this round's features.
+ */
+const IIFE_GZIP_BUDGET = 19_400;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
