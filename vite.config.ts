@@ -52,6 +52,7 @@ export default defineConfig(({ mode }) => {
           'twitch-spa-login': 'src/index.ts',
           react: 'src/react/index.tsx',
           vue: 'src/vue/index.ts',
+          device: 'src/device/index.ts',
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,

@@ -3,6 +3,7 @@ import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnT
 import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
+import type * as RefreshSession from './refresh-session.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEventHandler, type TwitchAuthEventName, type TwitchAuthEvents, createEmitter } from './events.js';
@@ -83,6 +84,8 @@ export interface TwitchAuth {
 
 /** Loads the lazy callback path; a test can make it fail. */
 export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
+/** Loads the lazy refresh path of device sessions; a test can make it fail. */
+export type ImportRefresh = () => Promise<typeof RefreshSession>;
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser
@@ -106,7 +109,11 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
 }
 
 /** {@link createTwitchAuth} with the lazy import injected. */
-export function createClient(options: TwitchAuthOptions, importCompleteLogin: ImportCompleteLogin): TwitchAuth {
+export function createClient(
+  options: TwitchAuthOptions,
+  importCompleteLogin: ImportCompleteLogin,
+  importRefresh: ImportRefresh = () => import('./refresh-session.js'),
+): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
   const store = createKeyValueStore(config.storage, prefix);
@@ -137,13 +144,32 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
         // A rejected token already ended the session (and emitted logout); report the rest.
         if (!isTwitchAuthError(error) || error.code !== 'token_invalid') report(error, 'Validating the token failed.');
       }),
-    onExpiring: (expiresAt, secondsLeft) => emitter.emit('expiring', { expiresAt, secondsLeft }),
-    onExpired: () => state.end('expired'),
+    // A device session is refreshed instead: shortly before its expiry, or at it.
+    onExpiring: (expiresAt, secondsLeft) =>
+      state.refreshable() ? renew('anticipate') : emitter.emit('expiring', { expiresAt, secondsLeft }),
+    onExpired: () => (state.refreshable() ? renew('recover') : state.end('expired')),
     onWake: browserWakeSignals,
   });
   const state = createSessionState({ store, emitter, lifecycle, now, report });
   let tabs: TabSync | undefined;
   let started = false;
+
+  // Only device sessions carry a refresh token; their refresh code loads on first need, so a page
+  // that never signs in with a device pays nothing for it. A failed load is not kept.
+  let refresher: Promise<typeof RefreshSession> | undefined;
+  const refreshCode = (): Promise<typeof RefreshSession> =>
+    (refresher ??= importRefresh().catch((cause: unknown) => {
+      refresher = undefined;
+      throw new TwitchAuthError('network_error', 'The refresh code could not be loaded; try again.', { cause });
+    }));
+  function renew(how: 'anticipate' | 'recover' | 'attach'): void {
+    const session = state.current();
+    if (session !== null) {
+      refreshCode()
+        .then((lazy): unknown => lazy[how](auth, session))
+        .catch((error: unknown) => report(error, 'Refreshing failed.'));
+    }
+  }
 
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
@@ -153,6 +179,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       state.setTabs(tabs);
     }
     const current = state.current();
+    // Other tabs announce their refreshes to the refresh code: have it listening from the start.
+    if (state.refreshable()) renew('attach');
     if (current !== null) lifecycle.start(current, true); // Twitch: validate at start-up
   };
 
@@ -180,7 +208,7 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     return done.session;
   }
 
-  async function validate(): Promise<ValidateResult> {
+  async function validate(refreshed?: boolean): Promise<ValidateResult> {
     const session = state.current();
     if (session === null) throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
     const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
@@ -188,7 +216,12 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     try {
       result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
     } catch (error) {
-      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) state.end('invalid_token', { error });
+      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
+        // A device session refreshes (once) instead of ending; `recover` throws network_error.
+        if (refreshed !== true && state.refreshable()) {
+          if (await (await refreshCode()).recover(auth, session)) return validate(true);
+        } else state.end('invalid_token', { error });
+      }
       throw error;
     }
     if (!stillCurrent()) return result; // ended meanwhile
@@ -255,11 +288,15 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       clientId: config.clientId,
       fetch: doFetch,
       accessToken: () => state.current()?.accessToken,
-      onUnauthorized: (token) => {
-        if (state.current()?.accessToken === token) state.end('unauthorized');
-      },
+      onUnauthorized: (token, ...request) =>
+        state.refreshable()
+          ? refreshCode().then(
+              (lazy) => lazy.retry(auth, token, ...request),
+              (error: unknown) => void report(error, 'Refreshing failed.'),
+            )
+          : void (state.current()?.accessToken === token && state.end('unauthorized')),
     }),
-    validate,
+    validate: () => validate(),
     async logout({ revoke = true }: LogoutOptions = {}) {
       const ended = state.end('user');
       if (ended === null || !revoke) return;
@@ -279,7 +316,7 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       state.forget();
     },
   };
-  setInternals(auth, { config, state, fetch: doFetch, now });
+  setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, timers, report });
   return auth;
 }
 

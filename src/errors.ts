@@ -43,6 +43,9 @@ export const ERROR_CODES = [
   'popup_closed', // the user closed the login popup before finishing
   'popup_timeout', // the popup did not answer in time
   'listener_error', // one of your event listeners threw; the SDK carried on
+  // the device login (twitch-spa-login/device)
+  'device_code_expired', // the device code's lifetime ran out before the user approved it
+  'login_cancelled', // the app cancelled the device login (cancel() or its AbortSignal)
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */

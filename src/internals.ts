@@ -3,6 +3,9 @@
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { SessionState } from './session-state.js';
+import type { Timers } from './env.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { KeyValueStore } from './storage.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
 export interface Internals {
@@ -12,6 +15,11 @@ export interface Internals {
   /** The configured or global fetch, looked up at call time. */
   readonly fetch: () => typeof fetch;
   readonly now: () => number;
+  readonly store: KeyValueStore;
+  readonly lifecycle: Lifecycle;
+  readonly timers: Timers;
+  /** Emits a background failure as an `error` event. */
+  readonly report: (error: unknown, fallbackMessage: string) => void;
 }
 
 const byClient = new WeakMap<object, Internals>();

@@ -31,7 +31,7 @@ export interface SessionState {
    * A new session (a login): stored first (throws `storage_unavailable` and changes nothing when
    * that fails), then current, timed by the lifecycle, announced to other tabs, `login` emitted.
    */
-  begin(session: Session): void;
+  begin(session: Session, record?: string): void;
   /**
    * The same login, updated (validated, expiry learned): stored when possible (a failing write
    * is reported, the in-memory copy is used), `change` emitted, timers rescheduled.
@@ -45,6 +45,8 @@ export interface SessionState {
   onTabMessage(message: TabMessage): void;
   /** Tab sync to announce logins and logouts on, or undefined to stop announcing. */
   setTabs(tabs: TabSync | undefined): void;
+  /** The stored record carries a refresh token (a device session). */
+  refreshable(): boolean;
   /** Forgets the in-memory copy (destroy): the next read goes to storage again. */
   forget(): void;
 }
@@ -79,9 +81,10 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
 
   const state: SessionState = {
     current: read,
-    begin(session) {
+    refreshable: () => (store.get('session') ?? '').includes('"refreshToken"'),
+    begin(session, record = serializeSession(session)) {
       read();
-      store.set('session', serializeSession(session)); // throws storage_unavailable first
+      store.set('session', record); // throws storage_unavailable first
       set(session);
       lifecycle.start(session, true); // Twitch: validate a new token at once
       tabs?.post({ type: 'login' });
@@ -89,7 +92,8 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
     },
     replace(session) {
       try {
-        store.set('session', serializeSession(session));
+        // A device session's record (with its refresh token) is written by the refresh code only.
+        if (!state.refreshable()) store.set('session', serializeSession(session));
       } catch (error) {
         deps.report(error, 'Could not store the validated session.');
       }
@@ -120,9 +124,11 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
       // Not visible here yet (or unusable): the storage event follows once the write arrives.
       const stored = parseStoredSession(store.get('session'), now());
       if (stored === null) return;
-      if (read()?.accessToken === stored.accessToken) {
-        set(stored); // a validation in the other tab updated it
-        lifecycle.update(stored);
+      // The same login: a validation in the other tab updated it, or a refresh rotated its token.
+      const mine = read();
+      if (mine?.accessToken === stored.accessToken || (state.refreshable() && mine?.createdAt === stored.createdAt)) {
+        set(stored);
+        lifecycle.start(stored, false);
         return;
       }
       set(stored);
