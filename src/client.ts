@@ -3,11 +3,10 @@ import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnT
 import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
-import type * as RefreshSession from './refresh-session.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEventHandler, type TwitchAuthEventName, type TwitchAuthEvents, createEmitter } from './events.js';
-import { setInternals } from './internals.js';
+import { refreshPath, setInternals } from './internals.js';
 import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
@@ -84,8 +83,6 @@ export interface TwitchAuth {
 
 /** Loads the lazy callback path; a test can make it fail. */
 export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
-/** Loads the lazy refresh path of device sessions; a test can make it fail. */
-export type ImportRefresh = () => Promise<typeof RefreshSession>;
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser
@@ -109,11 +106,7 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
 }
 
 /** {@link createTwitchAuth} with the lazy import injected. */
-export function createClient(
-  options: TwitchAuthOptions,
-  importCompleteLogin: ImportCompleteLogin,
-  importRefresh: ImportRefresh = () => import('./refresh-session.js'),
-): TwitchAuth {
+export function createClient(options: TwitchAuthOptions, importCompleteLogin: ImportCompleteLogin): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
   const store = createKeyValueStore(config.storage, prefix);
@@ -145,31 +138,20 @@ export function createClient(
         if (!isTwitchAuthError(error) || error.code !== 'token_invalid') report(error, 'Validating the token failed.');
       }),
     // A device session is refreshed instead: shortly before its expiry, or at it.
-    onExpiring: (expiresAt, secondsLeft) =>
-      state.refreshable() ? renew('anticipate') : emitter.emit('expiring', { expiresAt, secondsLeft }),
-    onExpired: () => (state.refreshable() ? renew('recover') : state.end('expired')),
+    onExpiring: (expiresAt, secondsLeft) => device('expiring') ?? emitter.emit('expiring', { expiresAt, secondsLeft }),
+    onExpired: () => device('expired') ?? state.end('expired'),
     onWake: browserWakeSignals,
   });
   const state = createSessionState({ store, emitter, lifecycle, now, report });
   let tabs: TabSync | undefined;
   let started = false;
 
-  // Only device sessions carry a refresh token; their refresh code loads on first need, so a page
-  // that never signs in with a device pays nothing for it. A failed load is not kept.
-  let refresher: Promise<typeof RefreshSession> | undefined;
-  const refreshCode = (): Promise<typeof RefreshSession> =>
-    (refresher ??= importRefresh().catch((cause: unknown) => {
-      refresher = undefined;
-      throw new TwitchAuthError('network_error', 'The refresh code could not be loaded; try again.', { cause });
-    }));
-  function renew(how: 'anticipate' | 'recover' | 'attach'): void {
-    const session = state.current();
-    if (session !== null) {
-      refreshCode()
-        .then((lazy): unknown => lazy[how](auth, session))
-        .catch((error: unknown) => report(error, 'Refreshing failed.'));
-    }
-  }
+  // Only device sessions carry a refresh token. Their refresh path comes with
+  // `twitch-spa-login/device` (registered when that entry is imported), so an app that never
+  // imports it carries none of it.
+  // It answers undefined when it does not take the case.
+  const device = (what: string, ...args: unknown[]): unknown =>
+    state.refreshable() ? refreshPath()?.(auth, what, ...args) : undefined;
 
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
@@ -179,8 +161,8 @@ export function createClient(
       state.setTabs(tabs);
     }
     const current = state.current();
-    // Other tabs announce their refreshes to the refresh code: have it listening from the start.
-    if (state.refreshable()) renew('attach');
+    // Other tabs announce their refreshes to the refresh path: have it listening from the start.
+    device('start');
     if (current !== null) lifecycle.start(current, true); // Twitch: validate at start-up
   };
 
@@ -208,7 +190,7 @@ export function createClient(
     return done.session;
   }
 
-  async function validate(refreshed?: boolean): Promise<ValidateResult> {
+  async function validate(): Promise<ValidateResult> {
     const session = state.current();
     if (session === null) throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
     const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
@@ -217,10 +199,10 @@ export function createClient(
       result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
     } catch (error) {
       if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
-        // A device session refreshes (once) instead of ending; `recover` throws network_error.
-        if (refreshed !== true && state.refreshable()) {
-          if (await (await refreshCode()).recover(auth, session)) return validate(true);
-        } else state.end('invalid_token', { error });
+        // A device session refreshes (once) and validates the new token instead of ending.
+        const refreshed = device('invalid_token', session, error);
+        if (refreshed !== undefined) return refreshed as Promise<ValidateResult>;
+        state.end('invalid_token', { error });
       }
       throw error;
     }
@@ -289,14 +271,10 @@ export function createClient(
       fetch: doFetch,
       accessToken: () => state.current()?.accessToken,
       onUnauthorized: (token, ...request) =>
-        state.refreshable()
-          ? refreshCode().then(
-              (lazy) => lazy.retry(auth, token, ...request),
-              (error: unknown) => void report(error, 'Refreshing failed.'),
-            )
-          : void (state.current()?.accessToken === token && state.end('unauthorized')),
+        (device('unauthorized', token, ...request) as Promise<Response | undefined> | undefined) ??
+        void (state.current()?.accessToken === token && state.end('unauthorized')),
     }),
-    validate: () => validate(),
+    validate,
     async logout({ revoke = true }: LogoutOptions = {}) {
       const ended = state.end('user');
       if (ended === null || !revoke) return;
@@ -316,7 +294,7 @@ export function createClient(
       state.forget();
     },
   };
-  setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, timers, report });
+  setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, report });
   return auth;
 }
 

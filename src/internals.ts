@@ -3,7 +3,7 @@
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { SessionState } from './session-state.js';
-import type { Timers } from './env.js';
+import type { TwitchAuth } from './client.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { KeyValueStore } from './storage.js';
 
@@ -17,12 +17,27 @@ export interface Internals {
   readonly now: () => number;
   readonly store: KeyValueStore;
   readonly lifecycle: Lifecycle;
-  readonly timers: Timers;
   /** Emits a background failure as an `error` event. */
   readonly report: (error: unknown, fallbackMessage: string) => void;
 }
 
 const byClient = new WeakMap<object, Internals>();
+
+/**
+ * The refresh path of device sessions (src/refresh-session.ts). `twitch-spa-login/device`
+ * registers it when imported; without it a device session ends as any other would.
+ */
+export type RefreshPath = (auth: TwitchAuth, what: string, ...args: unknown[]) => unknown;
+
+let registered: RefreshPath | undefined;
+
+/** Registers the refresh path (the device entry does, once). */
+export function provideRefreshPath(path: RefreshPath): void {
+  registered = path;
+}
+
+/** The registered refresh path, if the device entry was imported. */
+export const refreshPath = (): RefreshPath | undefined => registered;
 
 /** Registers a client's internals (createTwitchAuth does this once). */
 export function setInternals(auth: object, internals: Internals): void {

@@ -1,7 +1,7 @@
-// The refresh path of device sessions, loaded lazily by the core (and statically by
-// `twitch-spa-login/device`): one refresh coordinator per client, its cross-tab channel, and what
+// The refresh path of device sessions, registered with the core by `twitch-spa-login/device`: one refresh coordinator per client, its cross-tab channel, and what
 // each outcome means for the session. The refresh token lives in the stored record only.
 import type { TwitchAuth } from './client.js';
+import { defaultTimers } from './env.js';
 import { TwitchAuthError } from './errors.js';
 import { type Internals, internalsOf } from './internals.js';
 import {
@@ -14,7 +14,7 @@ import {
 } from './refresh.js';
 import { type Session, parseStoredSession, serializeSession } from './session.js';
 import type { KeyValueStore } from './storage.js';
-import { revokeToken } from './twitch-api.js';
+import { type ValidateResult, revokeToken } from './twitch-api.js';
 
 const coordinators = new WeakMap<object, RefreshCoordinator>();
 
@@ -61,7 +61,7 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
     tokenUrl: endpoints.token,
     fetch: i.fetch,
     now: i.now,
-    timers: i.timers,
+    timers: defaultTimers,
     lock: locks === undefined ? createLocalLock() : webLock(locks, name),
     read: () => readRecord(i.store, i.now()),
     write: (record) => i.store.set('session', serializeRecord(record)),
@@ -109,13 +109,8 @@ function adopt(i: Internals, next: Session, quiet: boolean): void {
  * Refreshes after `session`'s access token was refused or ran out. Resolves with the session to
  * use, or null when the session ended (`refresh_failed`, or signed out elsewhere); rejects with
  * `network_error` when Twitch could not say (the session is kept).
- *
- * @example
- * ```ts
- * const next = await recover(auth, auth.session!);
- * ```
  */
-export async function recover(auth: TwitchAuth, session: Session, quiet = false): Promise<Session | null> {
+async function recover(auth: TwitchAuth, session: Session, quiet = false): Promise<Session | null> {
   const i = internalsOf(auth);
   const result = await coordinatorOf(auth).refresh(session.accessToken);
   switch (result.status) {
@@ -136,33 +131,33 @@ export async function recover(auth: TwitchAuth, session: Session, quiet = false)
 }
 
 /**
- * Starts the coordinator (its tab channel) for a page that has a device session.
- *
- * @example
- * ```ts
- * attach(auth);
- * ```
- */
-export function attach(auth: TwitchAuth): void {
-  coordinatorOf(auth);
-}
-
-/**
  * The token expires soon: refresh shortly before it does (half the time left, at most 30 s early),
  * so a short-lived token is not refreshed in a tight loop.
- *
- * @example
- * ```ts
- * anticipate(auth, auth.session!);
- * ```
  */
-export function anticipate(auth: TwitchAuth, session: Session): void {
+function anticipate(auth: TwitchAuth, session: Session): void {
   const i = internalsOf(auth);
   const left = Math.max(0, (session.expiresAt ?? 0) - i.now());
-  i.timers.setTimeout(() => {
-    if (i.state.current()?.accessToken !== session.accessToken) return;
-    recover(auth, session).catch((error: unknown) => i.report(error, 'Refreshing failed.'));
+  defaultTimers.setTimeout(() => {
+    if (i.state.current()?.accessToken === session.accessToken) void recoverOrReport(auth, session);
   }, left - Math.min(30_000, left / 2));
+}
+
+function recoverOrReport(auth: TwitchAuth, session: Session): Promise<unknown> {
+  return recover(auth, session).catch((error: unknown) => internalsOf(auth).report(error, 'Refreshing failed.'));
+}
+
+/** Validation said 401: refresh once and validate the new token; a second 401 ends the session. */
+const refreshedByValidation = new WeakSet<Session>();
+async function revalidate(auth: TwitchAuth, session: Session, error: TwitchAuthError): Promise<ValidateResult> {
+  const i = internalsOf(auth);
+  if (refreshedByValidation.has(session)) {
+    i.state.end('invalid_token', { error });
+    throw error;
+  }
+  const next = await recover(auth, session, true);
+  if (next === null) throw error;
+  refreshedByValidation.add(next);
+  return auth.validate();
 }
 
 /** A body fetch can send again: none, or one that is not a one-shot stream. */
@@ -177,13 +172,8 @@ function replayable(input: RequestInfo | URL, init: RequestInit | undefined): bo
 /**
  * `auth.fetch` got a 401 for `failed`: refresh (one flight for every caller) and send the request
  * once more with the new token when its body can be replayed. Resolves undefined to return the 401.
- *
- * @example
- * ```ts
- * const response = await retry(auth, token, send, input, init);
- * ```
  */
-export async function retry(
+async function retry(
   auth: TwitchAuth,
   failed: string,
   resend: (accessToken: string) => Promise<Response>,
@@ -200,4 +190,32 @@ export async function retry(
     return undefined;
   }
   return next !== null && next.accessToken !== failed && replayable(input, init) ? resend(next.accessToken) : undefined;
+}
+
+/**
+ * What the core hands to the device entry's refresh path (registered with `provideRefreshPath`):
+ * `'unauthorized'` (auth.fetch got a 401; resolves the response to return instead, or undefined),
+ * `'invalid_token'` (validation said 401; resolves the new token's validation), `'expiring'`,
+ * `'expired'` and `'start'` (a page started with a device session). Undefined means "not taken".
+ *
+ * @example
+ * ```ts
+ * provideRefreshPath(refreshPathOfDevice);
+ * ```
+ */
+export function refreshPathOfDevice(auth: TwitchAuth, what: string, ...args: unknown[]): unknown {
+  const session = internalsOf(auth).state.current();
+  if (session === null && what !== 'unauthorized') return undefined;
+  switch (what) {
+    case 'unauthorized':
+      return retry(auth, ...(args as [string, (token: string) => Promise<Response>, RequestInfo | URL, RequestInit | undefined]));
+    case 'invalid_token':
+      return revalidate(auth, args[0] as Session, args[1] as TwitchAuthError);
+    case 'expiring':
+      return anticipate(auth, session!), true;
+    case 'expired':
+      return recoverOrReport(auth, session!);
+    default:
+      return coordinatorOf(auth);
+  }
 }

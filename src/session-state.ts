@@ -81,7 +81,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
 
   const state: SessionState = {
     current: read,
-    refreshable: () => (store.get('session') ?? '').includes('"refreshToken"'),
+    refreshable: () => /"refreshToken"/.test(String(store.get('session'))),
     begin(session, record = serializeSession(session)) {
       read();
       store.set('session', record); // throws storage_unavailable first
@@ -126,7 +126,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
       if (stored === null) return;
       // The same login: a validation in the other tab updated it, or a refresh rotated its token.
       const mine = read();
-      if (mine?.accessToken === stored.accessToken || (state.refreshable() && mine?.createdAt === stored.createdAt)) {
+      if (mine?.accessToken === stored.accessToken || mine?.createdAt === stored.createdAt) {
         set(stored);
         lifecycle.start(stored, false);
         return;

@@ -156,7 +156,7 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
   }
   const expiresAt = d['expiresAt'] as number | undefined;
   // An expired device session is kept: its refresh token can still renew it.
-  if (expiresAt !== undefined && expiresAt <= now && d['refreshToken'] === undefined) return null;
+  if (expiresAt !== undefined && expiresAt <= now && !d['refreshToken']) return null;
 
   let user: TwitchUser | undefined;
   const idToken = d['idToken'];

@@ -1,4 +1,5 @@
 import type { TwitchAuth } from '../client.js';
+import { defaultTimers } from '../env.js';
 import { internalsOf } from '../internals.js';
 import { beginRefreshable } from '../refresh-session.js';
 import type { Session } from '../session.js';
@@ -40,7 +41,7 @@ export function hostOf(auth: TwitchAuth): DeviceHost {
     endpoints: i.config.endpoints,
     fetch: i.fetch,
     now: i.now,
-    timers: i.timers,
+    timers: defaultTimers,
     beginRefreshableSession: (session, refreshToken) => beginRefreshable(auth, session, refreshToken),
   };
 }
