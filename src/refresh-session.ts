@@ -55,14 +55,15 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
   const { clientId, endpoints } = i.config;
   const name = `twitch-spa-login:${clientId}:refresh`;
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
-  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  // Some engines (and happy-dom) have `navigator.locks` as null.
+  const locks = typeof navigator === 'undefined' ? undefined : (navigator.locks as LockManager | null | undefined);
   const coordinator = createRefreshCoordinator({
     clientId,
     tokenUrl: endpoints.token,
     fetch: i.fetch,
     now: i.now,
     timers: defaultTimers,
-    lock: locks === undefined ? createLocalLock() : webLock(locks, name),
+    lock: locks ? webLock(locks, name) : createLocalLock(),
     read: () => readRecord(i.store, i.now()),
     write: (record) => i.store.set('session', serializeRecord(record)),
     announce: (signal) => channel?.postMessage(signal),
