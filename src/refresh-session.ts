@@ -19,7 +19,7 @@ import { type ValidateResult, revokeToken } from './twitch-api.js';
 const coordinators = new WeakMap<object, RefreshCoordinator>();
 
 /** The stored record, or null when there is none or it carries no refresh token. Never throws. */
-export function readRecord(store: KeyValueStore, now: number): RefreshRecord | null {
+function readRecord(store: KeyValueStore, now: number): RefreshRecord | null {
   const raw = store.get('session');
   const session = parseStoredSession(raw, now);
   if (raw === null || session === null) return null;
@@ -87,6 +87,7 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
  *
  * @example
  * ```ts
+ * const [session, refreshToken] = undefined as unknown as [Session, string]; // from the device grant
  * beginRefreshable(auth, session, refreshToken);
  * ```
  */

@@ -12,8 +12,12 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
  * bytes, so this is a ratchet about 2% over it: lower it as the eager part shrinks.
  */
 const EAGER_GZIP_BUDGET = 11_300;
-/** dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target 17 KB; measured 18_510. */
-const IIFE_GZIP_BUDGET = 18_900;
+/**
+ * dist/twitch-spa-login.iife.js as shipped (whole API, jose, the callback path and, since issue 15,
+ * the device login with its refresh path inside). Target 17 KB; measured 18_510 before the device
+ * login, 18_612 without its code and 22_387 with it (the device code costs 3_775 bytes gzip).
+ */
+const IIFE_GZIP_BUDGET = 22_500;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
