@@ -68,6 +68,7 @@ export default defineConfig({
         scriptTag: resolve(import.meta.dirname, 'script-tag.html'),
         react: resolve(import.meta.dirname, 'react.html'),
         vue: resolve(import.meta.dirname, 'vue.html'),
+        device: resolve(import.meta.dirname, 'device.html'),
       },
     },
   },
