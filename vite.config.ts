@@ -53,6 +53,7 @@ export default defineConfig(({ mode }) => {
           react: 'src/react/index.tsx',
           vue: 'src/vue/index.ts',
           twurple: 'src/twurple/index.ts',
+          device: 'src/device/index.ts',
         },
         formats: ['es'],
         fileName: (_format, name) => `${name}.js`,

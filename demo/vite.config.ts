@@ -78,6 +78,7 @@ export default defineConfig({
         react: resolve(import.meta.dirname, 'react.html'),
         vue: resolve(import.meta.dirname, 'vue.html'),
         twurple: resolve(import.meta.dirname, 'twurple.html'),
+        device: resolve(import.meta.dirname, 'device.html'),
       },
     },
   },

@@ -8,8 +8,16 @@ export interface AuthFetchDeps {
   readonly fetch: () => typeof fetch;
   /** The token to attach now, if any. */
   readonly accessToken: () => string | undefined;
-  /** A request carrying `accessToken` was answered 401. */
-  readonly onUnauthorized: (accessToken: string) => void;
+  /**
+   * A request carrying `accessToken` was answered 401. May answer with the response to return
+   * instead (a device session refreshed and sent the request again through `resend`).
+   */
+  readonly onUnauthorized: (
+    accessToken: string,
+    resend: (accessToken: string) => Promise<Response>,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ) => Promise<Response | undefined> | void;
   /** A request went without the token to Twitch's API origin, which is not the Helix origin. */
   readonly onOriginMismatch: (origin: string) => void;
 }
@@ -56,12 +64,14 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
       init?.headers ?? (input instanceof Request ? input.headers : undefined),
     );
     const ownToken = !headers.has('authorization');
-    if (ownToken) headers.set('authorization', `Bearer ${token}`);
     if (!headers.has('client-id')) headers.set('client-id', deps.clientId);
     // A Request input keeps its body stream and signal; init fields override as fetch() would.
-    const response = await deps.fetch()(input, { ...init, headers, redirect: 'error' });
-    if (response.status === 401 && ownToken) deps.onUnauthorized(token);
-    return response;
+    const send = (bearer: string): Promise<Response> => {
+      if (ownToken) headers.set('authorization', `Bearer ${bearer}`);
+      return deps.fetch()(input, { ...init, headers, redirect: 'error' });
+    };
+    const response = await send(token);
+    return (response.status === 401 && ownToken && (await deps.onUnauthorized(token, send, input, init))) || response;
   };
 }
 

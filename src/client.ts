@@ -6,7 +6,7 @@ import type { LoginCompleter } from './complete-login.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEventHandler, type TwitchAuthEventName, type TwitchAuthEvents, createEmitter } from './events.js';
-import { setInternals } from './internals.js';
+import { refreshPath, setInternals } from './internals.js';
 import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
@@ -167,8 +167,9 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
         // A rejected token already ended the session (and emitted logout); report the rest.
         if (!isTwitchAuthError(error) || error.code !== 'token_invalid') report(error, 'Validating the token failed.');
       }),
-    onExpiring: (expiresAt, secondsLeft) => emitter.emit('expiring', { expiresAt, secondsLeft }),
-    onExpired: () => state.end('expired'),
+    // A device session is refreshed instead: shortly before its expiry, or at it.
+    onExpiring: (expiresAt, secondsLeft) => device('expiring') ?? emitter.emit('expiring', { expiresAt, secondsLeft }),
+    onExpired: () => device('expired') ?? state.end('expired'),
     onWake: browserWakeSignals,
   });
   const state = createSessionState({ store, emitter, lifecycle, now, report });
@@ -190,6 +191,13 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     return state.current();
   };
 
+  // Only device sessions carry a refresh token. Their refresh path comes with
+  // `twitch-spa-login/device` (registered when that entry is imported), so an app that never
+  // imports it carries none of it.
+  // It answers undefined when it does not take the case.
+  const device = (what: string, ...args: unknown[]): unknown =>
+    state.refreshable() ? refreshPath()?.(auth, what, ...args) : undefined;
+
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
     started = true;
@@ -198,6 +206,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       state.setTabs(tabs);
     }
     const session = current();
+    // Other tabs announce their refreshes to the refresh path: have it listening from the start.
+    device('start');
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
@@ -239,7 +249,12 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     try {
       result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
     } catch (error) {
-      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) state.end('invalid_token', { error });
+      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
+        // A device session refreshes (once) and validates the new token instead of ending.
+        const refreshed = device('invalid_token', session, error);
+        if (refreshed !== undefined) return refreshed as Promise<ValidateResult>;
+        state.end('invalid_token', { error });
+      }
       throw error;
     }
     if (!stillCurrent()) return result; // ended meanwhile
@@ -275,9 +290,9 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     clientId: config.clientId,
     fetch: doFetch,
     accessToken: () => state.current()?.accessToken,
-    onUnauthorized: (token) => {
-      if (state.current()?.accessToken === token) state.end('unauthorized');
-    },
+    onUnauthorized: (token, ...request) =>
+      (device('unauthorized', token, ...request) as Promise<Response | undefined> | undefined) ??
+      void (state.current()?.accessToken === token && state.end('unauthorized')),
     onOriginMismatch: (origin) => {
       if (!mismatched) report(new TwitchAuthError('helix_origin_mismatch', `No token for ${origin}: endpoints.helix is ${helixOrigin}.`), '');
       mismatched = true;
@@ -342,7 +357,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       state.forget();
     },
   };
-  setInternals(auth, { config, state, fetch: doFetch, now });
+  const refresh = (): Promise<Session | null> | undefined => device('refresh') as Promise<Session | null> | undefined;
+  setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, report, refresh });
   return auth;
 }
 

@@ -14,6 +14,10 @@ export interface TwitchEndpoints {
   readonly userinfo: string;
   /** Base URL of the Helix API; its origin is the only one `auth.fetch` adds the token for. */
   readonly helix: string;
+  /** The device login's start (`twitch-spa-login/device`). */
+  readonly device: string;
+  /** The token endpoint: the device grant and refreshes (`twitch-spa-login/device`). */
+  readonly token: string;
 }
 
 /**
@@ -32,6 +36,8 @@ export const TWITCH_ENDPOINTS: TwitchEndpoints = Object.freeze({
   revoke: 'https://id.twitch.tv/oauth2/revoke',
   userinfo: 'https://id.twitch.tv/oauth2/userinfo',
   helix: 'https://api.twitch.tv/helix',
+  device: 'https://id.twitch.tv/oauth2/device',
+  token: 'https://id.twitch.tv/oauth2/token',
 });
 
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);

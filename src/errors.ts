@@ -49,6 +49,9 @@ export const ERROR_CODES = [
   // scope upgrades and twurple
   'scope_missing', // the session lacks scopes a call needs (the message names them): offer login({ scopes })
   'user_mismatch', // a token was asked for a user other than the signed-in one
+  // the device login (twitch-spa-login/device)
+  'device_code_expired', // the device code's lifetime ran out before the user approved it
+  'login_cancelled', // the app cancelled the device login (cancel() or its AbortSignal)
 ] as const;
 
 /** The closed union of error codes; `switch (error.code)` narrows on it. */

@@ -8,7 +8,8 @@ export type LogoutReason =
   | 'invalid_token' // /oauth2/validate said the token is no longer valid (or not this app's)
   | 'expired' // the token's lifetime ran out
   | 'other_tab' // another tab of this origin signed out (storage: 'local')
-  | 'switched_user'; // a login (e.g. a scope upgrade) came back for another Twitch user
+  | 'switched_user' // a login (e.g. a scope upgrade) came back for another Twitch user
+  | 'refresh_failed'; // a device session's refresh token was refused (revoked, rotated away, 30 days unused)
 
 /** Event names and their payloads: one state object each, so fields can be added later. */
 export interface TwitchAuthEvents {

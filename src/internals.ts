@@ -4,6 +4,9 @@ import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { Session } from './session.js';
 import type { SessionState } from './session-state.js';
+import type { TwitchAuth } from './client.js';
+import type { Lifecycle } from './lifecycle.js';
+import type { KeyValueStore } from './storage.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
 export interface Internals {
@@ -14,14 +17,34 @@ export interface Internals {
   readonly fetch: () => typeof fetch;
   readonly now: () => number;
   /**
-   * Gets the session a new token without the user (a refresh token grant), when the session can
-   * be refreshed; absent until a flow that yields refresh tokens (the device flow) provides it.
-   * The twurple provider calls it after a 401 instead of ending the session.
+   * Gets the session a new token without the user (a refresh token grant): the refreshed session,
+   * or null when the refresh ended it. Undefined when the session cannot be refreshed (no refresh
+   * token, or the device entry was not imported). The twurple provider calls it after a 401.
    */
-  readonly refresh?: () => Promise<Session>;
+  readonly refresh: () => Promise<Session | null> | undefined;
+  readonly store: KeyValueStore;
+  readonly lifecycle: Lifecycle;
+  /** Emits a background failure as an `error` event. */
+  readonly report: (error: unknown, fallbackMessage: string) => void;
 }
 
 const byClient = new WeakMap<object, Internals>();
+
+/**
+ * The refresh path of device sessions (src/refresh-session.ts). `twitch-spa-login/device`
+ * registers it when imported; without it a device session ends as any other would.
+ */
+export type RefreshPath = (auth: TwitchAuth, what: string, ...args: unknown[]) => unknown;
+
+let registered: RefreshPath | undefined;
+
+/** Registers the refresh path (the device entry does, once). */
+export function provideRefreshPath(path: RefreshPath): void {
+  registered = path;
+}
+
+/** The registered refresh path, if the device entry was imported. */
+export const refreshPath = (): RefreshPath | undefined => registered;
 
 /** Registers a client's internals (createTwitchAuth does this once). */
 export function setInternals(auth: object, internals: Internals): void {

@@ -51,15 +51,14 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     if (validating || session === null) return;
     validating = true;
     validateDue = Infinity;
-    const running = session;
     void deps
       .validate()
       .catch(() => undefined) // the client reports failures; a failure retries on the next tick
       .finally(() => {
         validating = false;
-        // Still the same token (a validation may have replaced the session object meanwhile).
-        if (session?.accessToken === running.accessToken) {
-          validateDue = deps.now() + deps.validateIntervalMs;
+        // A session started meanwhile (a refreshed token) may have its own due time already.
+        if (session !== null) {
+          if (validateDue === Infinity) validateDue = deps.now() + deps.validateIntervalMs;
           schedule();
         }
       });
@@ -87,7 +86,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     clear();
     if (session === null) return;
     const { expiresAt } = session;
-    let next = validateDue;
+    let next = validating ? Infinity : validateDue;
     if (expiresAt !== undefined) next = Math.min(next, notified ? expiresAt : noticeAt(expiresAt));
     if (next === Infinity) return;
     const delay = Math.min(MAX_DELAY, Math.max(0, next - deps.now()));

@@ -219,7 +219,11 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
       return current;
     },
     heard(signal) {
-      if (signal.type === 'signed_out') signOuts += 1;
+      if (signal.type === 'signed_out') {
+        signOuts += 1;
+        // The next session's records count from its own generation.
+        newest = -1;
+      }
       else newest = Math.max(newest, signal.generation);
     },
   };

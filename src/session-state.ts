@@ -31,7 +31,7 @@ export interface SessionState {
    * A new session (a login): stored first (throws `storage_unavailable` and changes nothing when
    * that fails), then current, timed by the lifecycle, announced to other tabs, `login` emitted.
    */
-  begin(session: Session): void;
+  begin(session: Session, record?: string): void;
   /**
    * The same login, updated (validated, expiry learned): stored when possible (a failing write
    * is reported, the in-memory copy is used), `change` emitted, timers rescheduled.
@@ -42,7 +42,7 @@ export interface SessionState {
    * `storage_unavailable` and changes nothing), one `change`, validated at once, other tabs told;
    * no `login`, since nobody new signed in.
    */
-  upgrade(session: Session): void;
+  upgrade(session: Session, record?: string): void;
   /** Ends the current session once and returns it; later calls (a 401 storm) find nothing. */
   end(reason: LogoutReason, options?: EndOptions): Session | null;
   /** Another copy of the SDK on this page stored a session: make it current without events. */
@@ -51,6 +51,8 @@ export interface SessionState {
   onTabMessage(message: TabMessage): void;
   /** Tab sync to announce logins and logouts on, or undefined to stop announcing. */
   setTabs(tabs: TabSync | undefined): void;
+  /** The stored record carries a refresh token (a device session). */
+  refreshable(): boolean;
   /** Forgets the in-memory copy (destroy): the next read goes to storage again. */
   forget(): void;
 }
@@ -85,20 +87,22 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
 
   const state: SessionState = {
     current: read,
-    begin(session) {
-      state.upgrade(session);
+    refreshable: () => /"refreshToken"/.test(String(store.get('session'))),
+    begin(session, record) {
+      state.upgrade(session, record);
       emitter.emit('login', { session });
     },
-    upgrade(session) {
+    upgrade(session, record = serializeSession(session)) {
       read();
-      store.set('session', serializeSession(session)); // throws storage_unavailable first
+      store.set('session', record); // throws storage_unavailable first
       set(session);
       lifecycle.start(session, true); // Twitch: validate a new token at once
       tabs?.post({ type: 'login' });
     },
     replace(session) {
       try {
-        store.set('session', serializeSession(session));
+        // A device session's record (with its refresh token) is written by the refresh code only.
+        if (!state.refreshable()) store.set('session', serializeSession(session));
       } catch (error) {
         deps.report(error, 'Could not store the validated session.');
       }
@@ -129,9 +133,11 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
       // Not visible here yet (or unusable): the storage event follows once the write arrives.
       const stored = parseStoredSession(store.get('session'), now());
       if (stored === null) return;
-      if (read()?.accessToken === stored.accessToken) {
-        set(stored); // a validation in the other tab updated it
-        lifecycle.update(stored);
+      // The same login: a validation in the other tab updated it, or a refresh rotated its token.
+      const mine = read();
+      if (mine?.accessToken === stored.accessToken || mine?.createdAt === stored.createdAt) {
+        set(stored);
+        lifecycle.start(stored, false);
         return;
       }
       const sameUser = stored.user !== undefined && read()?.user?.id === stored.user.id;

@@ -188,7 +188,8 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
     if (d[key] !== undefined && !isFiniteNumber(d[key])) return null;
   }
   const expiresAt = d['expiresAt'] as number | undefined;
-  if (expiresAt !== undefined && expiresAt <= now) return null;
+  // An expired device session is kept: its refresh token can still renew it.
+  if (expiresAt !== undefined && expiresAt <= now && !d['refreshToken']) return null;
 
   let user: TwitchUser | undefined;
   const idToken = d['idToken'];

@@ -1,6 +1,8 @@
 import type { TwitchAuth } from '../client.js';
+import { defaultTimers } from '../env.js';
+import { internalsOf } from '../internals.js';
+import { beginRefreshable } from '../refresh-session.js';
 import type { Session } from '../session.js';
-import { TwitchAuthError } from '../errors.js';
 
 /** Timers the device login uses; injected so tests drive time. */
 interface DeviceTimers {
@@ -29,10 +31,17 @@ export interface DeviceHost {
 }
 
 /**
- * The {@link DeviceHost} of a `TwitchAuth`. PLACEHOLDER: the integrator implements it against the
- * split client's seam (issue 12); until then it throws.
+ * The {@link DeviceHost} of a `TwitchAuth` made by `createTwitchAuth` (`invalid_options` for any
+ * other object).
  */
 export function hostOf(auth: TwitchAuth): DeviceHost {
-  void auth;
-  throw new TwitchAuthError('environment_unsupported', 'The device login is not wired to this client yet.');
+  const i = internalsOf(auth);
+  return {
+    clientId: i.config.clientId,
+    endpoints: i.config.endpoints,
+    fetch: i.fetch,
+    now: i.now,
+    timers: defaultTimers,
+    beginRefreshableSession: (session, refreshToken) => beginRefreshable(auth, session, refreshToken),
+  };
 }

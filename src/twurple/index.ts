@@ -104,7 +104,9 @@ export function createTwurpleAuthProvider(auth: TwitchAuth): TwurpleAuthProvider
     getAnyAccessToken: async (user): Promise<AccessToken & { userId: string }> => toAccessToken(current(user)),
     refreshAccessTokenForUser: async (user) => {
       const session = current(user);
-      if (internals.refresh !== undefined) return toAccessToken(await internals.refresh());
+      const refreshing = internals.refresh();
+      const refreshed = refreshing === undefined ? undefined : await refreshing;
+      if (refreshed) return toAccessToken(refreshed);
       // An implicit-flow token cannot be refreshed without the user: the 401 ends the session.
       if (internals.state.current()?.accessToken === session.accessToken) internals.state.end('unauthorized');
       throw new TwitchAuthError('token_invalid', 'Twitch refused the access token; the session has ended. Sign in again.', { status: 401 });

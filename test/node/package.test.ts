@@ -146,7 +146,8 @@ describe('the published package', () => {
 
   it('loads the installed IIFE in Chromium as window.TwitchLogin, with its integrity, ready to log in', async () => {
     if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
-    const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))).sort();
+    // The ESM entry's exports plus the device login (`twitch-spa-login/device` in ESM).
+    const esm = [...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))), 'startDeviceLogin'].sort();
     const integrity = readFileSync(join(installedProject, 'node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js.sri'), 'utf8').trim();
     // Serves node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js, as installed.
     const server = await startStaticServer(join(installedProject, 'node_modules/twitch-spa-login'));
@@ -174,8 +175,10 @@ describe('the published package', () => {
     }
   }, 60_000);
 
-  it('gives window.TwitchLogin exactly the ESM entry’s exports', async () => {
-    const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))).sort();
+  it('gives window.TwitchLogin exactly the ESM entry’s exports, and startDeviceLogin', async () => {
+    const device = Object.keys(await import(join(ROOT, 'dist/device.js')));
+    expect(device).toEqual(['startDeviceLogin']);
+    const esm = [...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))), ...device].sort();
     const context: Record<string, unknown> = { TextEncoder, TextDecoder, crypto, URL, Uint8Array };
     runInNewContext(readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js'), 'utf8'), context);
     const iife = Object.keys(context['TwitchLogin'] as object).sort();

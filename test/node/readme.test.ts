@@ -40,7 +40,7 @@ const undocumented = (names: readonly string[]): string[] =>
 
 describe('README documents the public API', () => {
   it('names every export of every entry point', async () => {
-    const entries = ['src/index.ts', 'src/react/index.tsx', 'src/vue/index.ts', 'src/twurple/index.ts', 'emulator/index.ts'];
+    const entries = ['src/index.ts', 'src/react/index.tsx', 'src/vue/index.ts', 'src/twurple/index.ts', 'src/device/index.ts', 'emulator/index.ts'];
     const names = new Set<string>();
     for (const entry of entries) {
       for (const name of Object.keys((await import(join(ROOT, entry))) as object)) names.add(name);
@@ -57,6 +57,9 @@ describe('README documents the public API', () => {
     expect(undocumented(declared('src/client.ts', 'TwitchAuth'))).toEqual([]);
     expect(undocumented(declared('src/events.ts', 'TwitchAuthEvents'))).toEqual([]);
     expect(undocumented(declared('src/events.ts', 'LogoutReason'))).toEqual([]);
+    expect(undocumented(declared('src/device/login.ts', 'DeviceLoginOptions'))).toEqual([]);
+    expect(undocumented(declared('src/device/login.ts', 'DeviceLogin'))).toEqual([]);
+    expect(undocumented(declared('src/endpoints.ts', 'TwitchEndpoints'))).toEqual([]);
   });
 
   it('names every error code', async () => {

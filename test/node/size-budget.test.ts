@@ -13,12 +13,13 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
  * hasScopes and scope unions, the callback_not_handled and helix_origin_mismatch hints, default
  * claims). A ratchet a little over that: lower it as the eager part shrinks.
  */
-const EAGER_GZIP_BUDGET = 11_000;
+const EAGER_GZIP_BUDGET = 11_500;
 /**
- * dist/twitch-spa-login.iife.js as shipped (whole API, jose and the callback path inside). Target
- * 17 KB; measured 18_584 after the split, 19_209 with this round's features.
+ * dist/twitch-spa-login.iife.js as shipped (whole API, jose, the callback path and, since issue 15,
+ * the device login with its refresh path inside). Target 17 KB; measured 18_584 after the split,
+ * 19_209 with this round's features, and the device login adds about 3_800 bytes gzip.
  */
-const IIFE_GZIP_BUDGET = 19_400;
+const IIFE_GZIP_BUDGET = 23_200;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 

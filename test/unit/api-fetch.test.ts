@@ -15,12 +15,37 @@ function setup(token: string | null = TOKEN, helixOrigin = HELIX) {
     clientId: 'cid',
     fetch: () => fake.fetch,
     accessToken: () => token ?? undefined,
-    onUnauthorized: (t) => unauthorized.push(t),
+    onUnauthorized: (t) => void unauthorized.push(t),
   });
   return { fake, authFetch, unauthorized, mismatches };
 }
 
 describe('C10 fetch wrapper', () => {
+  it('returns what onUnauthorized answers: the request sent again with another token', async () => {
+    const fake = createFakeFetch();
+    const seen: string[] = [];
+    fake.expect({
+      url: `${HELIX}/helix/users`,
+      times: 2,
+      respond: (request) => {
+        seen.push(request.headers.get('authorization') ?? '');
+        return seen.length === 1 ? json({ status: 401 }, 401) : json({ data: [] });
+      },
+    });
+    const authFetch = createAuthFetch({
+      helixOrigin: HELIX,
+      clientId: 'cid',
+      fetch: () => fake.fetch,
+      accessToken: () => TOKEN,
+      onUnauthorized: (_token, resend) => resend('newtokennewtokennewtokennewtok'),
+      onOriginMismatch: () => undefined,
+    });
+    const response = await authFetch(`${HELIX}/helix/users`, { headers: { accept: 'application/json' } });
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([`Bearer ${TOKEN}`, 'Bearer newtokennewtokennewtokennewtok']);
+    fake.assertDone();
+  });
+
   it('C10.1 reports each 401 with the token it carried (the client turns them into one logout)', async () => {
     const { fake, authFetch, unauthorized } = setup();
     fake.expect({ url: `${HELIX}/helix/users`, times: 20, respond: () => json({ status: 401 }, 401) });

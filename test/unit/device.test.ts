@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TwitchAuth } from '../../src/client.js';
-import { DEVICE_ERROR_CODES } from '../../src/device/errors.js';
-import { startDeviceLogin, startDeviceLoginOn } from '../../src/device/index.js';
+import { ERROR_CODES } from '../../src/errors.js';
+import { startDeviceLogin } from '../../src/device/index.js';
+import { startDeviceLoginOn } from '../../src/device/login.js';
 import type { DeviceHost } from '../../src/device/host.js';
 import { POLL_LIMITS, afterPoll, beforePoll, initialPollState } from '../../src/device/poll.js';
 import type { Session } from '../../src/session.js';
@@ -191,10 +192,10 @@ describe('startDeviceLogin', () => {
     expect(await rejection(startDeviceLoginOn(host, { scopes: ['nope'] }))).toMatchObject({ code: 'authorize_error', status: 400, twitchError: 'invalid scope requested' });
   });
 
-  it('startDeviceLogin(auth) rejects (never throws synchronously) until the host seam is wired', async () => {
+  it('startDeviceLogin(auth) rejects (never throws synchronously) for an object not made by createTwitchAuth', async () => {
     const promise = startDeviceLogin({} as TwitchAuth);
-    expect(await rejection(promise)).toMatchObject({ name: 'TwitchAuthError' });
-    expect(DEVICE_ERROR_CODES).toEqual(['device_code_expired', 'login_cancelled']);
+    expect(await rejection(promise)).toMatchObject({ name: 'TwitchAuthError', code: 'invalid_options' });
+    expect(ERROR_CODES).toEqual(expect.arrayContaining(['device_code_expired', 'login_cancelled']));
   });
 
   it('rejects scopes that are not an array of names', async () => {

@@ -24,7 +24,9 @@ describe('options', () => {
     ['an http redirectUri off loopback', { redirectUri: 'http://app.example/' }, /redirectUri.*https/],
     ['a redirectUri with a fragment', { redirectUri: 'https://app.example/#x' }, /fragment/],
     ['an http endpoint off loopback', { endpoints: { jwks: 'http://keys.example/jwks' } }, /endpoints\.jwks/],
-    ['an unknown endpoint', { endpoints: { token: 'https://id.twitch.tv/oauth2/token' } }, /endpoints\.token/],
+    ['an unknown endpoint', { endpoints: { tokens: 'https://id.twitch.tv/oauth2/token' } }, /endpoints\.tokens/],
+    ['an http token endpoint off loopback', { endpoints: { token: 'http://id.example/oauth2/token' } }, /endpoints\.token must use https/],
+    ['an http device endpoint off loopback', { endpoints: { device: 'http://id.example/oauth2/device' } }, /endpoints\.device must use https/],
     // Run time checks RFC 6749 scope-token syntax only; an unknown name is a compile error.
     ['two scopes in one string', { scopes: ['chat:read user:edit'] }, /Not a scope token "chat:read user:edit"/],
     ['a scope with a quote', { scopes: ['chat:"read'] }, /Not a scope token/],

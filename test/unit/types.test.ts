@@ -21,7 +21,7 @@ describe('public types', () => {
     const auth = createTwitchAuth({ clientId: 'x', redirectUri: 'https://a.example/' });
     auth.on('login', (payload) => expectTypeOf(payload.session).toEqualTypeOf<Session>());
     auth.on('logout', (payload) =>
-      expectTypeOf(payload.reason).toEqualTypeOf<'user' | 'unauthorized' | 'invalid_token' | 'expired' | 'other_tab' | 'switched_user'>(),
+      expectTypeOf(payload.reason).toEqualTypeOf<'user' | 'unauthorized' | 'invalid_token' | 'expired' | 'other_tab' | 'switched_user' | 'refresh_failed'>(),
     );
     auth.on('expiring', (payload) => expectTypeOf(payload).toEqualTypeOf<TwitchAuthEvents['expiring']>());
     auth.on('error', (payload) => expectTypeOf(payload.error).toEqualTypeOf<TwitchAuthError>());
