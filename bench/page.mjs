@@ -2,7 +2,15 @@
 // overhead against plain fetch, and request counts. Each figure and its comparison are measured
 // in this page, in the same run, interleaved. The page is cross-origin isolated, so
 // performance.now() has 5 µs resolution instead of 100 µs and single calls can be timed.
-import { SignJWT, base64url, compactVerify, createLocalJWKSet, exportJWK, generateKeyPair, jwtVerify } from 'jose';
+import {
+  SignJWT,
+  base64url,
+  compactVerify,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  jwtVerify,
+} from 'jose';
 import { parseAuthResponse } from '../src/callback.ts';
 import { readCallbackUrl } from '../src/callback-url.ts';
 import { defaultTimers } from '../src/env.ts';
@@ -67,9 +75,18 @@ async function runBench({ runs }) {
       counts.jwks += 1;
       return json(jwksText);
     }
-    if (url.endsWith('/oauth2/validate')) { // Twitch's default validate URL
+    if (url.endsWith('/oauth2/validate')) {
+      // Twitch's default validate URL
       counts.validate += 1;
-      return json(JSON.stringify({ client_id: CLIENT, login: 'x', scopes: [], user_id: SUB, expires_in: 3600 }));
+      return json(
+        JSON.stringify({
+          client_id: CLIENT,
+          login: 'x',
+          scopes: [],
+          user_id: SUB,
+          expires_in: 3600,
+        }),
+      );
     }
     throw new TypeError(`The bench did not expect a request to ${url}`);
   };
@@ -77,7 +94,11 @@ async function runBench({ runs }) {
     clientId: CLIENT,
     redirectUri: `${location.origin}/`,
     storage: 'memory',
-    endpoints: { issuer: ISSUER, jwks: `${location.origin}/jwks`, helix: `${location.origin}/helix` },
+    endpoints: {
+      issuer: ISSUER,
+      jwks: `${location.origin}/jwks`,
+      helix: `${location.origin}/helix`,
+    },
     fetch: fakeFetch,
     ...extra,
   });
@@ -89,18 +110,34 @@ async function runBench({ runs }) {
     const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken));
     const iat = Math.floor(Date.now() / 1000);
     const idToken = await new SignJWT({
-      iss: ISSUER, aud: CLIENT, sub: SUB, iat, exp: iat + 900, nonce: query.get('nonce'),
+      iss: ISSUER,
+      aud: CLIENT,
+      sub: SUB,
+      iat,
+      exp: iat + 900,
+      nonce: query.get('nonce'),
       at_hash: base64url.encode(new Uint8Array(digest).slice(0, 16)),
     })
       .setProtectedHeader({ alg: 'RS256', kid: 'bench', typ: 'JWT' })
       .sign(privateKey);
     const fragment = new URLSearchParams({
-      access_token: accessToken, id_token: idToken, scope: 'openid', state: query.get('state') ?? '', token_type: 'bearer',
+      access_token: accessToken,
+      id_token: idToken,
+      scope: 'openid',
+      state: query.get('state') ?? '',
+      token_type: 'bearer',
     });
-    return { href: `${location.origin}/#${fragment}`, idToken, accessToken, nonce: query.get('nonce') ?? '', state: query.get('state') ?? '' };
+    return {
+      href: `${location.origin}/#${fragment}`,
+      idToken,
+      accessToken,
+      nonce: query.get('nonce') ?? '',
+      state: query.get('state') ?? '',
+    };
   };
   const login = async (auth) => auth.handleRedirect((await callbackFor(auth)).href);
-  const verifyBare = (idToken, keys) => jwtVerify(idToken, keys, { issuer: ISSUER, audience: CLIENT });
+  const verifyBare = (idToken, keys) =>
+    jwtVerify(idToken, keys, { issuer: ISSUER, audience: CLIENT });
 
   sessionStorage.clear();
   counts.jwks = 0;
@@ -129,31 +166,41 @@ async function runBench({ runs }) {
   counts.jwks = 0;
   const localKeys = createLocalJWKSet(JSON.parse(jwksText));
   const client = createTwitchAuth(options());
-  const sameClient = await interleaved(
-    runs,
-    warmup,
-    () => callbackFor(client),
-    [({ href }) => client.handleRedirect(href), ({ idToken }) => verifyBare(idToken, localKeys)],
-  );
+  const sameClient = await interleaved(runs, warmup, () => callbackFor(client), [
+    ({ href }) => client.handleRedirect(href),
+    ({ idToken }) => verifyBare(idToken, localKeys),
+  ]);
   const jwksSameClient = counts.jwks;
 
   // 1c. Where handleRedirect's time goes: its phases, run alone on the same kind of input, beside
   //     the same bare jose verification. Not a figure with a target: the breakdown behind 1a/1b.
   const phaseJwks = createJwksCache({
-    url: `${location.origin}/jwks`, fetch: () => fakeFetch, store: createKeyValueStore('memory', 'bench:'), now: Date.now, timeoutMs: 5000, timers: defaultTimers,
+    url: `${location.origin}/jwks`,
+    fetch: () => fakeFetch,
+    store: createKeyValueStore('memory', 'bench:'),
+    now: Date.now,
+    timeoutMs: 5000,
+    timers: defaultTimers,
   });
   const phasePending = createPendingStore(createKeyValueStore('session', 'bench-phase:'));
   // The floor: what any verified, single-use login must do at the least, with nothing of ours:
   // jose's signature check with the key already imported, the at_hash digest beside it, and one
   // sessionStorage read and remove for the single-use request (the session itself is kept in
   // memory here, as the clients above are configured).
-  const floorKey = await crypto.subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+  const floorKey = await crypto.subtle.importKey(
+    'jwk',
+    jwk,
+    { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+    false,
+    ['verify'],
+  );
   const floor = async ({ idToken, accessToken, state }) => {
     const digest = crypto.subtle.digest('SHA-256', new TextEncoder().encode(accessToken));
     const stored = sessionStorage.getItem(`bench-floor:${state}`);
     sessionStorage.removeItem(`bench-floor:${state}`);
     const { payload } = await compactVerify(idToken, floorKey, { algorithms: ['RS256'] });
-    if ((await digest).byteLength === 0 || stored === null || payload.length === 0) throw new Error('floor input');
+    if ((await digest).byteLength === 0 || stored === null || payload.length === 0)
+      throw new Error('floor input');
   };
   const phases = await interleaved(
     runs,
@@ -161,19 +208,35 @@ async function runBench({ runs }) {
     async () => {
       const input = await callbackFor(client);
       const request = {
-        state: input.state, nonce: input.nonce, responseType: 'token id_token', scopes: ['openid'],
-        redirectUri: `${location.origin}/`, issuer: ISSUER, mode: 'redirect', createdAt: Date.now(),
+        state: input.state,
+        nonce: input.nonce,
+        responseType: 'token id_token',
+        scopes: ['openid'],
+        redirectUri: `${location.origin}/`,
+        issuer: ISSUER,
+        mode: 'redirect',
+        createdAt: Date.now(),
       };
       phasePending.save(request);
       sessionStorage.setItem(`bench-floor:${input.state}`, JSON.stringify(request));
       return input;
     },
     [
-      ({ href }) => { parseAuthResponse(readCallbackUrl(new URL(href))); },
+      ({ href }) => {
+        parseAuthResponse(readCallbackUrl(new URL(href)));
+      },
       ({ state }) => phasePending.take(state, Date.now()),
-      ({ idToken, accessToken, nonce }) => verifyIdToken(idToken, {
-        clientId: CLIENT, issuer: ISSUER, nonce, accessToken, clockSkewSeconds: 60, maxAgeSeconds: 600, now: Date.now(), getKey: phaseJwks.getKey,
-      }),
+      ({ idToken, accessToken, nonce }) =>
+        verifyIdToken(idToken, {
+          clientId: CLIENT,
+          issuer: ISSUER,
+          nonce,
+          accessToken,
+          clockSkewSeconds: 60,
+          maxAgeSeconds: 600,
+          now: Date.now(),
+          getKey: phaseJwks.getKey,
+        }),
       ({ idToken }) => verifyBare(idToken, localKeys),
       floor,
     ],
@@ -189,12 +252,17 @@ async function runBench({ runs }) {
     redirectUri: `${location.origin}/`,
     storage: 'memory',
     openid: false,
-    endpoints: { validate: `${location.origin}/oauth2/validate`, helix: `${location.origin}/helix` },
+    endpoints: {
+      validate: `${location.origin}/oauth2/validate`,
+      helix: `${location.origin}/helix`,
+    },
   };
   const fetchClient = createTwitchAuth(fetchClientOptions);
   const plainState = new URL(await fetchClient.authorizeUrl()).searchParams.get('state') ?? '';
   const plainToken = base64url.encode(crypto.getRandomValues(new Uint8Array(22))).slice(0, 30);
-  await fetchClient.handleRedirect(`${location.origin}/#${new URLSearchParams({ access_token: plainToken, state: plainState, token_type: 'bearer' })}`);
+  await fetchClient.handleRedirect(
+    `${location.origin}/#${new URLSearchParams({ access_token: plainToken, state: plainState, token_type: 'bearer' })}`,
+  );
   await sleep(100); // the post-login validation
   if (!fetchClient.isAuthenticated()) throw new Error('The fetch client did not sign in.');
   const helix = `${location.origin}/helix/users?id=${SUB}`;
@@ -209,15 +277,33 @@ async function runBench({ runs }) {
   // 2b. The wrapper's own work, without the network: auth.fetch over a fetch that answers at once,
   //     against that same fetch called with the two headers by hand; many calls per timing.
   const instant = (input) =>
-    Promise.resolve(String(input).endsWith('/oauth2/validate') ? json(JSON.stringify({ client_id: CLIENT, login: 'x', scopes: [], user_id: SUB, expires_in: 3600 })) : new Response(''));
+    Promise.resolve(
+      String(input).endsWith('/oauth2/validate')
+        ? json(
+            JSON.stringify({
+              client_id: CLIENT,
+              login: 'x',
+              scopes: [],
+              user_id: SUB,
+              expires_in: 3600,
+            }),
+          )
+        : new Response(''),
+    );
   const stubClient = createTwitchAuth({ ...fetchClientOptions, fetch: instant });
   const stubState = new URL(await stubClient.authorizeUrl()).searchParams.get('state') ?? '';
-  await stubClient.handleRedirect(`${location.origin}/#${new URLSearchParams({ access_token: plainToken, state: stubState, token_type: 'bearer' })}`);
+  await stubClient.handleRedirect(
+    `${location.origin}/#${new URLSearchParams({ access_token: plainToken, state: stubState, token_type: 'bearer' })}`,
+  );
   await sleep(20);
   const calls = 200;
   const wrapper = await interleaved(Math.max(20, runs >> 2), 5, async () => undefined, [
-    async () => { for (let i = 0; i < calls; i += 1) await stubClient.fetch(helix); },
-    async () => { for (let i = 0; i < calls; i += 1) await instant(helix, { headers: byHand }); },
+    async () => {
+      for (let i = 0; i < calls; i += 1) await stubClient.fetch(helix);
+    },
+    async () => {
+      for (let i = 0; i < calls; i += 1) await instant(helix, { headers: byHand });
+    },
   ]);
   stubClient.destroy();
 
@@ -250,15 +336,37 @@ async function runBench({ runs }) {
   return {
     crossOriginIsolated: globalThis.crossOriginIsolated,
     userAgent: globalThis.navigator.userAgent,
-    callbackPageLoad: { sdkMedianMs: pageLoad.medians[0], joseMedianMs: pageLoad.medians[1], ratio: pageLoad.ratio(0, 1), runs },
-    callbackSameClient: { sdkMedianMs: sameClient.medians[0], joseMedianMs: sameClient.medians[1], ratio: sameClient.ratio(0, 1), runs },
+    callbackPageLoad: {
+      sdkMedianMs: pageLoad.medians[0],
+      joseMedianMs: pageLoad.medians[1],
+      ratio: pageLoad.ratio(0, 1),
+      runs,
+    },
+    callbackSameClient: {
+      sdkMedianMs: sameClient.medians[0],
+      joseMedianMs: sameClient.medians[1],
+      ratio: sameClient.ratio(0, 1),
+      runs,
+    },
     callbackPhases: {
-      urlMs: phases.medians[0], pendingMs: phases.medians[1], verifyMs: phases.medians[2], joseMs: phases.medians[3], floorMs: phases.medians[4],
-      urlRatio: phases.ratio(0, 3), pendingRatio: phases.ratio(1, 3), verifyRatio: phases.ratio(2, 3), floorRatio: phases.ratio(4, 3), runs,
+      urlMs: phases.medians[0],
+      pendingMs: phases.medians[1],
+      verifyMs: phases.medians[2],
+      joseMs: phases.medians[3],
+      floorMs: phases.medians[4],
+      urlRatio: phases.ratio(0, 3),
+      pendingRatio: phases.ratio(1, 3),
+      verifyRatio: phases.ratio(2, 3),
+      floorRatio: phases.ratio(4, 3),
+      runs,
     },
     fetch: {
-      sdkMedianMs: fetchOverhead.medians[0], plainMedianMs: fetchOverhead.medians[1], byHandMedianMs: fetchOverhead.medians[2],
-      plainRatio: fetchOverhead.ratio(0, 1), byHandRatio: fetchOverhead.ratio(0, 2), runs,
+      sdkMedianMs: fetchOverhead.medians[0],
+      plainMedianMs: fetchOverhead.medians[1],
+      byHandMedianMs: fetchOverhead.medians[2],
+      plainRatio: fetchOverhead.ratio(0, 1),
+      byHandRatio: fetchOverhead.ratio(0, 2),
+      runs,
       wrapperMicroseconds: ((wrapper.medians[0] - wrapper.medians[1]) / calls) * 1000,
     },
     requests: {

@@ -14,7 +14,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * What the SDK's headline figures measure: an ordinary page's imports from the ESM entry. The
  * callback path is a separate chunk (dynamic import) and counts only on a callback page.
  */
-export const CORE_IMPORTS = { './src/index.ts': ['createTwitchAuth', 'isTwitchAuthError', 'TwitchAuthError'] };
+export const CORE_IMPORTS = {
+  './src/index.ts': ['createTwitchAuth', 'isTwitchAuthError', 'TwitchAuthError'],
+};
 
 /**
  * Minified, gzip -9 and brotli (quality 11) sizes of some code, in bytes.
@@ -87,27 +89,36 @@ export async function splitCost(imports) {
     });
     const outputs = result.metafile.outputs;
     const contents = new Map(result.outputFiles.map((file) => [file.path, file.contents]));
-    const key = (path) => [...contents.keys()].find((full) => full.endsWith(path.replace(/^.*out\//, '/'))) ?? path;
+    const key = (path) =>
+      [...contents.keys()].find((full) => full.endsWith(path.replace(/^.*out\//, '/'))) ?? path;
     const entryOut = Object.keys(outputs).find((path) => outputs[path].entryPoint !== undefined);
     /** Outputs reachable from `from` through static imports. */
     const staticClosure = (from) => {
       const seen = new Set([from]);
       for (const path of seen) {
         for (const imported of outputs[path]?.imports ?? []) {
-          if (imported.kind === 'import-statement' && outputs[imported.path]) seen.add(imported.path);
+          if (imported.kind === 'import-statement' && outputs[imported.path])
+            seen.add(imported.path);
         }
       }
       return seen;
     };
     const eager = staticClosure(entryOut);
-    const lazy = new Set(Object.keys(outputs).filter((path) => path.endsWith('.js') && !eager.has(path)));
+    const lazy = new Set(
+      Object.keys(outputs).filter((path) => path.endsWith('.js') && !eager.has(path)),
+    );
     const cost = (paths) => {
-      const sizes = [...paths].map((path) => compressed(contents.get(key(path)) ?? new Uint8Array()));
+      const sizes = [...paths].map((path) =>
+        compressed(contents.get(key(path)) ?? new Uint8Array()),
+      );
       const sum = (field) => sizes.reduce((total, size) => total + size[field], 0);
       const inputs = [...paths]
         .flatMap((path) => Object.entries(outputs[path]?.inputs ?? {}))
         .filter(([path]) => !path.includes('tsl-size-'))
-        .map(([path, info]) => ({ path: path.replace(/^.*node_modules\//, 'node_modules/'), bytes: info.bytesInOutput }))
+        .map(([path, info]) => ({
+          path: path.replace(/^.*node_modules\//, 'node_modules/'),
+          bytes: info.bytesInOutput,
+        }))
         .sort((a, b) => b.bytes - a.bytes);
       return { minified: sum('minified'), gzip: sum('gzip'), brotli: sum('brotli'), inputs };
     };

@@ -49,7 +49,9 @@ function render(): void {
   if (session !== null) {
     $('user-name').textContent = session.user?.login ?? session.user?.id ?? '';
     $('expiry').textContent =
-      session.expiresAt === undefined ? '' : `Access token expires at ${new Date(session.expiresAt).toLocaleTimeString()}`;
+      session.expiresAt === undefined
+        ? ''
+        : `Access token expires at ${new Date(session.expiresAt).toLocaleTimeString()}`;
   }
 }
 
@@ -68,7 +70,8 @@ async function start(): Promise<void> {
   qr.addData(device.verificationUri);
   qr.make();
   $<HTMLImageElement>('qr').src = qr.createDataURL(4, 2);
-  $('code-expiry').textContent = `The code expires at ${new Date(device.expiresAt).toLocaleTimeString()}.`;
+  $('code-expiry').textContent =
+    `The code expires at ${new Date(device.expiresAt).toLocaleTimeString()}.`;
   render();
   try {
     const session = await device.session;
@@ -102,10 +105,15 @@ $('expire').addEventListener('click', async () => {
 for (const name of ['login', 'logout', 'change', 'expiring', 'error'] as const) {
   auth.on(name, (payload) => {
     const detail =
-      name === 'logout' ? (payload as TwitchAuthEvents['logout']).reason
-      : name === 'error' ? (payload as TwitchAuthEvents['error']).error.code
-      : name === 'change' ? ((payload as TwitchAuthEvents['change']).session === null ? 'signed out' : 'session updated')
-      : '';
+      name === 'logout'
+        ? (payload as TwitchAuthEvents['logout']).reason
+        : name === 'error'
+          ? (payload as TwitchAuthEvents['error']).error.code
+          : name === 'change'
+            ? (payload as TwitchAuthEvents['change']).session === null
+              ? 'signed out'
+              : 'session updated'
+            : '';
     log(name, detail);
     render();
   });

@@ -12,7 +12,9 @@ const auth = createTwitchAuth({
   clientId: config.clientId,
   redirectUri: `${location.origin}/`,
   scopes: ['user:read:email'],
-  claims: { id_token: { email: null, email_verified: null, picture: null, preferred_username: null } },
+  claims: {
+    id_token: { email: null, email_verified: null, picture: null, preferred_username: null },
+  },
   endpoints: config.endpoints,
 });
 
@@ -54,7 +56,10 @@ function render(): void {
 }
 
 auth.on('login', ({ session }) => {
-  log('login', `user ${session.user?.id ?? '?'} with scopes: ${session.scopes.join(' ') || '(none)'}`);
+  log(
+    'login',
+    `user ${session.user?.id ?? '?'} with scopes: ${session.scopes.join(' ') || '(none)'}`,
+  );
   render();
 });
 auth.on('logout', ({ reason }) => {
@@ -74,13 +79,10 @@ $('logout').addEventListener('click', () => {
   void auth.logout().then(render);
 });
 $('validate').addEventListener('click', () => {
-  auth.validate().then(
-    (result) => {
-      log('info', `validated: ${result.expiresIn ?? '∞'} s left`);
-      render();
-    },
-    showError,
-  );
+  auth.validate().then((result) => {
+    log('info', `validated: ${result.expiresIn ?? '∞'} s left`);
+    render();
+  }, showError);
 });
 $('call-helix').addEventListener('click', async () => {
   const output = $('helix-result');
@@ -96,18 +98,23 @@ $('call-helix').addEventListener('click', async () => {
 });
 
 function showError(error: unknown): void {
-  status(isTwitchAuthError(error) ? `Login failed: ${error.code}. ${error.message}` : String(error));
+  status(
+    isTwitchAuthError(error) ? `Login failed: ${error.code}. ${error.message}` : String(error),
+  );
   render();
 }
 
 $('backend').textContent =
   config.emulator === null ? 'Talking to real Twitch.' : 'Talking to the local Twitch emulator.';
 
-auth.handleRedirect().then(() => {
-  render();
-  document.body.dataset['ready'] = 'true';
-}, (error: unknown) => {
-  showError(error);
-  document.body.dataset['ready'] = 'true';
-});
+auth.handleRedirect().then(
+  () => {
+    render();
+    document.body.dataset['ready'] = 'true';
+  },
+  (error: unknown) => {
+    showError(error);
+    document.body.dataset['ready'] = 'true';
+  },
+);
 render();

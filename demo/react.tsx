@@ -22,22 +22,40 @@ function Account() {
   return (
     <>
       <h1>twitch-spa-login + React</h1>
-      {error !== null && <p className="status" data-testid="status">{error.code}</p>}
+      {error !== null && (
+        <p className="status" data-testid="status">
+          {error.code}
+        </p>
+      )}
       {isAuthenticated ? (
         <>
           <div className="user">
-            {user?.picture !== undefined && <img src={user.picture} alt="" width={56} height={56} />}
-            <div className="name" data-testid="user-name">{user?.displayName ?? user?.id}</div>
+            {user?.picture !== undefined && (
+              <img src={user.picture} alt="" width={56} height={56} />
+            )}
+            <div className="name" data-testid="user-name">
+              {user?.displayName ?? user?.id}
+            </div>
           </div>
           <div className="row">
-            <button className="primary" data-testid="call-helix" onClick={() => void callHelix()}>Call Helix</button>
-            <button data-testid="logout" onClick={() => void logout()}>Sign out</button>
+            <button className="primary" data-testid="call-helix" onClick={() => void callHelix()}>
+              Call Helix
+            </button>
+            <button data-testid="logout" onClick={() => void logout()}>
+              Sign out
+            </button>
           </div>
-          {helix !== null && <pre className="result" data-testid="helix-result">{helix}</pre>}
+          {helix !== null && (
+            <pre className="result" data-testid="helix-result">
+              {helix}
+            </pre>
+          )}
         </>
       ) : (
         <div className="row">
-          <button className="primary" data-testid="login" onClick={() => void login()}>Sign in with Twitch</button>
+          <button className="primary" data-testid="login" onClick={() => void login()}>
+            Sign in with Twitch
+          </button>
         </div>
       )}
     </>

@@ -34,7 +34,9 @@
   try {
     await auth.handleRedirect();
   } catch (error) {
-    byId('status').textContent = TwitchLogin.isTwitchAuthError(error) ? `Login failed: ${error.code}` : String(error);
+    byId('status').textContent = TwitchLogin.isTwitchAuthError(error)
+      ? `Login failed: ${error.code}`
+      : String(error);
   }
   render();
   document.body.dataset.ready = 'true';

@@ -47,7 +47,9 @@ async function show(call: () => Promise<unknown>): Promise<void> {
     result.textContent = JSON.stringify(await call());
     result.dataset['outcome'] = 'ok';
   } catch (error) {
-    result.textContent = isTwitchAuthError(error) ? `${error.code}: ${error.message}` : String(error);
+    result.textContent = isTwitchAuthError(error)
+      ? `${error.code}: ${error.message}`
+      : String(error);
     result.dataset['outcome'] = isTwitchAuthError(error) ? error.code : 'error';
   }
 }
@@ -74,7 +76,8 @@ auth
   .handleRedirect()
   .then(
     () => ($('status').textContent = ''),
-    (error: unknown) => ($('status').textContent = isTwitchAuthError(error) ? error.code : String(error)),
+    (error: unknown) =>
+      ($('status').textContent = isTwitchAuthError(error) ? error.code : String(error)),
   )
   .finally(() => {
     render();

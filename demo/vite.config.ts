@@ -16,15 +16,23 @@ function twitchBackend(): Plugin {
     name: 'twitch-demo-backend',
     async config() {
       const clientId = process.env['TWITCH_CLIENT_ID'];
-      const redirectUris = ['', 'script-tag.html', 'react.html', 'vue.html', 'twurple.html'].map((page) => `${DEMO_ORIGIN}/${page}`);
+      const redirectUris = ['', 'script-tag.html', 'react.html', 'vue.html', 'twurple.html'].map(
+        (page) => `${DEMO_ORIGIN}/${page}`,
+      );
       if (clientId !== undefined && clientId !== '') {
         demo = { clientId, endpoints: {}, emulator: null };
       } else {
         emulator = await startTwitchEmulator({
           port: Number(process.env['EMULATOR_PORT'] ?? 0),
-          clients: [{ clientId: 'emulator-client-id', name: 'twitch-spa-login demo', redirectUris }],
+          clients: [
+            { clientId: 'emulator-client-id', name: 'twitch-spa-login demo', redirectUris },
+          ],
         });
-        demo = { clientId: 'emulator-client-id', endpoints: emulator.endpoints, emulator: emulator.url };
+        demo = {
+          clientId: 'emulator-client-id',
+          endpoints: emulator.endpoints,
+          emulator: emulator.url,
+        };
       }
       // twurple 8 sends Helix calls to the Twitch CLI mock API (the emulator's /mock/) when this
       // is set; it reads process.env (absent in a browser), then import.meta.env.
@@ -34,7 +42,13 @@ function twitchBackend(): Plugin {
           __DEMO_CONFIG__: JSON.stringify(demo),
           'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort),
         },
-        optimizeDeps: { rolldownOptions: { transform: { define: { 'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort) } } } },
+        optimizeDeps: {
+          rolldownOptions: {
+            transform: {
+              define: { 'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort) },
+            },
+          },
+        },
       };
     },
     configureServer(server) {
@@ -44,8 +58,13 @@ function twitchBackend(): Plugin {
         res.end(JSON.stringify(demo));
       });
       server.httpServer?.once('listening', () => {
-        const where = emulator === undefined ? 'real Twitch (TWITCH_CLIENT_ID)' : `the emulator at ${emulator.url}`;
-        server.config.logger.info(`\n  twitch-spa-login demo: ${DEMO_ORIGIN}/  (signing in against ${where})\n`);
+        const where =
+          emulator === undefined
+            ? 'real Twitch (TWITCH_CLIENT_ID)'
+            : `the emulator at ${emulator.url}`;
+        server.config.logger.info(
+          `\n  twitch-spa-login demo: ${DEMO_ORIGIN}/  (signing in against ${where})\n`,
+        );
       });
       server.httpServer?.once('close', () => void emulator?.close());
     },

@@ -19,23 +19,41 @@ const Account = defineComponent(() => {
   };
   return () => [
     h('h1', 'twitch-spa-login + Vue'),
-    error.value === null ? null : h('p', { class: 'status', 'data-testid': 'status' }, error.value.code),
+    error.value === null
+      ? null
+      : h('p', { class: 'status', 'data-testid': 'status' }, error.value.code),
     isLoading.value
       ? h('p', 'Loading…')
       : isAuthenticated.value
         ? [
             h('div', { class: 'user' }, [
-              user.value?.picture === undefined ? null : h('img', { src: user.value.picture, alt: '', width: 56, height: 56 }),
-              h('div', { class: 'name', 'data-testid': 'user-name' }, user.value?.displayName ?? user.value?.id),
+              user.value?.picture === undefined
+                ? null
+                : h('img', { src: user.value.picture, alt: '', width: 56, height: 56 }),
+              h(
+                'div',
+                { class: 'name', 'data-testid': 'user-name' },
+                user.value?.displayName ?? user.value?.id,
+              ),
             ]),
             h('div', { class: 'row' }, [
-              h('button', { class: 'primary', 'data-testid': 'call-helix', onClick: () => void callHelix() }, 'Call Helix'),
+              h(
+                'button',
+                { class: 'primary', 'data-testid': 'call-helix', onClick: () => void callHelix() },
+                'Call Helix',
+              ),
               h('button', { 'data-testid': 'logout', onClick: () => void logout() }, 'Sign out'),
             ]),
-            helix.value === null ? null : h('pre', { class: 'result', 'data-testid': 'helix-result' }, helix.value),
+            helix.value === null
+              ? null
+              : h('pre', { class: 'result', 'data-testid': 'helix-result' }, helix.value),
           ]
         : h('div', { class: 'row' }, [
-            h('button', { class: 'primary', 'data-testid': 'login', onClick: () => void login() }, 'Sign in with Twitch'),
+            h(
+              'button',
+              { class: 'primary', 'data-testid': 'login', onClick: () => void login() },
+              'Sign in with Twitch',
+            ),
           ]),
   ];
 });

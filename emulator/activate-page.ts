@@ -8,7 +8,11 @@ export type ActivatePageInput =
       readonly userCode: string;
       readonly appName: string;
       readonly scopes: readonly { readonly name: string; readonly description: string }[];
-      readonly users: readonly { readonly id: string; readonly displayName: string; readonly login: string }[];
+      readonly users: readonly {
+        readonly id: string;
+        readonly displayName: string;
+        readonly login: string;
+      }[];
     }
   | { readonly kind: 'done'; readonly approved: boolean; readonly appName: string };
 
@@ -33,11 +37,17 @@ ${input.error === undefined ? '' : `<p class="error" data-testid="error">${escap
 <form method="get" action="/activate"><input class="code" name="device-code" value="${escapeHtml(input.code ?? '')}" autocomplete="off" autocapitalize="characters" maxlength="12" required aria-label="Code" data-testid="code">
 <div class="row"><button class="ok" type="submit" data-testid="submit">Continue</button></div></form>`;
   } else if (input.kind === 'confirm') {
-    const scopes = input.scopes.length === 0
-      ? '<li>Read your public profile</li>'
-      : input.scopes.map((s) => `<li><code>${escapeHtml(s.name)}</code> ${escapeHtml(s.description)}</li>`).join('');
+    const scopes =
+      input.scopes.length === 0
+        ? '<li>Read your public profile</li>'
+        : input.scopes
+            .map((s) => `<li><code>${escapeHtml(s.name)}</code> ${escapeHtml(s.description)}</li>`)
+            .join('');
     const users = input.users
-      .map((u, i) => `<label class="user"><input type="radio" name="user_id" value="${escapeHtml(u.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} <span>@${escapeHtml(u.login)}</span></label>`)
+      .map(
+        (u, i) =>
+          `<label class="user"><input type="radio" name="user_id" value="${escapeHtml(u.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(u.displayName)} <span>@${escapeHtml(u.login)}</span></label>`,
+      )
       .join('');
     body = `<h1>${escapeHtml(input.appName)} wants to access your account</h1>
 <p>Code <code data-testid="user-code">${escapeHtml(input.userCode)}</code>. Sign in as one of these test users.</p>

@@ -15,16 +15,31 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('Usage: twitch-emulator [--port 8787] [--host 127.0.0.1] [--client-id ID] --redirect-uri URL [--redirect-uri URL ...]');
+  console.log(
+    'Usage: twitch-emulator [--port 8787] [--host 127.0.0.1] [--client-id ID] --redirect-uri URL [--redirect-uri URL ...]',
+  );
   process.exit(0);
 }
 
 const emulator = await startTwitchEmulator({
   port: Number(values.port),
   host: values.host,
-  clients: [{ clientId: values['client-id'], name: 'Local app', redirectUris: values['redirect-uri'] }],
+  clients: [
+    { clientId: values['client-id'], name: 'Local app', redirectUris: values['redirect-uri'] },
+  ],
 });
-console.log(JSON.stringify({ url: emulator.url, clientId: values['client-id'], endpoints: emulator.endpoints, urls: emulator.urls }, null, 2));
+console.log(
+  JSON.stringify(
+    {
+      url: emulator.url,
+      clientId: values['client-id'],
+      endpoints: emulator.endpoints,
+      urls: emulator.urls,
+    },
+    null,
+    2,
+  ),
+);
 const stop = (): void => void emulator.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

@@ -6,7 +6,11 @@ export function escapeHtml(value: string): string {
 export interface ConsentPageInput {
   readonly appName: string;
   readonly scopes: readonly { readonly name: string; readonly description: string }[];
-  readonly users: readonly { readonly id: string; readonly displayName: string; readonly login: string }[];
+  readonly users: readonly {
+    readonly id: string;
+    readonly displayName: string;
+    readonly login: string;
+  }[];
   /** The authorize parameters, posted back as hidden fields. */
   readonly params: URLSearchParams;
 }
@@ -14,11 +18,17 @@ export interface ConsentPageInput {
 /** Twitch-like consent page: self-contained, no script, no external resource. */
 export function consentPage({ appName, scopes, users, params }: ConsentPageInput): string {
   const hidden = [...params]
-    .map(([name, value]) => `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`)
+    .map(
+      ([name, value]) =>
+        `<input type="hidden" name="${escapeHtml(name)}" value="${escapeHtml(value)}">`,
+    )
     .join('');
-  const scopeItems = scopes.length === 0
-    ? '<li>Read your public profile</li>'
-    : scopes.map((s) => `<li><code>${escapeHtml(s.name)}</code> ${escapeHtml(s.description)}</li>`).join('');
+  const scopeItems =
+    scopes.length === 0
+      ? '<li>Read your public profile</li>'
+      : scopes
+          .map((s) => `<li><code>${escapeHtml(s.name)}</code> ${escapeHtml(s.description)}</li>`)
+          .join('');
   const userItems = users
     .map(
       (u, i) =>

@@ -24,7 +24,8 @@ export function deviceRoutes(state: EmulatorState): Route[] {
     if (ctx.path !== '/oauth2/device' || ctx.method !== 'POST') return false;
     const field = await readForm(ctx);
     const clientId = field('client_id');
-    if (clientId === null || clientId === '') return sendError(ctx.res, 400, TOKEN_ERRORS.missingClientId);
+    if (clientId === null || clientId === '')
+      return sendError(ctx.res, 400, TOKEN_ERRORS.missingClientId);
     if (!state.clients.has(clientId)) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidClient);
     const scopes = (field(DEVICE.scopesParam) ?? '').split(' ').filter((s) => s !== '');
     if (!scopes.every(isTwitchScope)) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidScope);
@@ -48,17 +49,25 @@ export function deviceRoutes(state: EmulatorState): Route[] {
   };
 
   const page = (ctx: Ctx, status: number, input: ActivatePageInput): true =>
-    send(ctx.res, status, activatePage(input), { 'referrer-policy': 'no-referrer', 'content-security-policy': ACTIVATE_CSP, 'cache-control': 'no-store' });
-  const appName = (record: DeviceCodeRecord): string => state.clients.get(record.clientId)?.name ?? record.clientId;
+    send(ctx.res, status, activatePage(input), {
+      'referrer-policy': 'no-referrer',
+      'content-security-policy': ACTIVATE_CSP,
+      'cache-control': 'no-store',
+    });
+  const appName = (record: DeviceCodeRecord): string =>
+    state.clients.get(record.clientId)?.name ?? record.clientId;
   /** A pending code by what the user typed, or an entry page saying why not. */
   const pendingCode = (ctx: Ctx, typed: string): DeviceCodeRecord | undefined => {
     const userCode = normalizeUserCode(typed);
     const record = state.deviceCodes.find((d) => d.userCode === userCode);
     const status = record === undefined ? undefined : state.deviceCodeStatus(record);
     if (record !== undefined && status === 'pending') return record;
-    const error = status === 'expired' ? 'This code has expired. Start again on your device.'
-      : status === undefined ? 'That code is not valid. Check the code on your device.'
-      : 'This code was already used.';
+    const error =
+      status === 'expired'
+        ? 'This code has expired. Start again on your device.'
+        : status === undefined
+          ? 'That code is not valid. Check the code on your device.'
+          : 'This code was already used.';
     page(ctx, 400, { kind: 'enter', error, code: typed });
     return undefined;
   };
@@ -73,7 +82,10 @@ export function deviceRoutes(state: EmulatorState): Route[] {
       kind: 'confirm',
       userCode: record.userCode,
       appName: appName(record),
-      scopes: record.scopes.map((name) => ({ name, description: isTwitchScope(name) ? TWITCH_SCOPES[name] : '' })),
+      scopes: record.scopes.map((name) => ({
+        name,
+        description: isTwitchScope(name) ? TWITCH_SCOPES[name] : '',
+      })),
       users: state.users(),
     });
   };

@@ -61,5 +61,5 @@ export const HELIX_ERRORS = Object.freeze({
   clientMismatch: 'Client ID and OAuth token do not match',
   missingScope: (scope: string) => `Missing scope: ${scope}`,
   missingParam: (name: string) => `Missing required parameter "${name}"`,
-  userMismatch: 'The ID in user_id must match the user ID found in the request\'s OAuth token.',
+  userMismatch: "The ID in user_id must match the user ID found in the request's OAuth token.",
 });

@@ -13,7 +13,12 @@ export interface Ctx {
 /** Handles the request and returns true, or returns false to let the next route try. */
 export type Route = (ctx: Ctx) => boolean | Promise<boolean>;
 
-export function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): true {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): true {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   const type = typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json';
   res.writeHead(status, { ...(text === '' ? {} : { 'content-type': type }), ...headers });
@@ -56,13 +61,17 @@ export function bearer(req: IncomingMessage, schemes: readonly string[]): string
 }
 
 /** A random string over `alphabet` (tokens look like Twitch's: 30 lowercase alphanumerics). */
-export function randomString(length: number, alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'): string {
+export function randomString(
+  length: number,
+  alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789',
+): string {
   // 256 is not a multiple of every alphabet's size; the bias does not matter for test tokens.
   return [...randomBytes(length)].map((b) => alphabet[b % alphabet.length]).join('');
 }
 
 /** True when the path is Helix, under `/helix/` or twurple's `/mock/`. */
-const isHelixPath = (path: string): boolean => path.startsWith('/helix/') || path.startsWith('/mock/');
+const isHelixPath = (path: string): boolean =>
+  path.startsWith('/helix/') || path.startsWith('/mock/');
 
 /**
  * CORS as Twitch answers it: any origin, Helix allows `Client-Id`, validate's preflight does not
@@ -71,7 +80,10 @@ const isHelixPath = (path: string): boolean => path.startsWith('/helix/') || pat
 export function cors(ctx: Ctx): boolean {
   const { res, path } = ctx;
   res.setHeader('access-control-allow-origin', '*');
-  res.setHeader('access-control-expose-headers', 'Ratelimit-Limit, Ratelimit-Remaining, Ratelimit-Reset');
+  res.setHeader(
+    'access-control-expose-headers',
+    'Ratelimit-Limit, Ratelimit-Remaining, Ratelimit-Reset',
+  );
   if (ctx.method !== 'OPTIONS') return false;
   const headers = isHelixPath(path)
     ? 'Authorization, Client-Id, Content-Type'

@@ -39,7 +39,11 @@ function sdkEndpoints(origin: string): TwitchEndpoints {
     device: `${origin}/oauth2/device`,
     token: `${origin}/oauth2/token`,
   };
-  return Object.freeze(Object.fromEntries(Object.entries(all).filter(([name]) => Object.hasOwn(TWITCH_ENDPOINTS, name)))) as unknown as TwitchEndpoints;
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(all).filter(([name]) => Object.hasOwn(TWITCH_ENDPOINTS, name)),
+    ),
+  ) as unknown as TwitchEndpoints;
 }
 
 /**
@@ -72,7 +76,11 @@ export async function startTwitchEmulator(options: EmulatorOptions = {}): Promis
     state.requestLog.push({ method: ctx.method, path: ctx.path });
     if (cors(ctx)) return;
     for (const route of routes) if (await route(ctx)) return;
-    send(ctx.res, 404, { error: 'Not Found', status: 404, message: 'no such endpoint in the emulator' });
+    send(ctx.res, 404, {
+      error: 'Not Found',
+      status: 404,
+      message: 'no such endpoint in the emulator',
+    });
   };
 
   const server: Server = createServer((req, res) => {

@@ -5,7 +5,16 @@ import type { ServerResponse } from 'node:http';
 import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes.js';
 import { consentPage, escapeHtml } from './consent-page.js';
 import { REVOKE_ENDS_GRANT } from './facts.js';
-import { type Ctx, type Route, bearer, readBody, readForm, redirect, send, sendError } from './http.js';
+import {
+  type Ctx,
+  type Route,
+  bearer,
+  readBody,
+  readForm,
+  redirect,
+  send,
+  sendError,
+} from './http.js';
 import { type SigningKey, atHash, signIdToken } from './keys.js';
 import { OPTIONAL_CLAIMS, optionalClaims } from './oidc.js';
 import type { EmulatorState } from './state.js';
@@ -26,10 +35,17 @@ const consentKey = (clientId: string, userId: string, scopes: readonly string[])
 
 export function oauthRoutes(state: EmulatorState): Route[] {
   /** Checks authorize parameters; answers an error redirect/page itself, or returns the request. */
-  const checkAuthorize = (params: URLSearchParams, res: ServerResponse): AuthorizeRequest | undefined => {
+  const checkAuthorize = (
+    params: URLSearchParams,
+    res: ServerResponse,
+  ): AuthorizeRequest | undefined => {
     const client = state.clients.get(params.get('client_id') ?? '');
     if (client === undefined) {
-      send(res, 400, `<!doctype html><title>Error</title><h1>invalid client</h1><p>${escapeHtml(params.get('client_id') ?? '')}</p>`);
+      send(
+        res,
+        400,
+        `<!doctype html><title>Error</title><h1>invalid client</h1><p>${escapeHtml(params.get('client_id') ?? '')}</p>`,
+      );
       return undefined;
     }
     const redirectUri = params.get('redirect_uri') ?? '';
@@ -49,7 +65,11 @@ export function oauthRoutes(state: EmulatorState): Route[] {
         send(res, 400, '<!doctype html><title>Error</title><h1>redirect_mismatch</h1>');
         return undefined;
       }
-      return fail(first, 'redirect_mismatch', 'Parameter redirect_uri does not match registered URI');
+      return fail(
+        first,
+        'redirect_mismatch',
+        'Parameter redirect_uri does not match registered URI',
+      );
     }
     const responseType = params.get('response_type') ?? '';
     const scopes = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
@@ -59,7 +79,8 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     if (responseType.includes('id_token') && !scopes.includes('openid')) {
       return fail(redirectUri, 'unsupported_response_type', 'Response type is not supported');
     }
-    if (!scopes.every(isTwitchScope)) return fail(redirectUri, 'invalid_scope', 'Invalid scope requested');
+    if (!scopes.every(isTwitchScope))
+      return fail(redirectUri, 'invalid_scope', 'Invalid scope requested');
     let claims: Record<string, Record<string, null>> = {};
     const rawClaims = params.get('claims');
     if (rawClaims !== null) {
@@ -70,18 +91,41 @@ export function oauthRoutes(state: EmulatorState): Route[] {
         return fail(redirectUri, 'invalid_request', 'Invalid claims parameter');
       }
     }
-    return { client, redirectUri, responseType, scopes, claims, state: requestState, nonce: params.get('nonce') };
+    return {
+      client,
+      redirectUri,
+      responseType,
+      scopes,
+      claims,
+      state: requestState,
+      nonce: params.get('nonce'),
+    };
   };
 
-  const completeLogin = async (request: AuthorizeRequest, user: EmulatorUser, res: ServerResponse): Promise<true> => {
-    const idTokenClaims = Object.keys(request.claims['id_token'] ?? {}).filter((c) => OPTIONAL_CLAIMS.has(c));
-    const userinfoClaims = Object.keys(request.claims['userinfo'] ?? {}).filter((c) => OPTIONAL_CLAIMS.has(c));
+  const completeLogin = async (
+    request: AuthorizeRequest,
+    user: EmulatorUser,
+    res: ServerResponse,
+  ): Promise<true> => {
+    const idTokenClaims = Object.keys(request.claims['id_token'] ?? {}).filter((c) =>
+      OPTIONAL_CLAIMS.has(c),
+    );
+    const userinfoClaims = Object.keys(request.claims['userinfo'] ?? {}).filter((c) =>
+      OPTIONAL_CLAIMS.has(c),
+    );
     const fragment = new URLSearchParams();
     // What the user declined (a test control) is left out of the grant; openid is never declined.
-    const granted = request.scopes.filter((scope) => scope === 'openid' || !state.declinedScopes.has(scope));
+    const granted = request.scopes.filter(
+      (scope) => scope === 'openid' || !state.declinedScopes.has(scope),
+    );
     let accessToken: string | undefined;
     if (request.responseType.split(' ').includes('token')) {
-      accessToken = state.issueToken({ clientId: request.client.clientId, userId: user.id, scopes: granted, userinfoClaims });
+      accessToken = state.issueToken({
+        clientId: request.client.clientId,
+        userId: user.id,
+        scopes: granted,
+        userinfoClaims,
+      });
       fragment.set('access_token', accessToken);
     }
     if (request.responseType.includes('id_token')) {
@@ -115,16 +159,31 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     if (request === undefined) return true;
     const remembered = /(?:^|;\s*)emu_user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
     const user = remembered === undefined ? undefined : state.userById(remembered);
-    if (url.searchParams.get('force_verify') !== 'true' && user !== undefined &&
-        state.consents.has(consentKey(request.client.clientId, user.id, request.scopes))) {
+    if (
+      url.searchParams.get('force_verify') !== 'true' &&
+      user !== undefined &&
+      state.consents.has(consentKey(request.client.clientId, user.id, request.scopes))
+    ) {
       return completeLogin(request, user, res);
     }
-    return send(res, 200, consentPage({
-      appName: request.client.name,
-      scopes: request.scopes.map((name) => ({ name, description: isTwitchScope(name) ? TWITCH_SCOPES[name] : '' })),
-      users: state.users(),
-      params: url.searchParams,
-    }), { 'referrer-policy': 'no-referrer', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'" });
+    return send(
+      res,
+      200,
+      consentPage({
+        appName: request.client.name,
+        scopes: request.scopes.map((name) => ({
+          name,
+          description: isTwitchScope(name) ? TWITCH_SCOPES[name] : '',
+        })),
+        users: state.users(),
+        params: url.searchParams,
+      }),
+      {
+        'referrer-policy': 'no-referrer',
+        'content-security-policy':
+          "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; frame-ancestors 'none'",
+      },
+    );
   };
 
   const authorizeDecision = async ({ req, res, path, method }: Ctx): Promise<boolean> => {
@@ -164,13 +223,15 @@ export function oauthRoutes(state: EmulatorState): Route[] {
   };
 
   const revoke = async (ctx: Ctx): Promise<boolean> => {
-    if ((ctx.path !== '/oauth2/revoke' && ctx.path !== '/auth/revoke') || ctx.method !== 'POST') return false;
+    if ((ctx.path !== '/oauth2/revoke' && ctx.path !== '/auth/revoke') || ctx.method !== 'POST')
+      return false;
     const field = await readForm(ctx);
     const clientId = field('client_id') ?? '';
     if (!state.clients.has(clientId)) return sendError(ctx.res, 404, 'client does not exist');
     const token = field('token') ?? '';
     const record = state.liveToken(token);
-    if (record === undefined || record.clientId !== clientId) return sendError(ctx.res, 400, 'Invalid token');
+    if (record === undefined || record.clientId !== clientId)
+      return sendError(ctx.res, 400, 'Invalid token');
     record.revoked = true;
     if (REVOKE_ENDS_GRANT && record.grantId !== undefined) {
       const grant = state.grants.get(record.grantId);

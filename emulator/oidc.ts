@@ -5,10 +5,20 @@ import { type Ctx, type Route, bearer, send } from './http.js';
 import type { EmulatorState } from './state.js';
 import type { EmulatorUser } from './types.js';
 
-export const OPTIONAL_CLAIMS = new Set(['email', 'email_verified', 'picture', 'preferred_username', 'updated_at']);
+export const OPTIONAL_CLAIMS = new Set([
+  'email',
+  'email_verified',
+  'picture',
+  'preferred_username',
+  'updated_at',
+]);
 
 /** The requested optional claims; the email pair only with `user:read:email`, as Twitch. */
-export function optionalClaims(user: EmulatorUser, names: Iterable<string>, scopes: readonly string[]): Record<string, unknown> {
+export function optionalClaims(
+  user: EmulatorUser,
+  names: Iterable<string>,
+  scopes: readonly string[],
+): Record<string, unknown> {
   const claims: Record<string, unknown> = {};
   for (const name of names) {
     if (name === 'preferred_username') claims[name] = user.displayName;
@@ -24,7 +34,11 @@ export function optionalClaims(user: EmulatorUser, names: Iterable<string>, scop
 
 export function oidcRoutes(state: EmulatorState): Route[] {
   const discovery = ({ res, path }: Ctx): boolean => {
-    if (path !== '/.well-known/openid-configuration' && path !== '/oauth2/.well-known/openid-configuration') return false;
+    if (
+      path !== '/.well-known/openid-configuration' &&
+      path !== '/oauth2/.well-known/openid-configuration'
+    )
+      return false;
     const origin = state.origin;
     return send(res, 200, {
       issuer: state.issuer(),
@@ -34,7 +48,19 @@ export function oidcRoutes(state: EmulatorState): Route[] {
       jwks_uri: `${origin}/oauth2/keys`,
       response_types_supported: ['id_token', 'code', 'token', 'code id_token', 'token id_token'],
       scopes_supported: ['openid'],
-      claims_supported: ['email', 'email_verified', 'picture', 'preferred_username', 'exp', 'iss', 'sub', 'azp', 'aud', 'iat', 'updated_at'],
+      claims_supported: [
+        'email',
+        'email_verified',
+        'picture',
+        'preferred_username',
+        'exp',
+        'iss',
+        'sub',
+        'azp',
+        'aud',
+        'iat',
+        'updated_at',
+      ],
       claims_parameter_supported: true,
       id_token_signing_alg_values_supported: ['RS256'],
       subject_types_supported: ['public'],
@@ -47,10 +73,15 @@ export function oidcRoutes(state: EmulatorState): Route[] {
     if (path !== '/oauth2/userinfo') return false;
     const record = state.liveToken(bearer(req, ['bearer']));
     const user = record === undefined ? undefined : state.userById(record.userId);
-    if (record === undefined || user === undefined) return send(res, 401, { status: 401, message: 'invalid access token' });
+    if (record === undefined || user === undefined)
+      return send(res, 401, { status: 401, message: 'invalid access token' });
     const iat = Math.floor(state.now() / 1000);
     return send(res, 200, {
-      aud: record.clientId, exp: iat + state.idTokenLifetime, iat, iss: state.issuer(), sub: user.id,
+      aud: record.clientId,
+      exp: iat + state.idTokenLifetime,
+      iat,
+      iss: state.issuer(),
+      sub: user.id,
       ...optionalClaims(user, record.userinfoClaims, record.scopes),
     });
   };

@@ -1,7 +1,13 @@
 import { DEVICE } from './facts.js';
 import { randomString } from './http.js';
 import { type SigningKey, createSigningKey } from './keys.js';
-import type { EmulatorClient, EmulatorDeviceFlowOptions, EmulatorOptions, EmulatorUser, LoggedRequest } from './types.js';
+import type {
+  EmulatorClient,
+  EmulatorDeviceFlowOptions,
+  EmulatorOptions,
+  EmulatorUser,
+  LoggedRequest,
+} from './types.js';
 
 /** One access token. */
 export interface TokenRecord {
@@ -43,9 +49,27 @@ export interface DeviceCodeRecord {
 }
 
 const DEFAULT_USERS: readonly EmulatorUser[] = [
-  { id: '141981764', login: 'twitchdev', displayName: 'TwitchDev', email: 'twitchdev@example.com', emailVerified: true },
-  { id: '12826', login: 'twitch', displayName: 'Twitch', email: 'twitch@example.com', emailVerified: true },
-  { id: '44322889', login: 'streamer_ana', displayName: 'Streamer_Ana', email: 'ana@example.com', emailVerified: false },
+  {
+    id: '141981764',
+    login: 'twitchdev',
+    displayName: 'TwitchDev',
+    email: 'twitchdev@example.com',
+    emailVerified: true,
+  },
+  {
+    id: '12826',
+    login: 'twitch',
+    displayName: 'Twitch',
+    email: 'twitch@example.com',
+    emailVerified: true,
+  },
+  {
+    id: '44322889',
+    login: 'streamer_ana',
+    displayName: 'Streamer_Ana',
+    email: 'ana@example.com',
+    emailVerified: false,
+  },
 ];
 
 /** The default client id, printed in the README's emulator section. */
@@ -57,9 +81,11 @@ export type EmulatorState = Awaited<ReturnType<typeof createState>>;
 export async function createState(options: EmulatorOptions) {
   const now = options.now ?? Date.now;
   const clients = new Map<string, EmulatorClient>(
-    (options.clients ?? [{ clientId: DEFAULT_CLIENT_ID, name: 'Emulator Demo App', redirectUris: [] }]).map(
-      (c) => [c.clientId, { ...c, redirectUris: [...c.redirectUris] }],
-    ),
+    (
+      options.clients ?? [
+        { clientId: DEFAULT_CLIENT_ID, name: 'Emulator Demo App', redirectUris: [] },
+      ]
+    ).map((c) => [c.clientId, { ...c, redirectUris: [...c.redirectUris] }]),
   );
   const baseUsers = options.users ?? DEFAULT_USERS;
   const device: { -readonly [K in keyof EmulatorDeviceFlowOptions]-?: number } = {
@@ -104,11 +130,15 @@ export async function createState(options: EmulatorOptions) {
     liveToken(token: string | undefined): TokenRecord | undefined {
       const record = token === undefined ? undefined : state.tokens.get(token);
       if (record === undefined || record.revoked) return undefined;
-      if (record.grantId !== undefined && state.grants.get(record.grantId)?.revoked !== false) return undefined;
+      if (record.grantId !== undefined && state.grants.get(record.grantId)?.revoked !== false)
+        return undefined;
       return now() < record.issuedAt + record.lifetimeSeconds * 1000 ? record : undefined;
     },
     expiresIn(record: TokenRecord): number {
-      return Math.max(0, Math.floor((record.issuedAt + record.lifetimeSeconds * 1000 - now()) / 1000));
+      return Math.max(
+        0,
+        Math.floor((record.issuedAt + record.lifetimeSeconds * 1000 - now()) / 1000),
+      );
     },
     issueToken(input: {
       clientId: string;
@@ -123,7 +153,10 @@ export async function createState(options: EmulatorOptions) {
         userId: input.userId,
         scopes: [...input.scopes],
         issuedAt: now(),
-        lifetimeSeconds: input.grantId === undefined ? state.tokenLifetime : state.device.accessTokenLifetimeSeconds,
+        lifetimeSeconds:
+          input.grantId === undefined
+            ? state.tokenLifetime
+            : state.device.accessTokenLifetimeSeconds,
         revoked: false,
         userinfoClaims: input.userinfoClaims ?? [],
         ...(input.grantId === undefined ? {} : { grantId: input.grantId }),
@@ -152,7 +185,9 @@ export async function createState(options: EmulatorOptions) {
     grantByRefreshToken(refreshToken: string): Grant | undefined {
       const grant = [...state.grants.values()].find((g) => g.refreshToken === refreshToken);
       if (grant === undefined || grant.revoked || grant.refreshExpired) return undefined;
-      return now() < grant.refreshTouchedAt + state.device.refreshTokenIdleSeconds * 1000 ? grant : undefined;
+      return now() < grant.refreshTouchedAt + state.device.refreshTokenIdleSeconds * 1000
+        ? grant
+        : undefined;
     },
     /** The grant an access or refresh token belongs to, live or not. */
     grantOfToken(token: string): Grant | undefined {
@@ -166,7 +201,9 @@ export async function createState(options: EmulatorOptions) {
       const userCode = normalizeUserCode(code);
       return state.deviceCodes.find((d) => d.deviceCode === code || d.userCode === userCode);
     },
-    deviceCodeStatus(record: DeviceCodeRecord): 'pending' | 'approved' | 'denied' | 'used' | 'expired' {
+    deviceCodeStatus(
+      record: DeviceCodeRecord,
+    ): 'pending' | 'approved' | 'denied' | 'used' | 'expired' {
       if (record.used) return 'used';
       if (now() >= record.expiresAt) return 'expired';
       if (record.decision === undefined) return 'pending';

@@ -8,7 +8,12 @@ import type { EmulatorState, Grant } from './state.js';
 export function tokenRoutes(state: EmulatorState): Route[] {
   /** Twitch's token response: `scope` is a JSON array here, unlike the implicit fragment. */
   const tokenResponse = (grant: Grant): Record<string, unknown> => {
-    const accessToken = state.issueToken({ clientId: grant.clientId, userId: grant.userId, scopes: grant.scopes, grantId: grant.id });
+    const accessToken = state.issueToken({
+      clientId: grant.clientId,
+      userId: grant.userId,
+      scopes: grant.scopes,
+      grantId: grant.id,
+    });
     const record = state.tokens.get(accessToken);
     return {
       access_token: accessToken,
@@ -20,12 +25,16 @@ export function tokenRoutes(state: EmulatorState): Route[] {
   };
 
   const deviceGrant = (ctx: Ctx, clientId: string, deviceCode: string | null): true => {
-    if (deviceCode === null || deviceCode === '') return sendError(ctx.res, 400, TOKEN_ERRORS.missingDeviceCode);
+    if (deviceCode === null || deviceCode === '')
+      return sendError(ctx.res, 400, TOKEN_ERRORS.missingDeviceCode);
     const record = state.deviceCodes.find((d) => d.deviceCode === deviceCode);
-    if (record === undefined || record.clientId !== clientId) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidDeviceCode);
+    if (record === undefined || record.clientId !== clientId)
+      return sendError(ctx.res, 400, TOKEN_ERRORS.invalidDeviceCode);
     const status = state.deviceCodeStatus(record);
     const now = state.now();
-    const early = record.lastPollAt !== undefined && now - record.lastPollAt < record.intervalSeconds * 1000 - DEVICE.pollToleranceMs;
+    const early =
+      record.lastPollAt !== undefined &&
+      now - record.lastPollAt < record.intervalSeconds * 1000 - DEVICE.pollToleranceMs;
     record.lastPollAt = now;
     switch (status) {
       case 'used':
@@ -41,9 +50,14 @@ export function tokenRoutes(state: EmulatorState): Route[] {
         }
         return sendError(ctx.res, 400, TOKEN_ERRORS.authorizationPending);
       case 'approved': {
-        if (record.decision?.approved !== true) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidDeviceCode);
+        if (record.decision?.approved !== true)
+          return sendError(ctx.res, 400, TOKEN_ERRORS.invalidDeviceCode);
         record.used = true;
-        const grant = state.createGrant({ clientId, userId: record.decision.userId, scopes: record.scopes });
+        const grant = state.createGrant({
+          clientId,
+          userId: record.decision.userId,
+          scopes: record.scopes,
+        });
         return send(ctx.res, 200, tokenResponse(grant));
       }
     }
@@ -51,7 +65,8 @@ export function tokenRoutes(state: EmulatorState): Route[] {
 
   const refreshGrant = (ctx: Ctx, clientId: string, refreshToken: string | null): true => {
     const grant = refreshToken === null ? undefined : state.grantByRefreshToken(refreshToken);
-    if (grant === undefined || grant.clientId !== clientId) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidRefreshToken);
+    if (grant === undefined || grant.clientId !== clientId)
+      return sendError(ctx.res, 400, TOKEN_ERRORS.invalidRefreshToken);
     // Rotation: the token just used is dead from now on; only the new one refreshes.
     grant.refreshToken = randomString(50);
     grant.refreshTouchedAt = state.now();
@@ -59,13 +74,16 @@ export function tokenRoutes(state: EmulatorState): Route[] {
   };
 
   const token = async (ctx: Ctx): Promise<boolean> => {
-    if ((ctx.path !== '/oauth2/token' && ctx.path !== '/auth/token') || ctx.method !== 'POST') return false;
+    if ((ctx.path !== '/oauth2/token' && ctx.path !== '/auth/token') || ctx.method !== 'POST')
+      return false;
     const field = await readForm(ctx);
     const clientId = field('client_id');
-    if (clientId === null || clientId === '') return sendError(ctx.res, 400, TOKEN_ERRORS.missingClientId);
+    if (clientId === null || clientId === '')
+      return sendError(ctx.res, 400, TOKEN_ERRORS.missingClientId);
     if (!state.clients.has(clientId)) return sendError(ctx.res, 400, TOKEN_ERRORS.invalidClient);
     const grantType = field('grant_type');
-    if (grantType === null || grantType === '') return sendError(ctx.res, 400, TOKEN_ERRORS.missingGrantType);
+    if (grantType === null || grantType === '')
+      return sendError(ctx.res, 400, TOKEN_ERRORS.missingGrantType);
     if (grantType === DEVICE.grantType) return deviceGrant(ctx, clientId, field('device_code'));
     if (grantType === 'refresh_token') return refreshGrant(ctx, clientId, field('refresh_token'));
     if (grantType === 'authorization_code' || grantType === 'client_credentials') {

@@ -15,7 +15,10 @@ const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
 /** `.` is the core entry; `./react` is `react`. Entries without types (package.json) have no API. */
 const entries = Object.entries(pkg.exports)
   .filter(([, target]) => typeof target === 'object' && typeof target.types === 'string')
-  .map(([path, target]) => ({ name: path === '.' ? 'core' : path.slice(2).replaceAll('/', '-'), types: target.types }));
+  .map(([path, target]) => ({
+    name: path === '.' ? 'core' : path.slice(2).replaceAll('/', '-'),
+    types: target.types,
+  }));
 
 const stale = [];
 mkdirSync(join(ROOT, 'etc'), { recursive: true });
@@ -29,7 +32,10 @@ for (const { name, types } of entries) {
       // The emulator's declarations need Node's types; the library's must not (tsconfig.build.json).
       compiler: {
         overrideTsconfig: {
-          compilerOptions: { ...JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')).compilerOptions, types: ['node'] },
+          compilerOptions: {
+            ...JSON.parse(readFileSync(join(ROOT, 'tsconfig.base.json'), 'utf8')).compilerOptions,
+            types: ['node'],
+          },
           include: [join(ROOT, types)],
         },
       },
@@ -60,16 +66,24 @@ for (const { name, types } of entries) {
       },
     },
   });
-  const result = Extractor.invoke(config, { localBuild: !check, showVerboseMessages: false, messageCallback: quiet });
+  const result = Extractor.invoke(config, {
+    localBuild: !check,
+    showVerboseMessages: false,
+    messageCallback: quiet,
+  });
   if (check && result.apiReportChanged) stale.push(`etc/${name}.api.md`);
   else if (!result.succeeded) {
-    console.error(`API Extractor failed for ${name} (${result.errorCount} errors, ${result.warningCount} warnings).`);
+    console.error(
+      `API Extractor failed for ${name} (${result.errorCount} errors, ${result.warningCount} warnings).`,
+    );
     process.exitCode = 1;
   }
 }
 
 if (stale.length > 0) {
-  console.error(`The public API changed (${stale.join(', ')}): run \`npm run api:update\` and review etc/.`);
+  console.error(
+    `The public API changed (${stale.join(', ')}): run \`npm run api:update\` and review etc/.`,
+  );
   process.exitCode = 1;
 } else if (!check && process.exitCode !== 1) {
   console.log(`API reports written: ${entries.map(({ name }) => `etc/${name}.api.md`).join(', ')}`);

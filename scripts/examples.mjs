@@ -36,7 +36,11 @@ function readmeExamples(file) {
     if (open === null) continue;
     const end = lines.indexOf('```', i + 1);
     if (lines[i - 1]?.trim() !== '<!-- examples: skip -->') {
-      examples.push({ line: i + 1, lang: open[1] === 'tsx' ? 'tsx' : 'ts', code: lines.slice(i + 1, end).join('\n') });
+      examples.push({
+        line: i + 1,
+        lang: open[1] === 'tsx' ? 'tsx' : 'ts',
+        code: lines.slice(i + 1, end).join('\n'),
+      });
     }
     i = end;
   }
@@ -53,7 +57,8 @@ function tsdocExamples(file) {
     for (let i = 0; i < lines.length; i += 1) {
       if (!/^\s*@example\b/.test(lines[i])) continue;
       const open = lines.findIndex((line, j) => j > i && FENCE.test(line.trim()));
-      if (open === -1) throw new Error(`${file}:${startLine + i}: @example without a \`\`\`ts block`);
+      if (open === -1)
+        throw new Error(`${file}:${startLine + i}: @example without a \`\`\`ts block`);
       const end = lines.findIndex((line, j) => j > open && line.trim() === '```');
       const lang = FENCE.exec(lines[open].trim())[1] === 'tsx' ? 'tsx' : 'ts';
       examples.push({ line: startLine + open, lang, code: lines.slice(open + 1, end).join('\n') });
@@ -66,10 +71,18 @@ function tsdocExamples(file) {
 /** Every name a declaration file exports (declarations and `export { … }` lists). */
 function exportedNames(dts) {
   const text = readFileSync(dts, 'utf8');
-  const names = [...text.matchAll(/^export (?:declare )?(?:function|const|let|class|interface|type|enum|abstract class) (\w+)/gm)].map((m) => m[1]);
+  const names = [
+    ...text.matchAll(
+      /^export (?:declare )?(?:function|const|let|class|interface|type|enum|abstract class) (\w+)/gm,
+    ),
+  ].map((m) => m[1]);
   for (const [, list] of text.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) {
     for (const item of list.split(',')) {
-      const name = item.trim().replace(/^type\s+/, '').split(/\s+as\s+/).pop();
+      const name = item
+        .trim()
+        .replace(/^type\s+/, '')
+        .split(/\s+as\s+/)
+        .pop();
       if (name) names.push(name);
     }
   }
@@ -79,30 +92,51 @@ function exportedNames(dts) {
 /** Built declarations for a source file: src/a/b.ts → dist/types/a/b.d.ts, emulator/x.ts likewise. */
 function declarationsOf(file) {
   const base = file.replace(/\.tsx?$/, '.d.ts');
-  return file.startsWith('src/') ? join('dist/types', base.slice(4)) : join('dist/emulator/types', base);
+  return file.startsWith('src/')
+    ? join('dist/types', base.slice(4))
+    : join('dist/emulator/types', base);
 }
 
 /** Names TSDoc examples take from the frameworks and jose without importing them. */
-const FRAMEWORK = { createRoot: 'react-dom/client', StrictMode: 'react', createApp: 'vue', compactVerify: 'jose' };
+const FRAMEWORK = {
+  createRoot: 'react-dom/client',
+  StrictMode: 'react',
+  createApp: 'vue',
+  compactVerify: 'jose',
+};
 
 /** name → module, the example's own module first, then the library's, then the emulator's. */
 function importableNames(file) {
-  const modules = [declarationsOf(file), ...walk('dist/types', /\.d\.ts$/), ...walk('dist/emulator/types', /\.d\.ts$/)];
+  const modules = [
+    declarationsOf(file),
+    ...walk('dist/types', /\.d\.ts$/),
+    ...walk('dist/emulator/types', /\.d\.ts$/),
+  ];
   const names = new Map();
   for (const dts of modules) {
     const specifier = relative(OUT, join(ROOT, dts)).replace(/\.d\.ts$/, '.js');
-    for (const name of exportedNames(join(ROOT, dts))) if (!names.has(name)) names.set(name, specifier);
+    for (const name of exportedNames(join(ROOT, dts)))
+      if (!names.has(name)) names.set(name, specifier);
   }
-  for (const [name, specifier] of Object.entries(FRAMEWORK)) if (!names.has(name)) names.set(name, specifier);
+  for (const [name, specifier] of Object.entries(FRAMEWORK))
+    if (!names.has(name)) names.set(name, specifier);
   return names;
 }
 
 /** The imports a TSDoc example needs: names it uses but neither declares nor imports. */
 function implicitImports(code, names) {
   const declared = new Set(
-    [...code.matchAll(/\b(?:const|let|var|function|class|interface|type|enum)\s+(\w+)/g), ...code.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}/g)]
+    [
+      ...code.matchAll(/\b(?:const|let|var|function|class|interface|type|enum)\s+(\w+)/g),
+      ...code.matchAll(/\bimport\s+(?:type\s+)?\{([^}]*)\}/g),
+    ]
       .flatMap((m) => m[1].split(','))
-      .map((name) => name.trim().split(/\s+as\s+/).pop()),
+      .map((name) =>
+        name
+          .trim()
+          .split(/\s+as\s+/)
+          .pop(),
+      ),
   );
   const used = new Set([...code.matchAll(/(?<![.\w$'"-])([A-Za-z_$][\w$]*)/g)].map((m) => m[1]));
   const byModule = new Map();
@@ -112,7 +146,9 @@ function implicitImports(code, names) {
     if (!byModule.has(specifier)) byModule.set(specifier, []);
     byModule.get(specifier).push(name);
   }
-  return [...byModule].map(([specifier, list]) => `import { ${list.sort().join(', ')} } from '${specifier}';`).join('\n');
+  return [...byModule]
+    .map(([specifier, list]) => `import { ${list.sort().join(', ')} } from '${specifier}';`)
+    .join('\n');
 }
 
 rmSync(OUT, { recursive: true, force: true });
@@ -134,7 +170,14 @@ for (const file of [...walk('src', /\.tsx?$/), ...walk('emulator', /\.ts$/)]) {
     const lines = example.code.split('\n');
     const imports = lines.filter((line) => /^import\s/.test(line));
     const body = lines.filter((line) => !/^import\s/.test(line)).map((line) => `  ${line}`);
-    const text = [implicitImports(example.code, names), ...imports, 'async function example() {', ...body, '}', 'void example;'];
+    const text = [
+      implicitImports(example.code, names),
+      ...imports,
+      'async function example() {',
+      ...body,
+      '}',
+      'void example;',
+    ];
     write(file, example, text.filter((line) => line !== '').join('\n'));
   }
 }
@@ -161,10 +204,18 @@ writeFileSync(
 );
 
 try {
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(OUT, 'tsconfig.json')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  console.log(`${written.length} examples type-check against the built declarations (.tmp/examples/).`);
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(OUT, 'tsconfig.json')],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' },
+  );
+  console.log(
+    `${written.length} examples type-check against the built declarations (.tmp/examples/).`,
+  );
 } catch (error) {
   // Each generated file starts with the example's source and line, to find it from the error.
-  console.error(`${error.stdout}${error.stderr}\nExamples that do not compile (see .tmp/examples/<file>, line 1 names the source).`);
+  console.error(
+    `${error.stdout}${error.stderr}\nExamples that do not compile (see .tmp/examples/<file>, line 1 names the source).`,
+  );
   process.exitCode = 1;
 }

@@ -8,7 +8,11 @@ import type { Session } from './session.js';
  * What a stale or replayed callback gives (the Back button to Twitch's consent page, then
  * Authorize again): with a live session it is no failed login, so the adapters keep `error` null.
  */
-const STALE_CALLBACK: readonly TwitchAuthErrorCode[] = ['no_pending_request', 'state_mismatch', 'pending_request_expired'];
+const STALE_CALLBACK: readonly TwitchAuthErrorCode[] = [
+  'no_pending_request',
+  'state_mismatch',
+  'pending_request_expired',
+];
 
 /** Where a binding reports to: a framework's state setters. */
 export interface BindingSink {
@@ -66,7 +70,10 @@ export function bindAuth(auth: TwitchAuth, handleRedirect: boolean, sink: Bindin
  * const session = await login({ popup: true });
  * ```
  */
-export function wrapLogin(auth: TwitchAuth, setError: (error: TwitchAuthError | null) => void): AdapterLogin {
+export function wrapLogin(
+  auth: TwitchAuth,
+  setError: (error: TwitchAuthError | null) => void,
+): AdapterLogin {
   return (async (options?: LoginCallOptions) => {
     setError(null);
     try {

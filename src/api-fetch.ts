@@ -71,7 +71,12 @@ export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
       return deps.fetch()(input, { ...init, headers, redirect: 'error' });
     };
     const response = await send(token);
-    return (response.status === 401 && ownToken && (await deps.onUnauthorized(token, send, input, init))) || response;
+    return (
+      (response.status === 401 &&
+        ownToken &&
+        (await deps.onUnauthorized(token, send, input, init))) ||
+      response
+    );
   };
 }
 

@@ -109,10 +109,16 @@ export function createPendingRequest(
   env: { readonly now: number; readonly origin: string; readonly granted?: readonly string[] },
 ): PendingRequest {
   const extra: unknown = options.scopes ?? [];
-  if (!Array.isArray(extra) || !extra.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))) {
+  if (
+    !Array.isArray(extra) ||
+    !extra.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))
+  ) {
     throw new TwitchAuthError('invalid_options', 'scopes must be an array of Twitch scopes.');
   }
-  const scopes = requestedScopes([...config.scopes, ...(env.granted ?? []), ...(extra as string[])], config.responseType);
+  const scopes = requestedScopes(
+    [...config.scopes, ...(env.granted ?? []), ...(extra as string[])],
+    config.responseType,
+  );
   const returnTo = safeReturnTo(options.returnTo, env.origin, config.redirectUri);
   return Object.freeze({
     state: randomToken(),

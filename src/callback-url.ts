@@ -97,7 +97,10 @@ export function readCallbackUrl(url: URL): CallbackUrl {
     const kept = query.filter(({ name }) => name === null || !RESPONSE_PARAMS.has(name));
     // Rewritten only when something was removed, so an app's own query is never re-encoded.
     if (kept.length !== query.length) {
-      const search = kept.map(({ piece }) => piece).filter((piece) => piece !== '').join('&');
+      const search = kept
+        .map(({ piece }) => piece)
+        .filter((piece) => piece !== '')
+        .join('&');
       clean.search = search === '' ? '' : `?${search}`;
     }
     if (hasAny(fragment, RESPONSE_PARAMS) || emptyFragment) clean.hash = '';

@@ -196,7 +196,9 @@ export function parseAuthResponse(parts: CallbackUrl): AuthResponse | null {
 export function twitchError(response: AuthResponse & { readonly kind: 'error' }): TwitchAuthError {
   const details = {
     twitchError: response.error,
-    ...(response.errorDescription === undefined ? {} : { twitchErrorDescription: response.errorDescription }),
+    ...(response.errorDescription === undefined
+      ? {}
+      : { twitchErrorDescription: response.errorDescription }),
   };
   return response.error === 'access_denied'
     ? new TwitchAuthError('access_denied', 'The user declined the login on Twitch.', details)
@@ -231,7 +233,10 @@ export function matchResponse(
     throw new TwitchAuthError('missing_param', 'The login response has no access_token.');
   }
   if (response.tokenType?.toLowerCase() !== 'bearer') {
-    throw new TwitchAuthError('unsupported_token_type', 'The login response is not a bearer token.');
+    throw new TwitchAuthError(
+      'unsupported_token_type',
+      'The login response is not a bearer token.',
+    );
   }
   if (request.responseType === 'token id_token' && response.idToken === undefined) {
     throw new TwitchAuthError('missing_param', 'The login response has no id_token.');

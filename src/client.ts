@@ -1,11 +1,21 @@
 import { type AuthFetch, createAuthFetch, helixUrl } from './api-fetch.js';
-import { type LoginOptions, buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
+import {
+  type LoginOptions,
+  buildAuthorizeUrl,
+  createPendingRequest,
+  safeReturnTo,
+} from './authorize.js';
 import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
-import { type TwitchAuthEventHandler, type TwitchAuthEventName, type TwitchAuthEvents, createEmitter } from './events.js';
+import {
+  type TwitchAuthEventHandler,
+  type TwitchAuthEventName,
+  type TwitchAuthEvents,
+  createEmitter,
+} from './events.js';
 import { refreshPath, setInternals } from './internals.js';
 import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
@@ -136,7 +146,10 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
 }
 
 /** {@link createTwitchAuth} with the lazy import injected. */
-export function createClient(options: TwitchAuthOptions, importCompleteLogin: ImportCompleteLogin): TwitchAuth {
+export function createClient(
+  options: TwitchAuthOptions,
+  importCompleteLogin: ImportCompleteLogin,
+): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
   const store = createKeyValueStore(config.storage, prefix);
@@ -153,7 +166,9 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     return (input, init) => globalThis.fetch(input, init);
   };
   const emitter = createEmitter<TwitchAuthEvents>((error) =>
-    emitter.emit('error', { error: toTwitchAuthError(error, 'listener_error', 'An event listener threw.') }),
+    emitter.emit('error', {
+      error: toTwitchAuthError(error, 'listener_error', 'An event listener threw.'),
+    }),
   );
   const report = (error: unknown, fallbackMessage: string): void =>
     emitter.emit('error', { error: toTwitchAuthError(error, 'network_error', fallbackMessage) });
@@ -165,10 +180,12 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     validate: () =>
       validate().then(undefined, (error: unknown) => {
         // A rejected token already ended the session (and emitted logout); report the rest.
-        if (!isTwitchAuthError(error) || error.code !== 'token_invalid') report(error, 'Validating the token failed.');
+        if (!isTwitchAuthError(error) || error.code !== 'token_invalid')
+          report(error, 'Validating the token failed.');
       }),
     // A device session is refreshed instead: shortly before its expiry, or at it.
-    onExpiring: (expiresAt, secondsLeft) => device('expiring') ?? emitter.emit('expiring', { expiresAt, secondsLeft }),
+    onExpiring: (expiresAt, secondsLeft) =>
+      device('expiring') ?? emitter.emit('expiring', { expiresAt, secondsLeft }),
     onExpired: () => device('expired') ?? state.end('expired'),
     onWake: browserWakeSignals,
   });
@@ -177,14 +194,21 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   let started = false;
   let noticed = false;
   /** Forgetting handleRedirect() leaves the token in the address bar: say so once, a moment later. */
-  const tokenInAddressBar = (): boolean => typeof location !== 'undefined' && /[#&](access|id)_token=/.test(location.hash);
+  const tokenInAddressBar = (): boolean =>
+    typeof location !== 'undefined' && /[#&](access|id)_token=/.test(location.hash);
   const current = (): Session | null => {
     if (!noticed && tokenInAddressBar()) {
       noticed = true;
       // Later, so an app that starts the client before handling the callback is not told off.
       timers.setTimeout(() => {
         if (tokenInAddressBar()) {
-          report(new TwitchAuthError('callback_not_handled', 'Call auth.handleRedirect(): a token is in the URL.'), '');
+          report(
+            new TwitchAuthError(
+              'callback_not_handled',
+              'Call auth.handleRedirect(): a token is in the URL.',
+            ),
+            '',
+          );
         }
       }, 2000);
     }
@@ -202,7 +226,12 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     if (started || typeof window === 'undefined') return;
     started = true;
     if (config.storage === 'local') {
-      tabs = createTabSync(`twitch-spa-login:${config.clientId}`, `${prefix}session`, store.webStorage(), state.onTabMessage);
+      tabs = createTabSync(
+        `twitch-spa-login:${config.clientId}`,
+        `${prefix}session`,
+        store.webStorage(),
+        state.onTabMessage,
+      );
       state.setTabs(tabs);
     }
     const session = current();
@@ -218,15 +247,24 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       (lazy) => lazy.createLoginCompleter({ config, transient, fetch: doFetch, now, timers }),
       (cause: unknown) => {
         completer = undefined;
-        throw new TwitchAuthError('network_error', 'The login code could not be loaded; try again.', { cause });
+        throw new TwitchAuthError(
+          'network_error',
+          'The login code could not be loaded; try again.',
+          { cause },
+        );
       },
     ));
 
   /** Verifies a response (loading the callback path and the key set side by side) and begins it. */
   async function complete(callback: CallbackUrl): Promise<Session | null> {
-    const oidc = config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
-    const keySet = oidc ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now()) : undefined;
-    const done = await (await loadCompleter()).complete(callback, keySet, state.current()?.user !== undefined);
+    const oidc =
+      config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
+    const keySet = oidc
+      ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now())
+      : undefined;
+    const done = await (
+      await loadCompleter()
+    ).complete(callback, keySet, state.current()?.user !== undefined);
     if (done === null) return null;
     const { session } = done;
     const live = state.current();
@@ -237,13 +275,15 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
     }
     start();
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
-    if (returnTo !== undefined && done.request.mode === 'redirect') history.replaceState(history.state, '', returnTo);
+    if (returnTo !== undefined && done.request.mode === 'redirect')
+      history.replaceState(history.state, '', returnTo);
     return session;
   }
 
   async function validate(): Promise<ValidateResult> {
     const session = state.current();
-    if (session === null) throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
+    if (session === null)
+      throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
     const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
     let result: ValidateResult;
     try {
@@ -268,12 +308,24 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
   }
 
   /** `method` names the call in messages. */
-  function startLogin(opts: LoginCallOptions, mode: 'redirect' | 'popup', method = 'login()'): string {
+  function startLogin(
+    opts: LoginCallOptions,
+    mode: 'redirect' | 'popup',
+    method = 'login()',
+  ): string {
     requireBrowser(method);
     const granted = state.current()?.scopes ?? [];
-    const base = createPendingRequest(config, { ...opts, mode }, { now: now(), origin: location.origin, granted });
+    const base = createPendingRequest(
+      config,
+      { ...opts, mode },
+      { now: now(), origin: location.origin, granted },
+    );
     const request = mode === 'popup' ? { ...base, state: POPUP_STATE_PREFIX + base.state } : base;
-    if (mode === 'redirect' && config.storage !== 'memory' && transient.webStorage() === undefined) {
+    if (
+      mode === 'redirect' &&
+      config.storage !== 'memory' &&
+      transient.webStorage() === undefined
+    ) {
       throw new TwitchAuthError(
         'storage_unavailable',
         'sessionStorage is unavailable, so a redirect login cannot survive the page change; use login({ popup: true }).',
@@ -294,7 +346,14 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       (device('unauthorized', token, ...request) as Promise<Response | undefined> | undefined) ??
       void (state.current()?.accessToken === token && state.end('unauthorized')),
     onOriginMismatch: (origin) => {
-      if (!mismatched) report(new TwitchAuthError('helix_origin_mismatch', `No token for ${origin}: endpoints.helix is ${helixOrigin}.`), '');
+      if (!mismatched)
+        report(
+          new TwitchAuthError(
+            'helix_origin_mismatch',
+            `No token for ${origin}: endpoints.helix is ${helixOrigin}.`,
+          ),
+          '',
+        );
       mismatched = true;
     },
   });
@@ -317,11 +376,17 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
         return loginWithPopup(url, popupState, {
           timeoutMs: config.popupTimeoutMs,
           timers,
-          prepare: () => void loadCompleter().then((lazy) => lazy.warm(), () => undefined),
+          prepare: () =>
+            void loadCompleter().then(
+              (lazy) => lazy.warm(),
+              () => undefined,
+            ),
           complete,
         });
       }
-      (opts.navigate ?? ((target: string) => location.assign(target)))(startLogin(opts, 'redirect'));
+      (opts.navigate ?? ((target: string) => location.assign(target)))(
+        startLogin(opts, 'redirect'),
+      );
       return undefined;
     }) as TwitchAuth['login'],
     handleRedirect: (input) =>
@@ -357,7 +422,8 @@ export function createClient(options: TwitchAuthOptions, importCompleteLogin: Im
       state.forget();
     },
   };
-  const refresh = (): Promise<Session | null> | undefined => device('refresh') as Promise<Session | null> | undefined;
+  const refresh = (): Promise<Session | null> | undefined =>
+    device('refresh') as Promise<Session | null> | undefined;
   setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, report, refresh });
   return auth;
 }

@@ -10,7 +10,13 @@ import { createJwksCache } from './jwks.js';
 import type { ResolvedConfig } from './options.js';
 import type { PendingRequest } from './pending.js';
 import { takePendingRequest } from './pending-take.js';
-import { type Session, type TwitchUser, applyValidation, createSession, userFromClaims } from './session.js';
+import {
+  type Session,
+  type TwitchUser,
+  applyValidation,
+  createSession,
+  userFromClaims,
+} from './session.js';
 import type { KeyValueStore } from './storage.js';
 import { validateToken } from './twitch-api.js';
 
@@ -37,7 +43,11 @@ export interface LoginCompleter {
    * `needUser` (a live session must be told apart from another user's): in plain OAuth mode,
    * `/oauth2/validate` names the user.
    */
-  complete(callback: CallbackUrl, keySet?: Promise<Response>, needUser?: boolean): Promise<CompletedLogin | null>;
+  complete(
+    callback: CallbackUrl,
+    keySet?: Promise<Response>,
+    needUser?: boolean,
+  ): Promise<CompletedLogin | null>;
   /** Starts loading the key set now (a popup login is on its way). */
   warm(keySet?: Promise<Response>): void;
 }
@@ -110,7 +120,12 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
         createdAt: now(),
       });
       if (needUser && user === undefined) {
-        const outcome = applyValidation(session, await validateToken(deps.fetch(), config.endpoints.validate, accessToken), config.clientId, now());
+        const outcome = applyValidation(
+          session,
+          await validateToken(deps.fetch(), config.endpoints.validate, accessToken),
+          config.clientId,
+          now(),
+        );
         if ('session' in outcome) session = outcome.session;
       }
       return { session, request };

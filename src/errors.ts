@@ -144,4 +144,8 @@ export const invalidCallback = (message: string): TwitchAuthError =>
 
 /** `id_token_invalid`, the message starting "The ID token ". */
 export const invalidIdToken = (message: string, cause?: unknown): TwitchAuthError =>
-  new TwitchAuthError('id_token_invalid', `The ID token ${message}`, cause === undefined ? {} : { cause });
+  new TwitchAuthError(
+    'id_token_invalid',
+    `The ID token ${message}`,
+    cause === undefined ? {} : { cause },
+  );

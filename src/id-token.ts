@@ -100,7 +100,10 @@ export async function verifyIdToken(
   const audOk = aud === clientId || (Array.isArray(aud) && aud.length === 1 && aud[0] === clientId);
   if (!audOk) throw new TwitchAuthError('audience_mismatch', 'The ID token is not for this app.');
   if (payload['azp'] !== undefined && payload['azp'] !== clientId) {
-    throw new TwitchAuthError('audience_mismatch', 'The ID token was issued to another party (azp).');
+    throw new TwitchAuthError(
+      'audience_mismatch',
+      'The ID token was issued to another party (azp).',
+    );
   }
   const { sub, exp, iat, nbf } = payload;
   if (typeof sub !== 'string' || sub === '') throw invalid('has no subject.');
@@ -129,5 +132,5 @@ export async function verifyIdToken(
   if (!(iat <= now + skew && iat >= oldest && (nbf ?? 0) <= now + skew)) {
     throw timeError('iat_invalid', 'The ID token iat or nbf is out of range.');
   }
-  return Object.freeze({ ...payload, sub }) as IdTokenClaims;
+  return Object.freeze({ ...payload, sub });
 }

@@ -64,7 +64,10 @@ export function setInternals(auth: object, internals: Internals): void {
 export function internalsOf(auth: object): Internals {
   const internals = byClient.get(auth);
   if (internals === undefined) {
-    throw new TwitchAuthError('invalid_options', 'Expected an auth object made by createTwitchAuth().');
+    throw new TwitchAuthError(
+      'invalid_options',
+      'Expected an auth object made by createTwitchAuth().',
+    );
   }
   return internals;
 }

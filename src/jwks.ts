@@ -2,7 +2,14 @@ import type { JWSHeaderParameters } from 'jose';
 import type { Timers } from './env.js';
 import { TwitchAuthError, toTwitchAuthError } from './errors.js';
 import { checkKeyHeader } from './jws.js';
-import { type KeyEntry, type KeySet, candidates, readStoredKeySet, toKeySet, writeStoredKeySet } from './key-set.js';
+import {
+  type KeyEntry,
+  type KeySet,
+  candidates,
+  readStoredKeySet,
+  toKeySet,
+  writeStoredKeySet,
+} from './key-set.js';
 import { KEY_SET_INIT, KEY_SET_MAX_AGE_MS } from './key-set-prefetch.js';
 import type { KeyValueStore } from './storage.js';
 
@@ -35,7 +42,7 @@ export interface JwksCache {
    *   `id_token_invalid` (a `kid` that is not a short string), `jwks_unavailable` (no key set
    *   could be fetched), `signature_invalid` (no single usable key fits, even after one refetch).
    */
-  getKey(header: JWSHeaderParameters): Promise<CryptoKey>;
+  readonly getKey: (header: JWSHeaderParameters) => Promise<CryptoKey>;
   /**
    * Starts loading the key set now (a login is on its way), using `response` (a request already
    * sent by the eager prefetch) when a download is needed. Failures are left for `getKey` to meet.

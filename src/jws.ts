@@ -36,7 +36,10 @@ export function isAcceptableKid(kid: unknown): kid is string | undefined {
  * const kid = checkKeyHeader(header); // string | undefined
  * ```
  */
-export function checkKeyHeader(header: { readonly alg?: unknown; readonly kid?: unknown }): string | undefined {
+export function checkKeyHeader(header: {
+  readonly alg?: unknown;
+  readonly kid?: unknown;
+}): string | undefined {
   if (header.alg !== 'RS256') {
     throw new TwitchAuthError('alg_not_allowed', 'Only RS256 ID tokens are accepted.');
   }
@@ -97,7 +100,9 @@ function segmentObject(segment: string, part: string): Record<string, unknown> {
   try {
     if (!BASE64URL.test(segment)) throw new SyntaxError('not strict base64url');
     const bytes = base64url.decode(segment);
-    text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(bytes);
+    text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(
+      bytes,
+    );
     value = JSON.parse(text);
   } catch (cause) {
     throw invalidIdToken(`${part} is not base64url-encoded UTF-8 JSON.`, cause);
@@ -141,4 +146,3 @@ export function checkStructure(token: unknown): Record<string, unknown> {
   }
   return payload;
 }
-

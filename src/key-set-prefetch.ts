@@ -20,11 +20,19 @@ export const KEY_SET_INIT: RequestInit = {
 };
 
 /** When a usable stored key set was fetched (ms), or undefined when there is none. */
-export function storedKeySetAge(store: KeyValueStore, url: string, now: number): number | undefined {
+export function storedKeySetAge(
+  store: KeyValueStore,
+  url: string,
+  now: number,
+): number | undefined {
   try {
-    const data = JSON.parse(store.get(keySetStoreKey(url)) ?? 'null') as { v?: unknown; fetchedAt?: unknown } | null;
+    const data = JSON.parse(store.get(keySetStoreKey(url)) ?? 'null') as {
+      v?: unknown;
+      fetchedAt?: unknown;
+    } | null;
     const fetchedAt = data?.fetchedAt;
-    if (data?.v !== KEY_SET_VERSION || typeof fetchedAt !== 'number' || fetchedAt > now) return undefined;
+    if (data?.v !== KEY_SET_VERSION || typeof fetchedAt !== 'number' || fetchedAt > now)
+      return undefined;
     return now - fetchedAt;
   } catch {
     return undefined;

@@ -92,7 +92,11 @@ export function candidates(set: KeySet, kid: string | undefined): readonly KeyEn
  * const persisted = readStoredKeySet(transient, config.endpoints.jwks, Date.now());
  * ```
  */
-export function readStoredKeySet(store: KeyValueStore, url: string, now: number): KeySet | undefined {
+export function readStoredKeySet(
+  store: KeyValueStore,
+  url: string,
+  now: number,
+): KeySet | undefined {
   const raw = store.get(keySetStoreKey(url));
   if (raw === null) return undefined;
   const age = storedKeySetAge(store, url, now);

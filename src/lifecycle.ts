@@ -1,7 +1,6 @@
 import type { Timers } from './env.js';
 import type { Session } from './session.js';
 
-
 export interface LifecycleDeps {
   readonly validateIntervalMs: number;
   readonly expiringNoticeSeconds: number;

@@ -5,7 +5,8 @@ import type { TwitchScope } from './scope-names.js';
 import { type StorageOption, isStorageOption } from './storage.js';
 
 /** The non-default claims Twitch can add to the ID token or userinfo. */
-export type TwitchClaim = 'email' | 'email_verified' | 'picture' | 'preferred_username' | 'updated_at';
+export type TwitchClaim =
+  'email' | 'email_verified' | 'picture' | 'preferred_username' | 'updated_at';
 
 /**
  * Twitch's `claims` request parameter: claim names mapped to `null` (the only value it documents).
@@ -138,7 +139,11 @@ function booleanOption(
 /** What `claims` asks for when the app did not set it: the user's name and picture. */
 const DEFAULT_CLAIMS = '{"id_token":{"preferred_username":null,"picture":null}}';
 
-function resolveClaims(claims: unknown, scopes: readonly string[], openid: boolean): string | undefined {
+function resolveClaims(
+  claims: unknown,
+  scopes: readonly string[],
+  openid: boolean,
+): string | undefined {
   if (claims === undefined) return openid ? DEFAULT_CLAIMS : undefined;
   if (!isPlainObject(claims)) {
     throw invalid('claims must be an object like { id_token: { email: null } }.');
@@ -195,12 +200,17 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
 
   const storage = options.storage ?? 'session';
   if (!isStorageOption(storage)) {
-    throw invalid("storage must be 'session', 'local', 'memory' or an object with getItem/setItem/removeItem.");
+    throw invalid(
+      "storage must be 'session', 'local', 'memory' or an object with getItem/setItem/removeItem.",
+    );
   }
   if (options.fetch !== undefined && typeof options.fetch !== 'function') {
     throw invalid('fetch must be a function.');
   }
-  const unique = [...new Set(scopes)];
+  // Array.isArray() widened the checked list to any[]; its items were checked above.
+  const unique: readonly TwitchScope[] = [
+    ...new Set<TwitchScope>(scopes as readonly TwitchScope[]),
+  ];
   return Object.freeze({
     clientId,
     redirectUri: options.redirectUri,

@@ -24,7 +24,11 @@ import type { KeyValueStore } from './storage.js';
  * const request = takePendingRequest(transient, response.state, Date.now());
  * ```
  */
-export function takePendingRequest(store: KeyValueStore, state: string, now: number): PendingRequest {
+export function takePendingRequest(
+  store: KeyValueStore,
+  state: string,
+  now: number,
+): PendingRequest {
   const raw = store.get(PENDING_KEY);
   const stored = parseStored(raw);
   const requests = stored === null ? [] : requestsOf(stored);
@@ -45,8 +49,14 @@ export function takePendingRequest(store: KeyValueStore, state: string, now: num
   }
   if (request === null) {
     throw others.length > 0
-      ? new TwitchAuthError('state_mismatch', 'The login response matches no login started in this browser tab.')
-      : new TwitchAuthError('no_pending_request', 'No login was started in this browser tab, or it was already completed.');
+      ? new TwitchAuthError(
+          'state_mismatch',
+          'The login response matches no login started in this browser tab.',
+        )
+      : new TwitchAuthError(
+          'no_pending_request',
+          'No login was started in this browser tab, or it was already completed.',
+        );
   }
   if (isExpired(request.createdAt, now)) {
     throw new TwitchAuthError(

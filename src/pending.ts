@@ -100,7 +100,7 @@ function parseRequest(data: unknown, state: string): PendingRequest | null {
     state,
     ...(typeof nonce === 'string' ? { nonce } : {}),
     responseType,
-    scopes: Object.freeze([...(scopes as string[])]),
+    scopes: Object.freeze([...scopes]),
     ...(returnTo === undefined ? {} : { returnTo }),
     redirectUri,
     issuer,

@@ -35,7 +35,10 @@ export function openPopup(url: string): Window {
     `popup=yes,width=${width},height=${height},left=${Math.round(left)},top=${Math.round(top)}`,
   );
   if (popup === null) {
-    throw new TwitchAuthError('popup_blocked', 'The browser blocked the login popup; call login({ popup: true }) directly in a click handler.');
+    throw new TwitchAuthError(
+      'popup_blocked',
+      'The browser blocked the login popup; call login({ popup: true }) directly in a click handler.',
+    );
   }
   return popup;
 }
@@ -73,7 +76,8 @@ export function waitForPopup(
       if (event.origin === origin && event.source === popup) receive(event.data);
     };
     window.addEventListener('message', onMessage);
-    if (channel !== undefined) channel.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
+    if (channel !== undefined)
+      channel.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
     const deadline = timers.setTimeout(() => {
       cleanup();
       reject(new TwitchAuthError('popup_timeout', 'The login popup did not finish in time.'));
@@ -89,7 +93,12 @@ export function waitForPopup(
         // Give a message already on its way a moment to arrive.
         poll = timers.setTimeout(() => {
           cleanup();
-          reject(new TwitchAuthError('popup_closed', 'The login popup was closed before the login finished.'));
+          reject(
+            new TwitchAuthError(
+              'popup_closed',
+              'The login popup was closed before the login finished.',
+            ),
+          );
         }, 300);
         return;
       }

@@ -47,7 +47,9 @@ export function handleRedirect(
     try {
       url = new URL(input === undefined ? location.href : String(input), location.href);
     } catch (cause) {
-      throw new TwitchAuthError('invalid_callback', 'handleRedirect() got an invalid URL.', { cause });
+      throw new TwitchAuthError('invalid_callback', 'handleRedirect() got an invalid URL.', {
+        cause,
+      });
     }
     callback = readCallbackUrl(url);
   } catch (error) {

@@ -23,7 +23,10 @@ function readRecord(store: KeyValueStore, now: number): RefreshRecord | null {
   const raw = store.get('session');
   const session = parseStoredSession(raw, now);
   if (raw === null || session === null) return null;
-  const { refreshToken, generation } = JSON.parse(raw) as { refreshToken?: unknown; generation?: unknown };
+  const { refreshToken, generation } = JSON.parse(raw) as {
+    refreshToken?: unknown;
+    generation?: unknown;
+  };
   if (typeof refreshToken !== 'string' || refreshToken === '') return null;
   return Object.freeze({
     session,
@@ -35,7 +38,11 @@ function readRecord(store: KeyValueStore, now: number): RefreshRecord | null {
 /** The record as stored: the session's own form plus the refresh token and generation. */
 export function serializeRecord(record: RefreshRecord): string {
   const session = JSON.parse(serializeSession(record.session)) as object;
-  return JSON.stringify({ ...session, refreshToken: record.refreshToken, generation: record.generation });
+  return JSON.stringify({
+    ...session,
+    refreshToken: record.refreshToken,
+    generation: record.generation,
+  });
 }
 
 function isSignal(value: unknown): value is RefreshSignal {
@@ -56,7 +63,10 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
   const name = `twitch-spa-login:${clientId}:refresh`;
   const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
   // Some engines (and happy-dom) have `navigator.locks` as null.
-  const locks = typeof navigator === 'undefined' ? undefined : (navigator.locks as LockManager | null | undefined);
+  const locks =
+    typeof navigator === 'undefined'
+      ? undefined
+      : (navigator.locks as LockManager | null | undefined);
   const coordinator = createRefreshCoordinator({
     clientId,
     tokenUrl: endpoints.token,
@@ -69,7 +79,9 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
     announce: (signal) => channel?.postMessage(signal),
     // A sign-out won the race: these tokens belong to no session. Best effort.
     discard: (tokens) =>
-      void revokeToken(i.fetch(), endpoints.revoke, clientId, tokens.accessToken).catch(() => undefined),
+      void revokeToken(i.fetch(), endpoints.revoke, clientId, tokens.accessToken).catch(
+        () => undefined,
+      ),
   });
   if (channel !== undefined) {
     channel.onmessage = (event: MessageEvent<unknown>) => {
@@ -121,14 +133,21 @@ async function recover(auth: TwitchAuth, session: Session, quiet = false): Promi
       return i.state.current();
     case 'gone':
       i.state.end('refresh_failed', {
-        error: new TwitchAuthError('token_invalid', 'Twitch refused the refresh token; sign in again.', { status: 400 }),
+        error: new TwitchAuthError(
+          'token_invalid',
+          'Twitch refused the refresh token; sign in again.',
+          { status: 400 },
+        ),
       });
       return null;
     case 'signed_out':
       i.state.end('other_tab', { local: true });
       return null;
     default:
-      throw new TwitchAuthError('network_error', 'Could not refresh the token; the session is kept.');
+      throw new TwitchAuthError(
+        'network_error',
+        'Could not refresh the token; the session is kept.',
+      );
   }
 }
 
@@ -139,18 +158,28 @@ async function recover(auth: TwitchAuth, session: Session, quiet = false): Promi
 function anticipate(auth: TwitchAuth, session: Session): void {
   const i = internalsOf(auth);
   const left = Math.max(0, (session.expiresAt ?? 0) - i.now());
-  defaultTimers.setTimeout(() => {
-    if (i.state.current()?.accessToken === session.accessToken) void recoverOrReport(auth, session);
-  }, left - Math.min(30_000, left / 2));
+  defaultTimers.setTimeout(
+    () => {
+      if (i.state.current()?.accessToken === session.accessToken)
+        void recoverOrReport(auth, session);
+    },
+    left - Math.min(30_000, left / 2),
+  );
 }
 
 function recoverOrReport(auth: TwitchAuth, session: Session): Promise<unknown> {
-  return recover(auth, session).catch((error: unknown) => internalsOf(auth).report(error, 'Refreshing failed.'));
+  return recover(auth, session).catch((error: unknown) =>
+    internalsOf(auth).report(error, 'Refreshing failed.'),
+  );
 }
 
 /** Validation said 401: refresh once and validate the new token; a second 401 ends the session. */
 const refreshedByValidation = new WeakSet<Session>();
-async function revalidate(auth: TwitchAuth, session: Session, error: TwitchAuthError): Promise<ValidateResult> {
+async function revalidate(
+  auth: TwitchAuth,
+  session: Session,
+  error: TwitchAuthError,
+): Promise<ValidateResult> {
   const i = internalsOf(auth);
   if (refreshedByValidation.has(session)) {
     i.state.end('invalid_token', { error });
@@ -186,12 +215,17 @@ async function retry(
   const current = i.state.current();
   let next: Session | null;
   try {
-    next = await recover(auth, current?.accessToken === failed ? current : ({ accessToken: failed } as Session));
+    next = await recover(
+      auth,
+      current?.accessToken === failed ? current : ({ accessToken: failed } as Session),
+    );
   } catch (error) {
     i.report(error, 'Refreshing failed.');
     return undefined;
   }
-  return next !== null && next.accessToken !== failed && replayable(input, init) ? resend(next.accessToken) : undefined;
+  return next !== null && next.accessToken !== failed && replayable(input, init)
+    ? resend(next.accessToken)
+    : undefined;
 }
 
 /**
@@ -211,11 +245,19 @@ export function refreshPathOfDevice(auth: TwitchAuth, what: string, ...args: unk
   if (session === null && what !== 'unauthorized') return undefined;
   switch (what) {
     case 'unauthorized':
-      return retry(auth, ...(args as [string, (token: string) => Promise<Response>, RequestInfo | URL, RequestInit | undefined]));
+      return retry(
+        auth,
+        ...(args as [
+          string,
+          (token: string) => Promise<Response>,
+          RequestInfo | URL,
+          RequestInit | undefined,
+        ]),
+      );
     case 'invalid_token':
       return revalidate(auth, args[0] as Session, args[1] as TwitchAuthError);
     case 'expiring':
-      return anticipate(auth, session!), true;
+      return (anticipate(auth, session!), true);
     case 'expired':
       return recoverOrReport(auth, session!);
     case 'refresh':

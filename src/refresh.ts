@@ -32,8 +32,7 @@ export type RefreshResult =
 
 /** What tabs tell each other about refreshes. No token travels; storage holds it. */
 export type RefreshSignal =
-  | { readonly type: 'rotated'; readonly generation: number }
-  | { readonly type: 'signed_out' };
+  { readonly type: 'rotated'; readonly generation: number } | { readonly type: 'signed_out' };
 
 /** Runs `task` while holding the cross-tab refresh lock. */
 export type RefreshLock = <T>(task: () => Promise<T>) => Promise<T>;
@@ -174,7 +173,12 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
     // Another tab (or an earlier flight) already rotated: adopt its session, spend nothing.
     if (record.session.accessToken !== failed) return refreshed(record);
 
-    const outcome = await refreshTokens(deps.fetch(), deps.tokenUrl, deps.clientId, record.refreshToken);
+    const outcome = await refreshTokens(
+      deps.fetch(),
+      deps.tokenUrl,
+      deps.clientId,
+      record.refreshToken,
+    );
     if (outcome.kind === 'tokens') {
       if (signOuts !== epoch || deps.read() === null) {
         deps.discard?.(outcome.tokens);
@@ -223,8 +227,7 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
         signOuts += 1;
         // The next session's records count from its own generation.
         newest = -1;
-      }
-      else newest = Math.max(newest, signal.generation);
+      } else newest = Math.max(newest, signal.generation);
     },
   };
 }

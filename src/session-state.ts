@@ -48,7 +48,7 @@ export interface SessionState {
   /** Another copy of the SDK on this page stored a session: make it current without events. */
   adopt(session: Session): void;
   /** Another tab logged in or out (storage `'local'`). */
-  onTabMessage(message: TabMessage): void;
+  readonly onTabMessage: (message: TabMessage) => void;
   /** Tab sync to announce logins and logouts on, or undefined to stop announcing. */
   setTabs(tabs: TabSync | undefined): void;
   /** The stored record carries a refresh token (a device session). */

@@ -110,7 +110,10 @@ export function applyValidation(
   const userId = session.user?.id;
   if (result.clientId !== clientId || (userId !== undefined && result.userId !== userId)) {
     return {
-      error: new TwitchAuthError('token_invalid', 'Twitch says the token belongs to another app or user.'),
+      error: new TwitchAuthError(
+        'token_invalid',
+        'Twitch says the token belongs to another app or user.',
+      ),
     };
   }
   const user: TwitchUser | undefined =
@@ -150,7 +153,6 @@ export function serializeSession(session: Session): string {
   });
 }
 
-
 /**
  * The claims of a stored ID token, or null when it is not a compact JWS whose payload is a JSON
  * object with a `sub`. The token was verified (structure, signature, claims) before it was stored
@@ -162,7 +164,9 @@ function storedIdTokenClaims(idToken: string): IdTokenClaims | null {
   if (payload === undefined || signature === undefined || extra !== undefined) return null;
   try {
     const claims: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
-    return isPlainObject(claims) && isNonEmptyString(claims['sub']) ? (claims as IdTokenClaims) : null;
+    return isPlainObject(claims) && isNonEmptyString(claims['sub'])
+      ? (claims as IdTokenClaims)
+      : null;
   } catch {
     return null;
   }

@@ -160,7 +160,9 @@ export function classifyTokenResponse(status: number, body: unknown): TokenOutco
     case m.invalidGrant:
       if (status === 400 || status === 401) return { kind: 'invalid_refresh_token', status };
   }
-  return text === undefined ? { kind: 'http_error', status } : { kind: 'http_error', status, message: text };
+  return text === undefined
+    ? { kind: 'http_error', status }
+    : { kind: 'http_error', status, message: text };
 }
 
 async function tokenRequest(
@@ -254,10 +256,14 @@ export async function requestDeviceCode(
   const status = response.status;
   if (status !== 200) {
     const text = errorText(body);
-    throw new TwitchAuthError('authorize_error', `Twitch refused to start a device login (${status}).`, {
-      status,
-      ...(text === undefined ? {} : { twitchError: text, twitchErrorDescription: text }),
-    });
+    throw new TwitchAuthError(
+      'authorize_error',
+      `Twitch refused to start a device login (${status}).`,
+      {
+        status,
+        ...(text === undefined ? {} : { twitchError: text, twitchErrorDescription: text }),
+      },
+    );
   }
   const d = isPlainObject(body) ? body : {};
   const { device_code, user_code, verification_uri, expires_in, interval } = d;
@@ -270,9 +276,13 @@ export async function requestDeviceCode(
     expires_in <= 0 ||
     (interval !== undefined && (!isFiniteNumber(interval) || interval < 0))
   ) {
-    throw new TwitchAuthError('authorize_error', 'Twitch answered /oauth2/device with a malformed body.', {
-      status,
-    });
+    throw new TwitchAuthError(
+      'authorize_error',
+      'Twitch answered /oauth2/device with a malformed body.',
+      {
+        status,
+      },
+    );
   }
   return Object.freeze({
     deviceCode: device_code,

@@ -57,9 +57,13 @@ export async function validateToken(
   const clientId = stringOrNull(data['client_id']);
   const expiresIn = data['expires_in'];
   if (!response.ok || clientId === null) {
-    throw new TwitchAuthError('network_error', `Twitch answered validate with ${response.status}.`, {
-      status: response.status,
-    });
+    throw new TwitchAuthError(
+      'network_error',
+      `Twitch answered validate with ${response.status}.`,
+      {
+        status: response.status,
+      },
+    );
   }
   const scopes = Array.isArray(data['scopes'])
     ? data['scopes'].filter((s): s is string => typeof s === 'string')

@@ -17,7 +17,11 @@ interface DeviceTimers {
 export interface DeviceHost {
   readonly clientId: string;
   /** Absolute URLs (already checked by `resolveEndpoints`). */
-  readonly endpoints: { readonly device: string; readonly token: string; readonly validate: string };
+  readonly endpoints: {
+    readonly device: string;
+    readonly token: string;
+    readonly validate: string;
+  };
   /** The fetch to use now (the `fetch` option, or the global one). */
   fetch(): typeof fetch;
   now(): number;
@@ -42,6 +46,7 @@ export function hostOf(auth: TwitchAuth): DeviceHost {
     fetch: i.fetch,
     now: i.now,
     timers: defaultTimers,
-    beginRefreshableSession: (session, refreshToken) => beginRefreshable(auth, session, refreshToken),
+    beginRefreshableSession: (session, refreshToken) =>
+      beginRefreshable(auth, session, refreshToken),
   };
 }

@@ -39,7 +39,11 @@ export interface DeviceLogin {
 const VALIDATE_RETRY_MS = [1_000, 3_000] as const;
 
 const cancelled = (cause?: unknown): TwitchAuthError =>
-  new TwitchAuthError('login_cancelled', 'The device login was cancelled.', cause === undefined ? {} : { cause });
+  new TwitchAuthError(
+    'login_cancelled',
+    'The device login was cancelled.',
+    cause === undefined ? {} : { cause },
+  );
 
 /**
  * {@link startDeviceLogin} against an explicit {@link DeviceHost}: what `startDeviceLogin` runs
@@ -56,7 +60,10 @@ export async function startDeviceLoginOn(
   options: DeviceLoginOptions = {},
 ): Promise<DeviceLogin> {
   const scopes = options.scopes ?? [];
-  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string' && /^[!#-[\]-~]+$/.test(s))) {
+  if (
+    !Array.isArray(scopes) ||
+    !scopes.every((s) => typeof s === 'string' && /^[!#-[\]-~]+$/.test(s))
+  ) {
     throw new TwitchAuthError('invalid_options', 'scopes must be an array of scope names.');
   }
   const signal = options.signal;
@@ -68,7 +75,13 @@ export async function startDeviceLoginOn(
   signal?.addEventListener('abort', onStartAbort, { once: true });
   let device;
   try {
-    device = await requestDeviceCode(host.fetch(), host.endpoints.device, host.clientId, scopes, controller.signal);
+    device = await requestDeviceCode(
+      host.fetch(),
+      host.endpoints.device,
+      host.clientId,
+      scopes,
+      controller.signal,
+    );
   } catch (error) {
     if (aborted()) throw cancelled(signal?.reason);
     throw error;
@@ -141,7 +154,9 @@ export async function startDeviceLoginOn(
       const info = await validate(tokens.accessToken);
       built = sessionFrom(host, tokens, info);
     } catch (error) {
-      settle({ error: toTwitchAuthError(error, 'network_error', 'Could not validate the new token.') });
+      settle({
+        error: toTwitchAuthError(error, 'network_error', 'Could not validate the new token.'),
+      });
       return;
     }
     // Cancelled while validating: the app no longer wants this login, so it does not begin.
@@ -149,7 +164,9 @@ export async function startDeviceLoginOn(
     try {
       host.beginRefreshableSession(built, tokens.refreshToken);
     } catch (error) {
-      settle({ error: toTwitchAuthError(error, 'storage_unavailable', 'Could not store the session.') });
+      settle({
+        error: toTwitchAuthError(error, 'storage_unavailable', 'Could not store the session.'),
+      });
       return;
     }
     settle({ session: built });
@@ -191,7 +208,10 @@ export async function startDeviceLoginOn(
 /** The session of a device grant: who the user is comes from `/oauth2/validate` (no ID token). */
 function sessionFrom(host: DeviceHost, tokens: TokenSet, info: ValidateResult): Session {
   if (info.clientId !== host.clientId || info.userId === null) {
-    throw new TwitchAuthError('token_invalid', 'The new token does not belong to this app or to a user.');
+    throw new TwitchAuthError(
+      'token_invalid',
+      'The new token does not belong to this app or to a user.',
+    );
   }
   const now = host.now();
   return createSession({

@@ -23,7 +23,8 @@ export interface PollState {
 }
 
 /** Why a device login failed. `authorize_error` is any other refusal by Twitch. */
-type PollFailureCode = 'device_code_expired' | 'access_denied' | 'network_error' | 'authorize_error';
+type PollFailureCode =
+  'device_code_expired' | 'access_denied' | 'network_error' | 'authorize_error';
 
 export type PollStep =
   | { readonly kind: 'wait'; readonly ms: number; readonly state: PollState }
@@ -58,7 +59,11 @@ const expired: PollStep = Object.freeze({ kind: 'failure', code: 'device_code_ex
 /** Waits `ms`, but never past the code's death: waking then ends the login without a last poll. */
 function wait(state: PollState, ms: number, now: number): PollStep {
   if (now >= state.expiresAt) return expired;
-  return Object.freeze({ kind: 'wait', ms: Math.min(ms, state.expiresAt - now), state: Object.freeze(state) });
+  return Object.freeze({
+    kind: 'wait',
+    ms: Math.min(ms, state.expiresAt - now),
+    state: Object.freeze(state),
+  });
 }
 
 /**
@@ -128,10 +133,18 @@ export function afterPoll(state: PollState, outcome: TokenOutcome, now: number):
       }
       const failures = state.networkFailures + 1;
       if (failures >= POLL_LIMITS.maxNetworkFailures) {
-        return Object.freeze({ kind: 'failure', code: 'network_error', ...(status === undefined ? {} : { status }) });
+        return Object.freeze({
+          kind: 'failure',
+          code: 'network_error',
+          ...(status === undefined ? {} : { status }),
+        });
       }
       const backoff = Math.min(state.intervalMs * 2 ** failures, POLL_LIMITS.maxBackoffMs);
-      return wait({ ...state, networkFailures: failures }, Math.max(backoff, state.intervalMs), now);
+      return wait(
+        { ...state, networkFailures: failures },
+        Math.max(backoff, state.intervalMs),
+        now,
+      );
     }
   }
 }

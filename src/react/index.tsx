@@ -100,17 +100,22 @@ export function TwitchAuthProvider({
  */
 export function useTwitchAuth(): TwitchAuthState {
   const context = useContext(TwitchAuthContext);
-  if (context === null) throw new Error('useTwitchAuth() must be used inside <TwitchAuthProvider>.');
+  if (context === null)
+    throw new Error('useTwitchAuth() must be used inside <TwitchAuthProvider>.');
   const { auth, isLoading, error, setError } = context;
-  const subscribe = useCallback(
-    (onChange: () => void) => auth.on('change', onChange),
-    [auth],
-  );
+  const subscribe = useCallback((onChange: () => void) => auth.on('change', onChange), [auth]);
   // Server rendering has no session: the snapshot is null there.
-  const session = useSyncExternalStore(subscribe, () => auth.session, () => null);
+  const session = useSyncExternalStore(
+    subscribe,
+    () => auth.session,
+    () => null,
+  );
   const login = useMemo(() => wrapLogin(auth, setError), [auth, setError]);
   const logout = useCallback((options?: LogoutOptions) => auth.logout(options), [auth]);
-  const has = useCallback((...scopes: readonly TwitchScope[]) => hasScopes(session, scopes), [session]);
+  const has = useCallback(
+    (...scopes: readonly TwitchScope[]) => hasScopes(session, scopes),
+    [session],
+  );
   return {
     session,
     user: session?.user ?? null,

@@ -1,7 +1,12 @@
 // twurple's AuthProvider over a twitch-spa-login client: twurple's ApiClient asks it for the
 // signed-in user's token, and a 401 it reports ends our session once. Only twurple's TYPES are
 // imported, so an app that bundles this entry pulls in no twurple code through it.
-import type { AccessToken, AccessTokenMaybeWithUserId, AccessTokenWithUserId, AuthProvider } from '@twurple/auth';
+import type {
+  AccessToken,
+  AccessTokenMaybeWithUserId,
+  AccessTokenWithUserId,
+  AuthProvider,
+} from '@twurple/auth';
 import type { TwitchAuth } from '../client.js';
 import { TwitchAuthError } from '../errors.js';
 import { internalsOf } from '../internals.js';
@@ -14,8 +19,14 @@ export type TwurpleUser = string | number | { readonly id: string };
 export interface TwurpleAuthProvider extends AuthProvider {
   readonly clientId: string;
   getCurrentScopesForUser(user: TwurpleUser): string[];
-  getAccessTokenForUser(user: TwurpleUser, ...scopeSets: (string[] | undefined)[]): Promise<AccessTokenWithUserId>;
-  getAccessTokenForIntent(intent: string, ...scopeSets: (string[] | undefined)[]): Promise<AccessTokenWithUserId>;
+  getAccessTokenForUser(
+    user: TwurpleUser,
+    ...scopeSets: (string[] | undefined)[]
+  ): Promise<AccessTokenWithUserId>;
+  getAccessTokenForIntent(
+    intent: string,
+    ...scopeSets: (string[] | undefined)[]
+  ): Promise<AccessTokenWithUserId>;
   getAnyAccessToken(user?: TwurpleUser): Promise<AccessTokenMaybeWithUserId>;
   refreshAccessTokenForUser(user: TwurpleUser): Promise<AccessTokenWithUserId>;
 }
@@ -31,10 +42,14 @@ const idOf = (user: TwurpleUser): string => (typeof user === 'object' ? user.id 
  * missingScopes(['user:read:email'], [['channel:read:polls', 'channel:manage:polls']]); // ['channel:read:polls']
  * ```
  */
-export function missingScopes(granted: readonly string[], scopeSets: readonly (readonly string[] | undefined)[]): string[] {
+export function missingScopes(
+  granted: readonly string[],
+  scopeSets: readonly (readonly string[] | undefined)[],
+): string[] {
   const missing: string[] = [];
   for (const set of scopeSets) {
-    if (set === undefined || set.length === 0 || set.some((scope) => granted.includes(scope))) continue;
+    if (set === undefined || set.length === 0 || set.some((scope) => granted.includes(scope)))
+      continue;
     const [first] = set;
     if (first !== undefined && !missing.includes(first)) missing.push(first);
   }
@@ -48,7 +63,10 @@ function toAccessToken(session: Session): AccessTokenWithUserId {
     accessToken: session.accessToken,
     refreshToken: null,
     scope: [...session.scopes],
-    expiresIn: session.expiresAt === undefined ? null : Math.max(0, Math.floor((session.expiresAt - obtained) / 1000)),
+    expiresIn:
+      session.expiresAt === undefined
+        ? null
+        : Math.max(0, Math.floor((session.expiresAt - obtained) / 1000)),
     obtainmentTimestamp: obtained,
     userId: session.user?.id ?? '',
   };
@@ -77,17 +95,29 @@ export function createTwurpleAuthProvider(auth: TwitchAuth): TwurpleAuthProvider
   const current = (user?: TwurpleUser): Session & { readonly user: { readonly id: string } } => {
     const session = internals.state.current();
     if (session?.user === undefined) {
-      throw new TwitchAuthError('token_invalid', 'No user is signed in, so there is no token to give twurple.');
+      throw new TwitchAuthError(
+        'token_invalid',
+        'No user is signed in, so there is no token to give twurple.',
+      );
     }
     if (user !== undefined && idOf(user) !== session.user.id) {
-      throw new TwitchAuthError('user_mismatch', `A token was asked for user ${idOf(user)}, but the signed-in user is ${session.user.id}.`);
+      throw new TwitchAuthError(
+        'user_mismatch',
+        `A token was asked for user ${idOf(user)}, but the signed-in user is ${session.user.id}.`,
+      );
     }
     return session as Session & { readonly user: { readonly id: string } };
   };
-  const withScopes = (session: Session, scopeSets: readonly (string[] | undefined)[]): AccessTokenWithUserId => {
+  const withScopes = (
+    session: Session,
+    scopeSets: readonly (string[] | undefined)[],
+  ): AccessTokenWithUserId => {
     const missing = missingScopes(session.scopes, scopeSets);
     if (missing.length > 0) {
-      throw new TwitchAuthError('scope_missing', `The session lacks the scope(s) ${missing.join(', ')}; ask for them with auth.login({ scopes }).`);
+      throw new TwitchAuthError(
+        'scope_missing',
+        `The session lacks the scope(s) ${missing.join(', ')}; ask for them with auth.login({ scopes }).`,
+      );
     }
     return toAccessToken(session);
   };
@@ -101,15 +131,21 @@ export function createTwurpleAuthProvider(auth: TwitchAuth): TwurpleAuthProvider
     getAccessTokenForUser: async (user, ...scopeSets) => withScopes(current(user), scopeSets),
     // Every intent (twurple's ChatClient uses 'chat') is the signed-in user.
     getAccessTokenForIntent: async (_intent, ...scopeSets) => withScopes(current(), scopeSets),
-    getAnyAccessToken: async (user): Promise<AccessToken & { userId: string }> => toAccessToken(current(user)),
+    getAnyAccessToken: async (user): Promise<AccessToken & { userId: string }> =>
+      toAccessToken(current(user)),
     refreshAccessTokenForUser: async (user) => {
       const session = current(user);
       const refreshing = internals.refresh();
       const refreshed = refreshing === undefined ? undefined : await refreshing;
       if (refreshed) return toAccessToken(refreshed);
       // An implicit-flow token cannot be refreshed without the user: the 401 ends the session.
-      if (internals.state.current()?.accessToken === session.accessToken) internals.state.end('unauthorized');
-      throw new TwitchAuthError('token_invalid', 'Twitch refused the access token; the session has ended. Sign in again.', { status: 401 });
+      if (internals.state.current()?.accessToken === session.accessToken)
+        internals.state.end('unauthorized');
+      throw new TwitchAuthError(
+        'token_invalid',
+        'Twitch refused the access token; the session has ended. Sign in again.',
+        { status: 401 },
+      );
     },
   };
 }

@@ -80,12 +80,12 @@ export function createTwitchAuthPlugin(
       });
       app.onUnmount(stop);
       const state: TwitchAuthComposable = {
-        session: readonly(session) as Readonly<ShallowRef<Session | null>>,
+        session: readonly(session),
         user: computed(() => session.value?.user ?? null),
         isAuthenticated: computed(() => session.value !== null),
         hasScopes: (...scopes) => hasScopes(session.value, scopes),
         isLoading: readonly(isLoading),
-        error: readonly(error) as Readonly<ShallowRef<TwitchAuthError | null>>,
+        error: readonly(error),
         login: wrapLogin(auth, (next) => void (error.value = next)),
         logout: (options) => auth.logout(options),
         fetch: auth.fetch,
@@ -106,6 +106,7 @@ export function createTwitchAuthPlugin(
  */
 export function useTwitchAuth(): TwitchAuthComposable {
   const state = inject(KEY, null);
-  if (state === null) throw new Error('useTwitchAuth() needs app.use(createTwitchAuthPlugin(auth)).');
+  if (state === null)
+    throw new Error('useTwitchAuth() needs app.use(createTwitchAuthPlugin(auth)).');
   return state;
 }

@@ -4,7 +4,16 @@ import { SignJWT, base64url, exportJWK, generateKeyPair } from 'jose';
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
-import { type E2EBrowser, type E2EContext, type E2EPage, engines, launch, text, texts, waitFor } from './driver';
+import {
+  type E2EBrowser,
+  type E2EContext,
+  type E2EPage,
+  engines,
+  launch,
+  text,
+  texts,
+  waitFor,
+} from './driver';
 import { type StaticServer, startStaticServer } from './static-server';
 
 const CLIENT_ID = 'e2e-client';
@@ -61,11 +70,19 @@ describe.each(engines)('%s', (engine) => {
     expect(violations).toEqual([]);
   });
 
-  async function openApp(options: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<E2EPage> {
+  async function openApp(
+    options: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
+  ): Promise<E2EPage> {
     const page = await context.newPage();
     pages.push(page);
     const config = {
-      options: { clientId: CLIENT_ID, redirectUri: `${site.url}/app.html`, endpoints: emulator.endpoints, ...options },
+      options: {
+        clientId: CLIENT_ID,
+        redirectUri: `${site.url}/app.html`,
+        endpoints: emulator.endpoints,
+        ...options,
+      },
       ...extra,
     };
     await page.goto(`${site.url}/app.html?config=${encodeURIComponent(JSON.stringify(config))}`);
@@ -88,7 +105,10 @@ describe.each(engines)('%s', (engine) => {
   /** Starts a login in the page and returns its state and nonce, as an attacker's page would not know. */
   async function pendingLogin(page: E2EPage): Promise<{ state: string; nonce: string }> {
     const url = new URL(await page.evaluate(() => window.testAuth.authorizeUrl()));
-    return { state: url.searchParams.get('state') ?? '', nonce: url.searchParams.get('nonce') ?? '' };
+    return {
+      state: url.searchParams.get('state') ?? '',
+      nonce: url.searchParams.get('nonce') ?? '',
+    };
   }
 
   const atHash = (token: string): string =>
@@ -122,7 +142,9 @@ describe.each(engines)('%s', (engine) => {
     it('rejects forged responses and stores nothing', async () => {
       const page = await openApp();
       const rogue = await generateKeyPair('RS256');
-      const kid = (((await (await fetch(emulator.endpoints.jwks)).json()) as { keys: { kid: string }[] }).keys[0]?.kid) ?? '';
+      const kid =
+        ((await (await fetch(emulator.endpoints.jwks)).json()) as { keys: { kid: string }[] })
+          .keys[0]?.kid ?? '';
       const forge = async (
         mutate: (claims: Record<string, unknown>) => void,
         sign: (jwt: SignJWT) => Promise<string>,
@@ -131,29 +153,59 @@ describe.each(engines)('%s', (engine) => {
         const accessToken = 'forgedforgedforgedforgedforged';
         const now = Math.floor(Date.now() / 1000);
         const claims: Record<string, unknown> = {
-          iss: emulator.endpoints.issuer, sub: '666', aud: CLIENT_ID, iat: now, exp: now + 900, nonce, at_hash: atHash(accessToken),
+          iss: emulator.endpoints.issuer,
+          sub: '666',
+          aud: CLIENT_ID,
+          iat: now,
+          exp: now + 900,
+          nonce,
+          at_hash: atHash(accessToken),
         };
         mutate(claims);
         const idToken = await sign(new SignJWT(claims));
-        const fragment = new URLSearchParams({ access_token: accessToken, id_token: idToken, scope: 'openid', state, token_type: 'bearer' });
+        const fragment = new URLSearchParams({
+          access_token: accessToken,
+          id_token: idToken,
+          scope: 'openid',
+          state,
+          token_type: 'bearer',
+        });
         await page.goto('about:blank'); // a new document, as after Twitch's redirect
         await page.goto(`${site.url}/app.html#${fragment}`);
         await waitFor(page, 'body[data-ready="true"]');
         expect(await page.url()).toBe(`${site.url}/app.html`);
         return (await text(page, '[data-testid="status"]')) ?? '';
       };
-      const rsa = (jwt: SignJWT) => jwt.setProtectedHeader({ alg: 'RS256', kid }).sign(rogue.privateKey);
+      const rsa = (jwt: SignJWT) =>
+        jwt.setProtectedHeader({ alg: 'RS256', kid }).sign(rogue.privateKey);
       const rogueJwk = { ...(await exportJWK(rogue.publicKey)), kid };
 
       expect(await forge(() => undefined, rsa)).toBe('signature_invalid');
-      expect(await forge(() => undefined, (jwt) =>
-        jwt.setProtectedHeader({ alg: 'RS256', kid, jwk: rogueJwk }).sign(rogue.privateKey))).toBe('id_token_invalid');
-      expect(await forge(() => undefined, (jwt) =>
-        jwt.setProtectedHeader({ alg: 'HS256', kid }).sign(new TextEncoder().encode(JSON.stringify(rogueJwk))))).toBe('alg_not_allowed');
-      expect(await forge(() => undefined, async (jwt) => {
-        const [header, payload] = (await rsa(jwt)).split('.');
-        return `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${payload ?? header}.`;
-      })).toBe('alg_not_allowed');
+      expect(
+        await forge(
+          () => undefined,
+          (jwt) =>
+            jwt.setProtectedHeader({ alg: 'RS256', kid, jwk: rogueJwk }).sign(rogue.privateKey),
+        ),
+      ).toBe('id_token_invalid');
+      expect(
+        await forge(
+          () => undefined,
+          (jwt) =>
+            jwt
+              .setProtectedHeader({ alg: 'HS256', kid })
+              .sign(new TextEncoder().encode(JSON.stringify(rogueJwk))),
+        ),
+      ).toBe('alg_not_allowed');
+      expect(
+        await forge(
+          () => undefined,
+          async (jwt) => {
+            const [header, payload] = (await rsa(jwt)).split('.');
+            return `${base64url.encode(JSON.stringify({ alg: 'none' }))}.${payload ?? header}.`;
+          },
+        ),
+      ).toBe('alg_not_allowed');
       expect(await page.evaluate(() => window.testAuth.session)).toBeNull();
     });
   });
@@ -172,7 +224,9 @@ describe.each(engines)('%s', (engine) => {
       const page = await openApp();
       const popup = await page.popup(() => page.click('[data-testid="login-popup"]'));
       await popup.close();
-      await expect.poll(() => text(page, '[data-testid="status"]'), { timeout: 5000 }).toBe('popup_closed');
+      await expect
+        .poll(() => text(page, '[data-testid="status"]'), { timeout: 5000 })
+        .toBe('popup_closed');
     });
 
     it('fails at once with popup_blocked when the browser refuses the popup', async () => {
@@ -199,7 +253,8 @@ describe.each(engines)('%s', (engine) => {
       await page.click('[data-testid="logout"]');
       await waitFor(page, 'body[data-state="signed-out"]');
       const status = async (): Promise<number> =>
-        (await fetch(emulator.endpoints.validate, { headers: { authorization: `OAuth ${token}` } })).status;
+        (await fetch(emulator.endpoints.validate, { headers: { authorization: `OAuth ${token}` } }))
+          .status;
       await expect.poll(status).toBe(401);
       expect((await events(page)).at(-1)).toBe('logout user');
     });
@@ -210,7 +265,9 @@ describe.each(engines)('%s', (engine) => {
       const token = (await page.evaluate(() => window.testAuth.session?.accessToken)) ?? '';
       emulator.revokeToken(token);
       await waitFor(page, 'body[data-state="signed-out"]');
-      expect((await events(page)).filter((e) => e.startsWith('logout'))).toEqual(['logout invalid_token']);
+      expect((await events(page)).filter((e) => e.startsWith('logout'))).toEqual([
+        'logout invalid_token',
+      ]);
     });
 
     it('warns before expiry and ends the session on time', async () => {
@@ -233,7 +290,10 @@ describe.each(engines)('%s', (engine) => {
       const second = await openApp({ storage: 'local' });
       // Each page stamps its events with Date.now(); both read the same machine clock.
       const stamp = (page: E2EPage, event: string): Promise<number> =>
-        page.evaluate((e) => Number(document.querySelector<HTMLElement>(`[data-event="${e}"]`)?.dataset['at']), event);
+        page.evaluate(
+          (e) => Number(document.querySelector<HTMLElement>(`[data-event="${e}"]`)?.dataset['at']),
+          event,
+        );
       await signInByRedirect(first);
       await waitFor(second, 'body[data-state="signed-in"]');
       expect((await stamp(second, 'login')) - (await stamp(first, 'login'))).toBeLessThan(1000);

@@ -8,7 +8,8 @@ export const BROWSER_PATHS = {
   chromium: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
   firefox: process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr',
   webkitDriver: process.env['WEBKIT_DRIVER_PATH'] ?? '/usr/bin/WebKitWebDriver',
-  miniBrowser: process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
+  miniBrowser:
+    process.env['MINIBROWSER_PATH'] ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
   xvfb: process.env['XVFB_PATH'] ?? '/usr/bin/Xvfb',
 } as const;
 
@@ -17,14 +18,22 @@ const NEEDS: Record<EngineName, readonly { package: string; paths: readonly stri
   chromium: [{ package: 'chromium', paths: [BROWSER_PATHS.chromium] }],
   firefox: [{ package: 'firefox-esr', paths: [BROWSER_PATHS.firefox] }],
   webkit: [
-    { package: 'webkit2gtk-driver', paths: [BROWSER_PATHS.webkitDriver, BROWSER_PATHS.miniBrowser] },
+    {
+      package: 'webkit2gtk-driver',
+      paths: [BROWSER_PATHS.webkitDriver, BROWSER_PATHS.miniBrowser],
+    },
     { package: 'xvfb', paths: [BROWSER_PATHS.xvfb] },
   ],
 };
 
 /** The Debian packages whose files are missing for these engines, in a stable order. */
-export function missingPackages(engines: readonly EngineName[], exists: (path: string) => boolean): string[] {
-  const missing = engines.flatMap((engine) => NEEDS[engine].filter((need) => !need.paths.every(exists)).map((need) => need.package));
+export function missingPackages(
+  engines: readonly EngineName[],
+  exists: (path: string) => boolean,
+): string[] {
+  const missing = engines.flatMap((engine) =>
+    NEEDS[engine].filter((need) => !need.paths.every(exists)).map((need) => need.package),
+  );
   return [...new Set(missing)];
 }
 
@@ -56,7 +65,8 @@ export function ensureBrowsers(engines: readonly EngineName[], env: InstallEnvir
       `The end-to-end tests need Debian packages that are missing: ${missing.join(', ')}.\n${why} Install them with:\n  ${command}`,
     );
   };
-  if (!env.root && !env.passwordlessSudo()) fail('This user may not install them (not root, no passwordless sudo).');
+  if (!env.root && !env.passwordlessSudo())
+    fail('This user may not install them (not root, no passwordless sudo).');
   const status = env.run(`DEBIAN_FRONTEND=noninteractive sh -c '${command}'`);
   if (status !== 0) fail(`Installing them failed (exit status ${status}).`);
   const still = missingPackages(engines, env.exists);

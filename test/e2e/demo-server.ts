@@ -8,7 +8,9 @@ export async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+      server.close(() =>
+        resolve(typeof address === 'object' && address !== null ? address.port : 0),
+      );
     });
   });
 }
@@ -37,7 +39,11 @@ export async function startDemo(): Promise<DemoServer> {
 }
 
 /** Calls the emulator's control API. */
-export async function control(emulator: string, path: string, body: unknown = {}): Promise<unknown> {
+export async function control(
+  emulator: string,
+  path: string,
+  body: unknown = {},
+): Promise<unknown> {
   const response = await fetch(`${emulator}/_emulator/${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -1,7 +1,17 @@
 // The demo in every engine against the local Twitch emulator: what a person does with it.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DemoServer, control, startDemo } from './demo-server';
-import { type E2EBrowser, type E2EContext, type E2EPage, attribute, engines, launch, text, texts, waitFor } from './driver';
+import {
+  type E2EBrowser,
+  type E2EContext,
+  type E2EPage,
+  attribute,
+  engines,
+  launch,
+  text,
+  texts,
+  waitFor,
+} from './driver';
 
 let demo: DemoServer;
 
@@ -49,7 +59,8 @@ describe.each(engines)('%s', (engine) => {
       for (let i = 0; i < sessionStorage.length; i += 1) {
         const key = sessionStorage.key(i) ?? '';
         if (key.endsWith(':session')) {
-          return (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { accessToken: string }).accessToken;
+          return (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { accessToken: string })
+            .accessToken;
         }
       }
       return '';
@@ -84,7 +95,9 @@ describe.each(engines)('%s', (engine) => {
       await open();
       await page.click('[data-testid="login"]');
       await page.click('[data-testid="deny"]');
-      await expect.poll(() => text(page, '[data-testid="status"]').catch(() => null)).toContain('access_denied');
+      await expect
+        .poll(() => text(page, '[data-testid="status"]').catch(() => null))
+        .toContain('access_denied');
       expect(await attribute(page, 'body', 'data-state')).toBe('signed-out');
       expect(await page.url()).not.toContain('error=');
     });
@@ -121,7 +134,11 @@ describe.each(engines)('%s', (engine) => {
       await page.click('[data-testid="logout"]');
       await waitFor(page, 'body[data-state="signed-out"]');
       const status = async (): Promise<number> =>
-        (await fetch(`${demo.emulator}/oauth2/validate`, { headers: { authorization: `OAuth ${token}` } })).status;
+        (
+          await fetch(`${demo.emulator}/oauth2/validate`, {
+            headers: { authorization: `OAuth ${token}` },
+          })
+        ).status;
       await expect.poll(status).toBe(401);
     });
 
@@ -136,12 +153,19 @@ describe.each(engines)('%s', (engine) => {
       });
       await expect.poll(() => page.url()).toMatch(/react\.html$/);
       const revoked = async (): Promise<boolean> => {
-        const log = (await (await fetch(`${demo.emulator}/_emulator/requests`)).json()) as { method: string; path: string }[];
+        const log = (await (await fetch(`${demo.emulator}/_emulator/requests`)).json()) as {
+          method: string;
+          path: string;
+        }[];
         return log.some((entry) => entry.method === 'POST' && entry.path === '/oauth2/revoke');
       };
       await expect.poll(revoked).toBe(true);
       const status = async (): Promise<number> =>
-        (await fetch(`${demo.emulator}/oauth2/validate`, { headers: { authorization: `OAuth ${token}` } })).status;
+        (
+          await fetch(`${demo.emulator}/oauth2/validate`, {
+            headers: { authorization: `OAuth ${token}` },
+          })
+        ).status;
       await expect.poll(status).toBe(401);
     });
 

@@ -25,7 +25,10 @@ beforeAll(async () => {
   const iife = readFileSync(join(process.cwd(), 'dist/twitch-spa-login.iife.js'));
   site = createServer((req, res) => {
     if (req.url === '/sdk.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(iife);
-    else res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>TV</title><script src="/sdk.js"></script>');
+    else
+      res
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end('<!doctype html><title>TV</title><script src="/sdk.js"></script>');
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/tv.html`;
@@ -42,8 +45,15 @@ async function tvPage(context: BrowserContext): Promise<Page> {
   await page.goto(siteUrl);
   await page.evaluate(
     ([clientId, endpoints]) => {
-      const w = window as unknown as Record<string, unknown> & { TwitchLogin: Record<string, (...a: unknown[]) => unknown> };
-      const auth = w.TwitchLogin['createTwitchAuth']!({ clientId, redirectUri: location.href, storage: 'local', endpoints }) as { start(): void };
+      const w = window as unknown as Record<string, unknown> & {
+        TwitchLogin: Record<string, (...a: unknown[]) => unknown>;
+      };
+      const auth = w.TwitchLogin['createTwitchAuth']!({
+        clientId,
+        redirectUri: location.href,
+        storage: 'local',
+        endpoints,
+      }) as { start(): void };
       auth.start();
       w['auth'] = auth;
     },
@@ -55,20 +65,29 @@ async function tvPage(context: BrowserContext): Promise<Page> {
 /** auth.fetch to Helix /users from the page: the status and the token it ended with. */
 const callHelix = (page: Page) =>
   page.evaluate(async (helix) => {
-    const auth = (window as unknown as { auth: { fetch: typeof fetch; session: { accessToken: string } | null } }).auth;
+    const auth = (
+      window as unknown as {
+        auth: { fetch: typeof fetch; session: { accessToken: string } | null };
+      }
+    ).auth;
     const response = await auth.fetch(`${helix}/users`);
     return { status: response.status, token: auth.session?.accessToken };
   }, emulator.endpoints.helix);
 
-const refreshes = () => emulator.requestLog.filter((r) => r.method === 'POST' && r.path === '/oauth2/token').length;
+const refreshes = () =>
+  emulator.requestLog.filter((r) => r.method === 'POST' && r.path === '/oauth2/token').length;
 
 describe('device login with the SDK in Chromium', () => {
   it('signs in with a code approved on another page, calls Helix, refreshes once, and keeps two tabs on one refresh', async () => {
     const context = await browser.newContext();
     const tv = await tvPage(context);
     const userCode = await tv.evaluate(async () => {
-      const w = window as unknown as Record<string, unknown> & { TwitchLogin: Record<string, (...a: unknown[]) => Promise<unknown>> };
-      const device = (await w.TwitchLogin['startDeviceLogin']!(w['auth'], { scopes: ['user:read:follows'] })) as {
+      const w = window as unknown as Record<string, unknown> & {
+        TwitchLogin: Record<string, (...a: unknown[]) => Promise<unknown>>;
+      };
+      const device = (await w.TwitchLogin['startDeviceLogin']!(w['auth'], {
+        scopes: ['user:read:follows'],
+      })) as {
         userCode: string;
         session: Promise<{ user?: { id: string } }>;
       };
@@ -84,13 +103,22 @@ describe('device login with the SDK in Chromium', () => {
     await phone.click('[data-testid="authorize"]');
     await phone.close();
 
-    const userId = await tv.evaluate(() => (window as unknown as { signedIn: Promise<string> }).signedIn);
+    const userId = await tv.evaluate(
+      () => (window as unknown as { signedIn: Promise<string> }).signedIn,
+    );
     expect(userId).toMatch(/^\d+$/);
     const first = await callHelix(tv);
     expect(first.status).toBe(200);
-    const stored = await tv.evaluate((key) => localStorage.getItem(key), `twitch-spa-login:${CLIENT_ID}:session`);
+    const stored = await tv.evaluate(
+      (key) => localStorage.getItem(key),
+      `twitch-spa-login:${CLIENT_ID}:session`,
+    );
     expect(stored).toContain('refreshToken');
-    expect(await tv.evaluate(() => JSON.stringify((window as unknown as { auth: { session: unknown } }).auth.session))).not.toContain('refreshToken');
+    expect(
+      await tv.evaluate(() =>
+        JSON.stringify((window as unknown as { auth: { session: unknown } }).auth.session),
+      ),
+    ).not.toContain('refreshToken');
 
     // The access token dies: the next call refreshes once and succeeds with a new token.
     emulator.requestLog.length = 0;
@@ -102,7 +130,13 @@ describe('device login with the SDK in Chromium', () => {
 
     // A second tab with the same stored session; both hit 401 at once: one refresh token spent.
     const tab2 = await tvPage(context);
-    expect(await tab2.evaluate(() => (window as unknown as { auth: { session: { accessToken: string } } }).auth.session.accessToken)).toBe(second.token);
+    expect(
+      await tab2.evaluate(
+        () =>
+          (window as unknown as { auth: { session: { accessToken: string } } }).auth.session
+            .accessToken,
+      ),
+    ).toBe(second.token);
     await tab2.waitForTimeout(500); // its start-up validation
     emulator.requestLog.length = 0;
     emulator.expireToken();

@@ -46,7 +46,8 @@ let cspViolations: string[];
 let requested: string[];
 
 beforeAll(async () => {
-  if (!existsSync(ESM)) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+  if (!existsSync(ESM))
+    throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
   dir = mkdtempSync(join(tmpdir(), 'tsl-esm-e2e-'));
   // The fixture app reads the SDK from a TwitchLogin binding; here it is an ESM import.
   const entry = join(dir, 'app.mjs');
@@ -70,13 +71,21 @@ beforeAll(async () => {
     nodePaths: [join(process.cwd(), 'node_modules')],
   });
   const outputs = result.metafile.outputs;
-  const entryOut = Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined) ?? '';
+  const entryOut =
+    Object.keys(outputs).find((path) => outputs[path]?.entryPoint !== undefined) ?? '';
   const eager = new Set([entryOut]);
   for (const path of eager) {
-    for (const imported of outputs[path]?.imports ?? []) if (imported.kind === 'import-statement') eager.add(imported.path);
+    for (const imported of outputs[path]?.imports ?? [])
+      if (imported.kind === 'import-statement') eager.add(imported.path);
   }
-  lazy = Object.keys(outputs).filter((path) => !eager.has(path)).map((path) => `/${basename(path)}`);
-  for (const file of result.outputFiles) files.set(`/${basename(file.path)}`, { body: Buffer.from(file.contents), type: 'text/javascript' });
+  lazy = Object.keys(outputs)
+    .filter((path) => !eager.has(path))
+    .map((path) => `/${basename(path)}`);
+  for (const file of result.outputFiles)
+    files.set(`/${basename(file.path)}`, {
+      body: Buffer.from(file.contents),
+      type: 'text/javascript',
+    });
   files.set('/app.html', { body: PAGE, type: 'text/html; charset=utf-8' });
 
   server = createServer((req, res) => {
@@ -104,7 +113,9 @@ afterAll(async () => {
   await browser?.close();
   await emulator?.close();
   server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await new Promise<void>((resolve) =>
+    server === undefined ? resolve() : server.close(() => resolve()),
+  );
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(async () => {
@@ -125,7 +136,13 @@ afterEach(async () => {
 const lazyFetched = (): string[] => requested.filter((path) => lazy.includes(path));
 
 async function openApp(page: Page, hash = ''): Promise<void> {
-  const config = { options: { clientId: CLIENT_ID, redirectUri: `${site}/app.html`, endpoints: emulator.endpoints } };
+  const config = {
+    options: {
+      clientId: CLIENT_ID,
+      redirectUri: `${site}/app.html`,
+      endpoints: emulator.endpoints,
+    },
+  };
   await page.goto(`${site}/app.html?config=${encodeURIComponent(JSON.stringify(config))}${hash}`);
   await page.waitForSelector('body[data-ready="true"]');
 }
@@ -133,7 +150,8 @@ async function openApp(page: Page, hash = ''): Promise<void> {
 async function newPage(): Promise<Page> {
   const page = await context.newPage();
   page.on('console', (message) => {
-    if (/Content Security Policy|Trusted Type/i.test(message.text())) cspViolations.push(message.text());
+    if (/Content Security Policy|Trusted Type/i.test(message.text()))
+      cspViolations.push(message.text());
   });
   return page;
 }
@@ -169,10 +187,16 @@ describe('ESM build with its lazy callback chunk (strict CSP)', () => {
     const page = await newPage();
     await openApp(page);
     const url = new URL(
-      await page.evaluate(() => (window as unknown as { testAuth: { authorizeUrl(): Promise<string> } }).testAuth.authorizeUrl()),
+      await page.evaluate(() =>
+        (
+          window as unknown as { testAuth: { authorizeUrl(): Promise<string> } }
+        ).testAuth.authorizeUrl(),
+      ),
     );
     const rogue = await generateKeyPair('RS256');
-    const keys = (await (await fetch(emulator.endpoints.jwks)).json()) as { keys: { kid: string }[] };
+    const keys = (await (await fetch(emulator.endpoints.jwks)).json()) as {
+      keys: { kid: string }[];
+    };
     const accessToken = 'forgedforgedforgedforgedforged';
     const now = Math.floor(Date.now() / 1000);
     const idToken = await new SignJWT({
@@ -198,6 +222,10 @@ describe('ESM build with its lazy callback chunk (strict CSP)', () => {
     expect(await page.textContent('[data-testid="status"]')).toBe('signature_invalid');
     expect(page.url()).not.toContain('access_token');
     expect(lazyFetched().length).toBeGreaterThan(0);
-    expect(await page.evaluate(() => (window as unknown as { testAuth: { session: unknown } }).testAuth.session)).toBeNull();
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { testAuth: { session: unknown } }).testAuth.session,
+      ),
+    ).toBeNull();
   });
 });

@@ -37,7 +37,11 @@ beforeAll(async () => {
     features: { devInteractions: { enabled: true } },
     findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
   });
-  const schema = (provider.Client as unknown as { Schema: { prototype: { invalidate(message: string, code?: string): void } } }).Schema.prototype;
+  const schema = (
+    provider.Client as unknown as {
+      Schema: { prototype: { invalidate(message: string, code?: string): void } };
+    }
+  ).Schema.prototype;
   const invalidate = schema.invalidate;
   schema.invalidate = function (message: string, code?: string) {
     if (code === 'implicit-force-https' || code === 'implicit-forbid-localhost') return;

@@ -43,12 +43,19 @@ async function result(button: string): Promise<{ outcome: string; text: string }
     if (element !== null) delete element.dataset['outcome'];
   });
   await page.click(`[data-testid="${button}"]`);
-  const element = await page.waitForSelector('[data-testid="result"][data-outcome]', { state: 'attached' });
-  return { outcome: (await element.getAttribute('data-outcome')) ?? '', text: (await element.textContent()) ?? '' };
+  const element = await page.waitForSelector('[data-testid="result"][data-outcome]', {
+    state: 'attached',
+  });
+  return {
+    outcome: (await element.getAttribute('data-outcome')) ?? '',
+    text: (await element.textContent()) ?? '',
+  };
 }
 
 const events = (): Promise<string[]> =>
-  page.$$eval('[data-event]', (items) => items.map((item) => (item.textContent ?? '').trim()).reverse());
+  page.$$eval('[data-event]', (items) =>
+    items.map((item) => (item.textContent ?? '').trim()).reverse(),
+  );
 
 describe('twurple and scope upgrades against the emulator', () => {
   it('calls Helix through twurple, upgrades scopes for the same user, and ends the session once on a 401', async () => {
@@ -64,7 +71,9 @@ describe('twurple and scope upgrades against the emulator', () => {
     await page.click('[data-testid="upgrade"]');
     await page.click('[data-testid="authorize"]');
     await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForFunction(() => document.getElementById('scopes')?.textContent?.includes('user:read:follows'));
+    await page.waitForFunction(() =>
+      document.getElementById('scopes')?.textContent?.includes('user:read:follows'),
+    );
     const follows = await result('get-follows');
     expect(follows.outcome).toBe('ok');
     expect(await events()).toEqual([]); // this load completed the upgrade: a change, no login
@@ -92,7 +101,9 @@ describe('twurple and scope upgrades against the emulator', () => {
     await signIn();
     const stored = (): Promise<string> =>
       page.evaluate(() => {
-        const raw = sessionStorage.getItem(Object.keys(sessionStorage).find((k) => k.endsWith(':session')) ?? '');
+        const raw = sessionStorage.getItem(
+          Object.keys(sessionStorage).find((k) => k.endsWith(':session')) ?? '',
+        );
         return (JSON.parse(raw ?? '{}') as { accessToken?: string }).accessToken ?? '';
       });
     const token = await stored();

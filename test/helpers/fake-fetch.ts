@@ -44,7 +44,8 @@ export function createFakeFetch(): FakeFetch {
       requests.push(request);
       const method = request.method.toUpperCase();
       const match = pending.find(
-        (p) => p.left > 0 && p.e.url === request.url && (p.e.method ?? 'GET').toUpperCase() === method,
+        (p) =>
+          p.left > 0 && p.e.url === request.url && (p.e.method ?? 'GET').toUpperCase() === method,
       );
       if (match === undefined) {
         unexpected.push(`${method} ${request.url}`);

@@ -27,7 +27,12 @@ export async function generateTestKey(kid: string): Promise<TestKey> {
 /** A public RSA JWK with a modulus jose refuses to generate (under 2048 bits), from Web Crypto. */
 export async function generateWeakRsaJwk(kid: string, modulusLength: number): Promise<JWK> {
   const pair = await crypto.subtle.generateKey(
-    { name: 'RSASSA-PKCS1-v1_5', modulusLength, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength,
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: 'SHA-256',
+    },
     true,
     ['sign', 'verify'],
   );
@@ -61,7 +66,12 @@ export async function signIdToken(
   claims: Record<string, unknown>,
   header: Record<string, unknown> = {},
 ): Promise<string> {
-  const protectedHeader = withoutUndefined({ alg: 'RS256', typ: 'JWT', kid: signer.kid, ...header });
+  const protectedHeader = withoutUndefined({
+    alg: 'RS256',
+    typ: 'JWT',
+    kid: signer.kid,
+    ...header,
+  });
   return new SignJWT(withoutUndefined(claims))
     .setProtectedHeader(protectedHeader as { alg: string })
     .sign(signer.privateKey);
@@ -86,9 +96,17 @@ export async function signRaw(
 }
 
 /** Signs exactly `${header}.${payload}` (segments taken as given, even if not base64url). */
-export async function signSegments(privateKey: CryptoKey, header: string, payload: string): Promise<string> {
+export async function signSegments(
+  privateKey: CryptoKey,
+  header: string,
+  payload: string,
+): Promise<string> {
   const input = `${header}.${payload}`;
-  const signature = await crypto.subtle.sign('RSASSA-PKCS1-v1_5', privateKey, new TextEncoder().encode(input));
+  const signature = await crypto.subtle.sign(
+    'RSASSA-PKCS1-v1_5',
+    privateKey,
+    new TextEncoder().encode(input),
+  );
   return `${input}.${base64url.encode(new Uint8Array(signature))}`;
 }
 

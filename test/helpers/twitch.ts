@@ -25,7 +25,13 @@ function signIdToken(
   claims: Record<string, unknown>,
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<string> {
-  const defaults = { iss: ISSUER, sub: USER_ID, aud: CLIENT_ID, iat: nowSeconds, exp: nowSeconds + 900 };
+  const defaults = {
+    iss: ISSUER,
+    sub: USER_ID,
+    aud: CLIENT_ID,
+    iat: nowSeconds,
+    exp: nowSeconds + 900,
+  };
   return signJwt(key, { ...defaults, ...claims });
 }
 
@@ -60,7 +66,10 @@ export interface Harness {
  * fetches fail the test); validate answers 200 as often as asked unless the test says otherwise.
  */
 export async function createHarness(
-  options: Partial<TwitchAuthOptions> & { validate?: boolean; importCompleteLogin?: ImportCompleteLogin } = {},
+  options: Partial<TwitchAuthOptions> & {
+    validate?: boolean;
+    importCompleteLogin?: ImportCompleteLogin;
+  } = {},
   key?: SigningKey,
 ): Promise<Harness> {
   const signingKey = key ?? (await makeSigningKey());
@@ -72,7 +81,13 @@ export async function createHarness(
   const storage = createMemoryStorage();
   const { validate: _validate, importCompleteLogin, ...rest } = options;
   const auth = createClient(
-    { clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/callback', storage, fetch: fake.fetch, ...rest },
+    {
+      clientId: CLIENT_ID,
+      redirectUri: 'http://localhost:3000/callback',
+      storage,
+      fetch: fake.fetch,
+      ...rest,
+    },
     importCompleteLogin ?? (() => import('../../src/complete-login')),
   );
   return {
@@ -80,7 +95,12 @@ export async function createHarness(
     fake,
     storage,
     key: signingKey,
-    async callbackUrl({ accessToken = 'abcdefghijklmnopqrstuvwxyz0123', claims = {}, fragment, login } = {}) {
+    async callbackUrl({
+      accessToken = 'abcdefghijklmnopqrstuvwxyz0123',
+      claims = {},
+      fragment,
+      login,
+    } = {}) {
       const authorize = new URL(await auth.authorizeUrl(login));
       const state = authorize.searchParams.get('state') ?? '';
       const nonce = authorize.searchParams.get('nonce') ?? '';

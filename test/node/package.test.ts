@@ -2,7 +2,16 @@
 // there with `npm pack` (whose `prepack` builds it), installed elsewhere, imported.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { runInNewContext } from 'node:vm';
@@ -28,7 +37,13 @@ let installedProject: string | undefined;
  */
 function cleanCopy(): string {
   const copy = mkdtempSync(join(tmpdir(), 'tsl-clone-'));
-  const tracked = run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard']).split('\0');
+  const tracked = run('git', [
+    'ls-files',
+    '-z',
+    '--cached',
+    '--others',
+    '--exclude-standard',
+  ]).split('\0');
   for (const file of tracked) {
     if (file === '' || !existsSync(join(ROOT, file))) continue; // deleted but not yet committed
     mkdirSync(dirname(join(copy, file)), { recursive: true });
@@ -38,7 +53,8 @@ function cleanCopy(): string {
   return copy;
 }
 
-const sri = (bytes: Buffer): string => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+const sri = (bytes: Buffer): string =>
+  `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 
 beforeAll(() => {
   const copy = cleanCopy();
@@ -56,7 +72,9 @@ beforeAll(() => {
 
 describe('the published package', () => {
   it('ships only dist, README and LICENSE', () => {
-    const outside = files.filter((f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(f));
+    const outside = files.filter(
+      (f) => !f.startsWith('dist/') && !['README.md', 'LICENSE', 'package.json'].includes(f),
+    );
     expect(outside).toEqual([]);
     expect(files).toContain('dist/twitch-spa-login.js');
     expect(files).toContain('dist/twitch-spa-login.iife.js');
@@ -84,12 +102,17 @@ describe('the published package', () => {
 
   it('passes are-the-types-wrong for an ESM-only package', () => {
     // The one accepted finding: CommonJS `require` of an ESM-only package needs dynamic import.
-    expect(() => run('npx', ['attw', tarball, '--profile', 'esm-only', '--format', 'ascii'])).not.toThrow();
+    expect(() =>
+      run('npx', ['attw', tarball, '--profile', 'esm-only', '--format', 'ascii']),
+    ).not.toThrow();
   }, 60_000);
 
   it('installs from the tarball and imports in a fresh project', () => {
     const project = mkdtempSync(join(tmpdir(), 'tsl-consumer-'));
-    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
+    );
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball], project);
     writeFileSync(
       join(project, 'check.mjs'),
@@ -101,13 +124,18 @@ describe('the published package', () => {
        await emulator.close();
        console.log(JSON.stringify({ session: auth.session, scopes: Object.keys(TWITCH_SCOPES).length, keys: keys.keys.length }));`,
     );
-    expect(JSON.parse(run('node', ['check.mjs'], project))).toEqual({ session: null, scopes: 82, keys: 1 });
+    expect(JSON.parse(run('node', ['check.mjs'], project))).toEqual({
+      session: null,
+      scopes: 82,
+      keys: 1,
+    });
     expect(run('npx', ['twitch-emulator', '--help'], project)).toMatch(/Usage: twitch-emulator/);
     installedProject = project;
   }, 120_000);
 
   it('imports every exports entry from the installed tarball, types included', () => {
-    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    if (installedProject === undefined)
+      throw new Error('The tarball did not install (see the test above).');
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
       exports: Record<string, string | { types: string; default: string }>;
     };
@@ -116,7 +144,11 @@ describe('the published package', () => {
       .filter((path) => path !== './package.json')
       .map((path) => `twitch-spa-login${path.slice(1)}`);
     // react and vue are optional peers: the consumer's resolution falls back to this repository's.
-    symlinkSync(join(ROOT, 'node_modules/react'), join(installedProject, 'node_modules/react'), 'dir');
+    symlinkSync(
+      join(ROOT, 'node_modules/react'),
+      join(installedProject, 'node_modules/react'),
+      'dir',
+    );
     symlinkSync(join(ROOT, 'node_modules/vue'), join(installedProject, 'node_modules/vue'), 'dir');
     writeFileSync(
       join(installedProject, 'entries.mjs'),
@@ -125,9 +157,13 @@ describe('the published package', () => {
        for (const s of specifiers) counts[s] = Object.keys(await import(s)).length;
        console.log(JSON.stringify(counts));`,
     );
-    const counts = JSON.parse(run('node', ['entries.mjs'], installedProject)) as Record<string, number>;
+    const counts = JSON.parse(run('node', ['entries.mjs'], installedProject)) as Record<
+      string,
+      number
+    >;
     expect(Object.keys(counts)).toEqual(specifiers);
-    for (const [specifier, count] of Object.entries(counts)) expect(count, specifier).toBeGreaterThan(0);
+    for (const [specifier, count] of Object.entries(counts))
+      expect(count, specifier).toBeGreaterThan(0);
     for (const target of Object.values(pkg.exports)) {
       if (typeof target === 'object') {
         expect(existsSync(join(installed, target.types)), target.types).toBe(true);
@@ -137,7 +173,8 @@ describe('the published package', () => {
   }, 120_000);
 
   it('ships the IIFE’s integrity hash beside it, printed by the build', () => {
-    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    if (installedProject === undefined)
+      throw new Error('The tarball did not install (see the test above).');
     const dist = join(installedProject, 'node_modules/twitch-spa-login/dist');
     const shipped = readFileSync(join(dist, 'twitch-spa-login.iife.js.sri'), 'utf8').trim();
     expect(shipped).toBe(sri(readFileSync(join(dist, 'twitch-spa-login.iife.js'))));
@@ -145,10 +182,17 @@ describe('the published package', () => {
   });
 
   it('loads the installed IIFE in Chromium as window.TwitchLogin, with its integrity, ready to log in', async () => {
-    if (installedProject === undefined) throw new Error('The tarball did not install (see the test above).');
+    if (installedProject === undefined)
+      throw new Error('The tarball did not install (see the test above).');
     // The ESM entry's exports plus the device login (`twitch-spa-login/device` in ESM).
-    const esm = [...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))), 'startDeviceLogin'].sort();
-    const integrity = readFileSync(join(installedProject, 'node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js.sri'), 'utf8').trim();
+    const esm = [
+      ...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))),
+      'startDeviceLogin',
+    ].sort();
+    const integrity = readFileSync(
+      join(installedProject, 'node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js.sri'),
+      'utf8',
+    ).trim();
     // Serves node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js, as installed.
     const server = await startStaticServer(join(installedProject, 'node_modules/twitch-spa-login'));
     const browser = await launchChromium();
@@ -161,10 +205,16 @@ describe('the published package', () => {
       await page.goto(`${server.url}/blank`);
       const result = await page.evaluate(async () => {
         const api = (window as unknown as { TwitchLogin: Record<string, unknown> }).TwitchLogin;
-        const create = api['createTwitchAuth'] as (o: object) => { authorizeUrl(): Promise<string> };
+        const create = api['createTwitchAuth'] as (o: object) => {
+          authorizeUrl(): Promise<string>;
+        };
         const auth = create({ clientId: 'x', redirectUri: `${location.origin}/callback` });
         const url = new URL(await auth.authorizeUrl());
-        return { keys: Object.keys(api).sort(), host: url.host, state: url.searchParams.get('state')?.length };
+        return {
+          keys: Object.keys(api).sort(),
+          host: url.host,
+          state: url.searchParams.get('state')?.length,
+        };
       });
       expect(result.keys).toEqual(esm);
       expect(result.host).toBe('id.twitch.tv');
@@ -178,7 +228,10 @@ describe('the published package', () => {
   it('gives window.TwitchLogin exactly the ESM entry’s exports, and startDeviceLogin', async () => {
     const device = Object.keys(await import(join(ROOT, 'dist/device.js')));
     expect(device).toEqual(['startDeviceLogin']);
-    const esm = [...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))), ...device].sort();
+    const esm = [
+      ...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))),
+      ...device,
+    ].sort();
     const context: Record<string, unknown> = { TextEncoder, TextDecoder, crypto, URL, Uint8Array };
     runInNewContext(readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js'), 'utf8'), context);
     const iife = Object.keys(context['TwitchLogin'] as object).sort();

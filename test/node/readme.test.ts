@@ -11,19 +11,31 @@ const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
 /** The names of an interface's members, or of a union type alias's string literals. */
 function declared(file: string, name: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(join(ROOT, file), 'utf8'), ts.ScriptTarget.Latest);
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(join(ROOT, file), 'utf8'),
+    ts.ScriptTarget.Latest,
+  );
   const names: string[] = [];
   source.forEachChild((node) => {
     if (ts.isInterfaceDeclaration(node) && node.name.text === name) {
       for (const member of node.members) {
-        if (member.name !== undefined && (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))) {
+        if (
+          member.name !== undefined &&
+          (ts.isIdentifier(member.name) || ts.isStringLiteral(member.name))
+        ) {
           names.push(member.name.text);
         }
       }
     }
-    if (ts.isTypeAliasDeclaration(node) && node.name.text === name && ts.isUnionTypeNode(node.type)) {
+    if (
+      ts.isTypeAliasDeclaration(node) &&
+      node.name.text === name &&
+      ts.isUnionTypeNode(node.type)
+    ) {
       for (const type of node.type.types) {
-        if (ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal)) names.push(type.literal.text);
+        if (ts.isLiteralTypeNode(type) && ts.isStringLiteral(type.literal))
+          names.push(type.literal.text);
       }
     }
   });
@@ -40,7 +52,14 @@ const undocumented = (names: readonly string[]): string[] =>
 
 describe('README documents the public API', () => {
   it('names every export of every entry point', async () => {
-    const entries = ['src/index.ts', 'src/react/index.tsx', 'src/vue/index.ts', 'src/twurple/index.ts', 'src/device/index.ts', 'emulator/index.ts'];
+    const entries = [
+      'src/index.ts',
+      'src/react/index.tsx',
+      'src/vue/index.ts',
+      'src/twurple/index.ts',
+      'src/device/index.ts',
+      'emulator/index.ts',
+    ];
     const names = new Set<string>();
     for (const entry of entries) {
       for (const name of Object.keys((await import(join(ROOT, entry))) as object)) names.add(name);
@@ -63,7 +82,9 @@ describe('README documents the public API', () => {
   });
 
   it('names every error code', async () => {
-    const { ERROR_CODES } = (await import(join(ROOT, 'src/errors.ts'))) as { ERROR_CODES: readonly string[] };
+    const { ERROR_CODES } = (await import(join(ROOT, 'src/errors.ts'))) as {
+      ERROR_CODES: readonly string[];
+    };
     expect(ERROR_CODES.length).toBeGreaterThan(20);
     expect(undocumented(ERROR_CODES)).toEqual([]);
   });

@@ -39,7 +39,8 @@ describe('size budget', () => {
   });
 
   it(`keeps the IIFE within ${IIFE_GZIP_BUDGET} bytes gzip`, () => {
-    if (!existsSync(IIFE)) throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
+    if (!existsSync(IIFE))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does).');
     expect(compressed(readFileSync(IIFE)).gzip).toBeLessThanOrEqual(IIFE_GZIP_BUDGET);
   });
 
@@ -64,13 +65,17 @@ describe('size budget', () => {
       'src/pending-take.ts',
     ];
     expect(inputs.filter((path) => callbackOnly.includes(path))).toEqual([]);
-    expect(inputs.filter((path) => /node_modules\/jose\/.*(verify|key|jws)/.test(path))).toEqual([]);
+    expect(inputs.filter((path) => /node_modules\/jose\/.*(verify|key|jws)/.test(path))).toEqual(
+      [],
+    );
     const lazyInputs = lazy.inputs.map((input) => input.path);
     expect(lazyInputs).toEqual(expect.arrayContaining(callbackOnly));
   });
 
   it('takes only the JWS verify path from jose (no sign, encrypt, JWT claims or decodeJwt)', () => {
-    const jose = [...inputs, ...lazy.inputs.map((input) => input.path)].filter((path) => path.startsWith('node_modules/jose/'));
+    const jose = [...inputs, ...lazy.inputs.map((input) => input.path)].filter((path) =>
+      path.startsWith('node_modules/jose/'),
+    );
     expect(jose.some((path) => /\/webapi\/jws\/\w+\/verify\.js$/.test(path))).toBe(true);
     const outsideVerify = jose.filter(
       (path) =>

@@ -15,12 +15,17 @@ const options = { clientId: 'ssr-client', redirectUri: 'https://example.com/call
 describe('server-side rendering', () => {
   it("runs the README's server-side rendering snippet verbatim, and the React and Vue ones construct without `location`", () => {
     const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Server-side rendering'), readme.indexOf('## Popup login'));
+    const section = readme.slice(
+      readme.indexOf('## Server-side rendering'),
+      readme.indexOf('## Popup login'),
+    );
     const snippet = /```ts\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
     expect(snippet).toContain("from 'twitch-spa-login'");
     const body = snippet.replace(/^import .*$/m, '');
     const logged: unknown[] = [];
-    new Function('createTwitchAuth', 'console', body)(createTwitchAuth, { log: (v: unknown) => logged.push(v) });
+    new Function('createTwitchAuth', 'console', body)(createTwitchAuth, {
+      log: (v: unknown) => logged.push(v),
+    });
     expect(logged).toEqual([false]);
     for (const heading of ['## React', '## Vue']) {
       const block = readme.slice(readme.indexOf(heading)).split('```')[1] ?? '';
@@ -45,7 +50,11 @@ describe('server-side rendering', () => {
 
   it('refuses browser-only calls with environment_unsupported', async () => {
     const auth = createTwitchAuth(options);
-    for (const call of [() => auth.handleRedirect(), () => auth.login(), () => auth.authorizeUrl()]) {
+    for (const call of [
+      () => auth.handleRedirect(),
+      () => auth.login(),
+      () => auth.authorizeUrl(),
+    ]) {
       const error = await call().then(
         () => undefined,
         (e: unknown) => e,

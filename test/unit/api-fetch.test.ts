@@ -40,7 +40,9 @@ describe('C10 fetch wrapper', () => {
       onUnauthorized: (_token, resend) => resend('newtokennewtokennewtokennewtok'),
       onOriginMismatch: () => undefined,
     });
-    const response = await authFetch(`${HELIX}/helix/users`, { headers: { accept: 'application/json' } });
+    const response = await authFetch(`${HELIX}/helix/users`, {
+      headers: { accept: 'application/json' },
+    });
     expect(response.status).toBe(200);
     expect(seen).toEqual([`Bearer ${TOKEN}`, 'Bearer newtokennewtokennewtokennewtok']);
     fake.assertDone();
@@ -48,7 +50,11 @@ describe('C10 fetch wrapper', () => {
 
   it('C10.1 reports each 401 with the token it carried (the client turns them into one logout)', async () => {
     const { fake, authFetch, unauthorized } = setup();
-    fake.expect({ url: `${HELIX}/helix/users`, times: 20, respond: () => json({ status: 401 }, 401) });
+    fake.expect({
+      url: `${HELIX}/helix/users`,
+      times: 20,
+      respond: () => json({ status: 401 }, 401),
+    });
     await Promise.all(Array.from({ length: 20 }, () => authFetch(`${HELIX}/helix/users`)));
     expect(unauthorized).toEqual(Array.from({ length: 20 }, () => TOKEN));
   });
@@ -70,7 +76,13 @@ describe('C10 fetch wrapper', () => {
 
   it('C10.4 a 401 with or without WWW-Authenticate is reported alike', async () => {
     const { fake, authFetch, unauthorized } = setup();
-    fake.expect({ url: `${HELIX}/a`, respond: new Response(null, { status: 401, headers: { 'www-authenticate': 'Bearer error="invalid_token"' } }) });
+    fake.expect({
+      url: `${HELIX}/a`,
+      respond: new Response(null, {
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      }),
+    });
     fake.expect({ url: `${HELIX}/b`, respond: new Response(null, { status: 401 }) });
     await authFetch(`${HELIX}/a`);
     await authFetch(`${HELIX}/b`);
@@ -101,19 +113,26 @@ describe('C10 fetch wrapper', () => {
     ['Headers', () => ({ headers: new Headers({ Authorization: 'Bearer mine' }) })],
     ['a plain object', () => ({ headers: { Authorization: 'Bearer mine' } })],
     ['an array', () => ({ headers: [['Authorization', 'Bearer mine']] as [string, string][] })],
-  ])('C10.7 keeps a caller-set Authorization given as %s, and its 401 is not the session’s', async (_name, init) => {
-    const { fake, authFetch, unauthorized } = setup();
-    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}, 401) });
-    await authFetch(`${HELIX}/helix/users`, init());
-    expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer mine');
-    expect(fake.requests[0]?.headers.get('client-id')).toBe('cid');
-    expect(unauthorized).toEqual([]);
-  });
+  ])(
+    'C10.7 keeps a caller-set Authorization given as %s, and its 401 is not the session’s',
+    async (_name, init) => {
+      const { fake, authFetch, unauthorized } = setup();
+      fake.expect({ url: `${HELIX}/helix/users`, respond: json({}, 401) });
+      await authFetch(`${HELIX}/helix/users`, init());
+      expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer mine');
+      expect(fake.requests[0]?.headers.get('client-id')).toBe('cid');
+      expect(unauthorized).toEqual([]);
+    },
+  );
 
   it('C10.7 keeps a caller-set Authorization on a Request input', async () => {
     const { fake, authFetch } = setup();
     fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
-    await authFetch(new Request(`${HELIX}/helix/users`, { headers: { Authorization: 'Bearer mine', 'Client-Id': 'other' } }));
+    await authFetch(
+      new Request(`${HELIX}/helix/users`, {
+        headers: { Authorization: 'Bearer mine', 'Client-Id': 'other' },
+      }),
+    );
     expect(fake.requests[0]?.headers.get('authorization')).toBe('Bearer mine');
     expect(fake.requests[0]?.headers.get('client-id')).toBe('other');
   });
@@ -140,7 +159,9 @@ describe('C10 fetch wrapper', () => {
       url: `${HELIX}/helix/chat/messages`,
       respond: async (request) => json({ echoed: await request.text() }),
     });
-    const response = await authFetch(new Request(`${HELIX}/helix/chat/messages`, { method: 'POST', body: 'hello' }));
+    const response = await authFetch(
+      new Request(`${HELIX}/helix/chat/messages`, { method: 'POST', body: 'hello' }),
+    );
     expect(await response.json()).toEqual({ echoed: 'hello' });
     expect(fake.requests[0]?.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
 
@@ -148,7 +169,9 @@ describe('C10 fetch wrapper', () => {
     fake.expect({
       url: `${HELIX}/helix/slow`,
       respond: (request) =>
-        new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason))),
+        new Promise<Response>((_, reject) =>
+          request.signal.addEventListener('abort', () => reject(request.signal.reason)),
+        ),
     });
     const pending = authFetch(`${HELIX}/helix/slow`, { signal: controller.signal });
     controller.abort(new DOMException('stop', 'AbortError'));
@@ -180,11 +203,30 @@ describe('Helix calls that follow the endpoints', () => {
   });
 
   it('builds the URL under endpoints.helix and refuses paths that leave it', () => {
-    expect(helixUrl('https://api.twitch.tv/helix', '/users?login=a&id=1')).toBe('https://api.twitch.tv/helix/users?login=a&id=1');
-    expect(helixUrl('http://localhost:4000/helix/', '/users')).toBe('http://localhost:4000/helix/users');
-    expect(helixUrl('http://localhost:4000', '/mock/users')).toBe('http://localhost:4000/mock/users');
-    for (const path of ['https://evil.example/', 'users', '//evil.example/', '/\\evil.example/', '/..', '/../x', '/a/../../x', '/%2e%2E/x', '/.%2e/x', 42 as unknown as string]) {
-      expect(() => helixUrl('https://api.twitch.tv/helix', path), String(path)).toThrow(expect.objectContaining({ code: 'invalid_options' }));
+    expect(helixUrl('https://api.twitch.tv/helix', '/users?login=a&id=1')).toBe(
+      'https://api.twitch.tv/helix/users?login=a&id=1',
+    );
+    expect(helixUrl('http://localhost:4000/helix/', '/users')).toBe(
+      'http://localhost:4000/helix/users',
+    );
+    expect(helixUrl('http://localhost:4000', '/mock/users')).toBe(
+      'http://localhost:4000/mock/users',
+    );
+    for (const path of [
+      'https://evil.example/',
+      'users',
+      '//evil.example/',
+      '/\\evil.example/',
+      '/..',
+      '/../x',
+      '/a/../../x',
+      '/%2e%2E/x',
+      '/.%2e/x',
+      42 as unknown as string,
+    ]) {
+      expect(() => helixUrl('https://api.twitch.tv/helix', path), String(path)).toThrow(
+        expect.objectContaining({ code: 'invalid_options' }),
+      );
     }
   });
 });

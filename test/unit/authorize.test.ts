@@ -20,11 +20,14 @@ const HEX_256_BITS = /^[0-9a-f]{64}$/;
 
 function authorize(options: Partial<TwitchAuthOptions> = {}, login: LoginOptions = {}) {
   const config = resolveOptions({ ...base, ...options });
-  const request = createPendingRequest(config, { ...login, mode: 'redirect' }, { now: NOW, origin: ORIGIN });
+  const request = createPendingRequest(
+    config,
+    { ...login, mode: 'redirect' },
+    { now: NOW, origin: ORIGIN },
+  );
   const href = buildAuthorizeUrl(config, request, login);
   return { config, request, href, url: new URL(href), params: new URL(href).searchParams };
 }
-
 
 const codeOf = (run: () => unknown): string | undefined => {
   const error = thrown(run);
@@ -70,9 +73,13 @@ describe('C1 authorize URL', () => {
   it('C1.2 adds openid in OIDC mode, once, and not in plain token mode', () => {
     expect(authorize({ scopes: ['chat:read'] }).params.get('scope')).toBe('chat:read openid');
     expect(authorize({ scopes: ['chat:read'] }).request.scopes).toEqual(['chat:read', 'openid']);
-    expect(authorize({ scopes: ['openid', 'chat:read'] }).params.get('scope')).toBe('openid chat:read');
+    expect(authorize({ scopes: ['openid', 'chat:read'] }).params.get('scope')).toBe(
+      'openid chat:read',
+    );
     expect(authorize().params.get('scope')).toBe('openid');
-    expect(authorize({ openid: false, scopes: ['chat:read'] }).params.get('scope')).toBe('chat:read');
+    expect(authorize({ openid: false, scopes: ['chat:read'] }).params.get('scope')).toBe(
+      'chat:read',
+    );
   });
 
   it('C1.3 joins scopes with spaces and percent-encodes them exactly once', () => {
@@ -90,14 +97,22 @@ describe('C1 authorize URL', () => {
     );
     // Its query does not leak into the authorize URL's own parameters.
     expect(params.has('from')).toBe(false);
-    expect(authorize({ redirectUri: 'http://localhost:3017/' }).params.get('redirect_uri')).toBe('http://localhost:3017/');
+    expect(authorize({ redirectUri: 'http://localhost:3017/' }).params.get('redirect_uri')).toBe(
+      'http://localhost:3017/',
+    );
   });
 
-  it('C1.5 asks for the user\'s name and picture in the ID token by default; an app-set claims wins', () => {
+  it("C1.5 asks for the user's name and picture in the ID token by default; an app-set claims wins", () => {
     const { url } = authorize();
-    expect(url.search).toContain('&claims=%7B%22id_token%22%3A%7B%22preferred_username%22%3Anull%2C%22picture%22%3Anull%7D%7D');
-    expect(JSON.parse(authorize().params.get('claims') ?? '')).toEqual({ id_token: { preferred_username: null, picture: null } });
-    expect(JSON.parse(authorize({ claims: { userinfo: { picture: null } } }).params.get('claims') ?? '')).toEqual({ userinfo: { picture: null } });
+    expect(url.search).toContain(
+      '&claims=%7B%22id_token%22%3A%7B%22preferred_username%22%3Anull%2C%22picture%22%3Anull%7D%7D',
+    );
+    expect(JSON.parse(authorize().params.get('claims') ?? '')).toEqual({
+      id_token: { preferred_username: null, picture: null },
+    });
+    expect(
+      JSON.parse(authorize({ claims: { userinfo: { picture: null } } }).params.get('claims') ?? ''),
+    ).toEqual({ userinfo: { picture: null } });
     expect(authorize({ claims: {} }).params.has('claims')).toBe(false);
     expect(authorize({ openid: false }).params.has('claims')).toBe(false);
   });
@@ -111,8 +126,14 @@ describe('C1 authorize URL', () => {
       '&claims=%7B%22id_token%22%3A%7B%22email%22%3Anull%2C%22picture%22%3Anull%7D%2C%22userinfo%22%3A%7B%22picture%22%3Anull%7D%7D',
     );
     expect(authorize({ claims: {} }).params.has('claims')).toBe(false);
-    expect(codeOf(() => resolveOptions({ ...base, claims: { id_token: { favourite_colour: null } } as never }))).toBe('invalid_options');
-    expect(codeOf(() => resolveOptions({ ...base, claims: '{"id_token":' as never }))).toBe('invalid_options');
+    expect(
+      codeOf(() =>
+        resolveOptions({ ...base, claims: { id_token: { favourite_colour: null } } as never }),
+      ),
+    ).toBe('invalid_options');
+    expect(codeOf(() => resolveOptions({ ...base, claims: '{"id_token":' as never }))).toBe(
+      'invalid_options',
+    );
   });
 
   it('C1.6 sends exactly the configured response_type, with a nonce always in OIDC mode and never in plain mode', () => {
@@ -130,9 +151,13 @@ describe('C1 authorize URL', () => {
   });
 
   it('C1.7 refuses an http redirect URI that is not on a loopback host', () => {
-    expect(codeOf(() => resolveOptions({ ...base, redirectUri: 'http://app.example/callback' }))).toBe('invalid_options');
+    expect(
+      codeOf(() => resolveOptions({ ...base, redirectUri: 'http://app.example/callback' })),
+    ).toBe('invalid_options');
     for (const host of ['localhost', '127.0.0.1', '[::1]']) {
-      expect(codeOf(() => resolveOptions({ ...base, redirectUri: `http://${host}:5173/` }))).toBeUndefined();
+      expect(
+        codeOf(() => resolveOptions({ ...base, redirectUri: `http://${host}:5173/` })),
+      ).toBeUndefined();
     }
   });
 
@@ -140,20 +165,35 @@ describe('C1 authorize URL', () => {
     expect(authorize().params.has('force_verify')).toBe(false);
     expect(authorize({ forceVerify: true }).params.get('force_verify')).toBe('true');
     expect(authorize({}, { forceVerify: true }).params.get('force_verify')).toBe('true');
-    expect(authorize({ forceVerify: true }, { forceVerify: false }).params.has('force_verify')).toBe(false);
+    expect(
+      authorize({ forceVerify: true }, { forceVerify: false }).params.has('force_verify'),
+    ).toBe(false);
   });
 
   it('points at the configured authorize endpoint with the client id, and nothing else', () => {
     const { url } = authorize();
     expect(`${url.origin}${url.pathname}`).toBe('https://id.twitch.tv/oauth2/authorize');
-    expect([...url.searchParams.keys()]).toEqual(['client_id', 'redirect_uri', 'response_type', 'scope', 'state', 'nonce', 'claims']);
+    expect([...url.searchParams.keys()]).toEqual([
+      'client_id',
+      'redirect_uri',
+      'response_type',
+      'scope',
+      'state',
+      'nonce',
+      'claims',
+    ]);
     expect(url.searchParams.get('client_id')).toBe('cid');
-    const emulator = authorize({ endpoints: { authorize: 'http://localhost:4000/oauth2/authorize' } }).url;
+    const emulator = authorize({
+      endpoints: { authorize: 'http://localhost:4000/oauth2/authorize' },
+    }).url;
     expect(emulator.origin).toBe('http://localhost:4000');
   });
 
   it('records what the callback will need: issuer, redirect URI, mode, time, frozen', () => {
-    const config = resolveOptions({ ...base, endpoints: { issuer: 'http://localhost:4000/oauth2' } });
+    const config = resolveOptions({
+      ...base,
+      endpoints: { issuer: 'http://localhost:4000/oauth2' },
+    });
     const request = createPendingRequest(config, { mode: 'popup' }, { now: NOW, origin: ORIGIN });
     expect(request).toMatchObject({
       responseType: 'token id_token',
@@ -201,7 +241,9 @@ describe('C12 returnTo', () => {
     expect(safeReturnTo('/path?x=1#frag', ORIGIN, CALLBACK)).toBe(`${ORIGIN}/path?x=1#frag`);
     expect(safeReturnTo(`${ORIGIN}/settings`, ORIGIN, CALLBACK)).toBe(`${ORIGIN}/settings`);
     expect(safeReturnTo('settings', `${ORIGIN}/`, CALLBACK)).toBe(`${ORIGIN}/settings`);
-    expect(safeReturnTo('/', 'http://localhost:5173', 'http://localhost:5173/callback')).toBe('http://localhost:5173/');
+    expect(safeReturnTo('/', 'http://localhost:5173', 'http://localhost:5173/callback')).toBe(
+      'http://localhost:5173/',
+    );
   });
 
   it('C12.3 drops the callback URL itself, with or without a fragment (no loop)', () => {

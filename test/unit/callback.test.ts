@@ -2,7 +2,11 @@
 // Matrix rows C2.x, C3.8 and C4.x from SECURITY.md. Every URL is passed in; no global is touched.
 import { describe, expect, it } from 'vitest';
 import { randomToken } from '../../src/authorize';
-import { type AuthResponse, matchResponse, parseAuthResponse as parseRead } from '../../src/callback';
+import {
+  type AuthResponse,
+  matchResponse,
+  parseAuthResponse as parseRead,
+} from '../../src/callback';
 import { readCallbackUrl } from '../../src/callback-url';
 import { isTwitchAuthError } from '../../src/errors';
 import { type PendingRequest, createPendingStore as createSaver } from '../../src/pending';
@@ -48,7 +52,6 @@ const response = (suffix: string): AuthResponse => {
   return parsed;
 };
 
-
 /** The TwitchAuthError code `run` throws; a URIError or other untyped throw is reported as such. */
 function codeOf(run: () => unknown): string | undefined {
   const error = thrown(run);
@@ -75,14 +78,21 @@ describe('C2 callback parsing', () => {
     expect(hasAuthResponse(url)).toBe(false);
     expect(parseAuthResponse(url)).toBeNull();
     url.search = '?error=access_denied&state=s';
-    expect(parseAuthResponse(url)).toMatchObject({ kind: 'error', error: 'access_denied', state: 's' });
+    expect(parseAuthResponse(url)).toMatchObject({
+      kind: 'error',
+      error: 'access_denied',
+      state: 's',
+    });
   });
 
-  it.each(['#', '#&&&', '#=', '#==&='])('C2.2 %s is invalid_callback, and stripping removes it', (hash) => {
-    expect(hasAuthResponse(new URL(CB + hash))).toBe(false);
-    expect(codeOf(() => parse(hash))).toBe('invalid_callback');
-    expect(stripAuthResponse(new URL(CB + hash))).toBe(CB);
-  });
+  it.each(['#', '#&&&', '#=', '#==&='])(
+    'C2.2 %s is invalid_callback, and stripping removes it',
+    (hash) => {
+      expect(hasAuthResponse(new URL(CB + hash))).toBe(false);
+      expect(codeOf(() => parse(hash))).toBe('invalid_callback');
+      expect(stripAuthResponse(new URL(CB + hash))).toBe(CB);
+    },
+  );
 
   it.each([
     ['access_token twice', '#access_token=a&access_token=b&state=s&token_type=bearer'],
@@ -90,7 +100,10 @@ describe('C2 callback parsing', () => {
     ['state twice, once empty', '#access_token=a&state=&state=s&token_type=bearer'],
     ['state in query and fragment', '?state=s#access_token=a&state=s&token_type=bearer'],
     ['error twice in the query', '?error=access_denied&error=server_error&state=s'],
-    ['an encoded name repeating a plain one', '#access_token=a&st%61te=s&state=s&token_type=bearer'],
+    [
+      'an encoded name repeating a plain one',
+      '#access_token=a&st%61te=s&state=s&token_type=bearer',
+    ],
   ])('C2.3 refuses %s', (_, suffix) => {
     expect(codeOf(() => parse(suffix))).toBe('duplicate_param');
   });
@@ -99,7 +112,9 @@ describe('C2 callback parsing', () => {
     const parsed = response('#access_token=&id_token=a.b.c&state=s&token_type=bearer');
     expect(parsed).toMatchObject({ kind: 'success', accessToken: undefined });
     expect(codeOf(() => matchResponse(parsed, oidc))).toBe('missing_param');
-    expect(response('#access_token=a&id_token=&state=s&token_type=bearer')).toMatchObject({ idToken: undefined });
+    expect(response('#access_token=a&id_token=&state=s&token_type=bearer')).toMatchObject({
+      idToken: undefined,
+    });
   });
 
   it.each([
@@ -116,12 +131,20 @@ describe('C2 callback parsing', () => {
   });
 
   it('C2.5 an app’s own query parameter with a bad escape is left alone', () => {
-    expect(response('?q=%ZZ#access_token=a&state=s&token_type=bearer')).toMatchObject({ accessToken: 'a' });
+    expect(response('?q=%ZZ#access_token=a&state=s&token_type=bearer')).toMatchObject({
+      accessToken: 'a',
+    });
   });
 
   it('C2.6 + and %20 in scope both decode to a space, and the granted scopes are exposed exactly', () => {
-    const spaced = response('#access_token=a&scope=chat%3Aread+user%3Aread%3Aemail%20openid&state=s&token_type=bearer');
-    expect(spaced.kind === 'success' && spaced.scopes).toEqual(['chat:read', 'user:read:email', 'openid']);
+    const spaced = response(
+      '#access_token=a&scope=chat%3Aread+user%3Aread%3Aemail%20openid&state=s&token_type=bearer',
+    );
+    expect(spaced.kind === 'success' && spaced.scopes).toEqual([
+      'chat:read',
+      'user:read:email',
+      'openid',
+    ]);
     expect(matchResponse(spaced, plain).scopes).toEqual(['chat:read', 'user:read:email', 'openid']);
     const exact = response('#access_token=a&scope=chat:read++openid+&state=s&token_type=bearer');
     expect(exact.kind === 'success' && exact.scopes).toEqual(['chat:read', 'openid']);
@@ -130,18 +153,28 @@ describe('C2 callback parsing', () => {
   });
 
   it('decodes Twitch’s double-encoded OIDC scope (%253A) once more, and keeps an undecodable one as it is', () => {
-    const twitch = response('#access_token=a&scope=channel%253Amanage%253Apolls+channel%253Aread%253Apolls+openid&state=s&token_type=bearer');
-    expect(twitch.kind === 'success' && twitch.scopes).toEqual(['channel:manage:polls', 'channel:read:polls', 'openid']);
+    const twitch = response(
+      '#access_token=a&scope=channel%253Amanage%253Apolls+channel%253Aread%253Apolls+openid&state=s&token_type=bearer',
+    );
+    expect(twitch.kind === 'success' && twitch.scopes).toEqual([
+      'channel:manage:polls',
+      'channel:read:polls',
+      'openid',
+    ]);
     const odd = response('#access_token=a&scope=chat%2525ZZ+openid&state=s&token_type=bearer');
     expect(odd.kind === 'success' && odd.scopes).toEqual(['chat%ZZ', 'openid']);
   });
 
   it('C2.7 refuses a 1 MB fragment and 10 000 parameters quickly; 100 parameters are fine', () => {
     const started = performance.now();
-    expect(codeOf(() => parse(`#access_token=a&state=s&x=${'a'.repeat(1_000_000)}`))).toBe('invalid_callback');
+    expect(codeOf(() => parse(`#access_token=a&state=s&x=${'a'.repeat(1_000_000)}`))).toBe(
+      'invalid_callback',
+    );
     const many = (n: number) => Array.from({ length: n }, (_, i) => `p${i}=1`).join('&');
     expect(codeOf(() => parse(`#access_token=a&state=s&${many(10_000)}`))).toBe('invalid_callback');
-    expect(codeOf(() => parse(`?error=x&state=s&${'q'.repeat(20_000)}=1`))).toBe('invalid_callback');
+    expect(codeOf(() => parse(`?error=x&state=s&${'q'.repeat(20_000)}=1`))).toBe(
+      'invalid_callback',
+    );
     expect(performance.now() - started).toBeLessThan(500);
     expect(codeOf(() => parse(`#access_token=a&state=s&${many(98)}`))).toBeUndefined();
     expect(codeOf(() => parse(`#access_token=a&state=s&${many(99)}`))).toBe('invalid_callback');
@@ -152,7 +185,14 @@ describe('C2 callback parsing', () => {
       '#__proto__=x&constructor=y&prototype=z&hasOwnProperty=w&__proto__%5Bpolluted%5D=1&access_token=a&state=s&token_type=bearer',
     );
     expect(parsed).toMatchObject({ kind: 'success', accessToken: 'a', state: 's' });
-    expect(Object.keys(parsed).sort()).toEqual(['accessToken', 'idToken', 'kind', 'scopes', 'state', 'tokenType']);
+    expect(Object.keys(parsed).sort()).toEqual([
+      'accessToken',
+      'idToken',
+      'kind',
+      'scopes',
+      'state',
+      'tokenType',
+    ]);
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.prototype.hasOwnProperty.call(parsed, 'state')).toBe(true);
     expect(response('#access_token=__proto__&state=constructor&token_type=bearer')).toMatchObject({
@@ -164,7 +204,10 @@ describe('C2 callback parsing', () => {
   it.each([
     ['access_token', `${CB}?access_token=leak&state=s&keep=1`],
     ['id_token', `${CB}?id_token=a.b.c&state=s&keep=1`],
-    ['access_token next to a valid fragment', `${CB}?keep=1&access_token=leak#access_token=b&state=s&token_type=bearer`],
+    [
+      'access_token next to a valid fragment',
+      `${CB}?keep=1&access_token=leak#access_token=b&state=s&token_type=bearer`,
+    ],
     ['a percent-encoded access_token name', `${CB}?access%5Ftoken=leak&state=s&keep=1`],
     ['id_token with an encoded value', `${CB}?state=s&id_token=%61.b.c&keep=1`],
   ])('C2.9 refuses %s in the query string and still strips it from the URL', (_, href) => {
@@ -175,11 +218,15 @@ describe('C2 callback parsing', () => {
   });
 
   it('C2.10 a token id_token request without id_token is missing_param', () => {
-    expect(codeOf(() => matchResponse(response('#access_token=a&state=s&token_type=bearer'), oidc))).toBe('missing_param');
+    expect(
+      codeOf(() => matchResponse(response('#access_token=a&state=s&token_type=bearer'), oidc)),
+    ).toBe('missing_param');
   });
 
   it('C2.11 a token id_token request without access_token is missing_param', () => {
-    expect(codeOf(() => matchResponse(response('#id_token=a.b.c&state=s&token_type=bearer'), oidc))).toBe('missing_param');
+    expect(
+      codeOf(() => matchResponse(response('#id_token=a.b.c&state=s&token_type=bearer'), oidc)),
+    ).toBe('missing_param');
   });
 
   it('C2.12 a token request refuses an id_token it did not ask for (never trusted unverified)', () => {
@@ -199,7 +246,10 @@ describe('C2 callback parsing', () => {
 
   it('C2.13 accepts bearer in any case', () => {
     for (const type of ['bearer', 'Bearer', 'BEARER']) {
-      expect(matchResponse(response(`#access_token=a&id_token=a.b.c&state=s&token_type=${type}`), oidc).accessToken).toBe('a');
+      expect(
+        matchResponse(response(`#access_token=a&id_token=a.b.c&state=s&token_type=${type}`), oidc)
+          .accessToken,
+      ).toBe('a');
     }
   });
 
@@ -213,21 +263,32 @@ describe('C2 callback parsing', () => {
   });
 
   it.each([
-    ['in the fragment', '#error=server_error&access_token=a&id_token=a.b.c&state=s&token_type=bearer'],
-    ['split over query and fragment', '?error=server_error&state=s#access_token=a&id_token=a.b.c&token_type=bearer'],
-  ])('C2.15 error and access_token together %s is an error response; no token comes out', (_, suffix) => {
-    const parsed = response(suffix);
-    expect(parsed.kind).toBe('error');
-    expect(JSON.stringify(parsed)).not.toContain('a.b.c');
-    const error = thrown(() => matchResponse(parsed, oidc));
-    expect(error).toMatchObject({ code: 'authorize_error', twitchError: 'server_error' });
-  });
+    [
+      'in the fragment',
+      '#error=server_error&access_token=a&id_token=a.b.c&state=s&token_type=bearer',
+    ],
+    [
+      'split over query and fragment',
+      '?error=server_error&state=s#access_token=a&id_token=a.b.c&token_type=bearer',
+    ],
+  ])(
+    'C2.15 error and access_token together %s is an error response; no token comes out',
+    (_, suffix) => {
+      const parsed = response(suffix);
+      expect(parsed.kind).toBe('error');
+      expect(JSON.stringify(parsed)).not.toContain('a.b.c');
+      const error = thrown(() => matchResponse(parsed, oidc));
+      expect(error).toMatchObject({ code: 'authorize_error', twitchError: 'server_error' });
+    },
+  );
 
   it('C2.16 the same callback handled twice: the first wins, the replay is no_pending_request', () => {
     const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
     const state = randomToken();
     pending.save({ ...oidc, state });
-    const url = new URL(`${CB}#access_token=at&id_token=a.b.c&scope=openid&state=${state}&token_type=bearer`);
+    const url = new URL(
+      `${CB}#access_token=at&id_token=a.b.c&scope=openid&state=${state}&token_type=bearer`,
+    );
     const handle = () => {
       const parsed = parseAuthResponse(url);
       if (parsed?.state === undefined) throw new Error('no state');
@@ -239,12 +300,18 @@ describe('C2 callback parsing', () => {
 
   it('strips only response parameters, keeping the app’s query byte for byte and an unrelated fragment', () => {
     expect(stripAuthResponse(new URL(`${CB}?page=2#access_token=a&state=s`))).toBe(`${CB}?page=2`);
-    expect(stripAuthResponse(new URL(`${CB}?q=a%20b&error=access_denied&error_description=x&error_uri=y&state=s&page=2`))).toBe(
-      `${CB}?q=a%20b&page=2`,
+    expect(
+      stripAuthResponse(
+        new URL(`${CB}?q=a%20b&error=access_denied&error_description=x&error_uri=y&state=s&page=2`),
+      ),
+    ).toBe(`${CB}?q=a%20b&page=2`);
+    expect(stripAuthResponse(new URL(`${CB}?error=access_denied&state=s#/route`))).toBe(
+      `${CB}#/route`,
     );
-    expect(stripAuthResponse(new URL(`${CB}?error=access_denied&state=s#/route`))).toBe(`${CB}#/route`);
     expect(stripAuthResponse(new URL(`${CB}?a=1&&b=+#/r`))).toBe(`${CB}?a=1&&b=+#/r`);
-    expect(stripAuthResponse(new URL(`${CB}?st%61te=s&scope=x&token_type=bearer&x=1`))).toBe(`${CB}?x=1`);
+    expect(stripAuthResponse(new URL(`${CB}?st%61te=s&scope=x&token_type=bearer&x=1`))).toBe(
+      `${CB}?x=1`,
+    );
   });
 
   it('hasAuthResponse recognises a response in either place and never throws', () => {
@@ -258,7 +325,9 @@ describe('C2 callback parsing', () => {
 
   it('parses Twitch’s documented implicit and OIDC examples', () => {
     expect(
-      response('#access_token=73d0f8mkabpbmjp921asv2jaidwxn&scope=channel%3Amanage%3Apolls+channel%3Aread%3Apolls&state=c3ab8aa609ea11e793ae92361f002671&token_type=bearer'),
+      response(
+        '#access_token=73d0f8mkabpbmjp921asv2jaidwxn&scope=channel%3Amanage%3Apolls+channel%3Aread%3Apolls&state=c3ab8aa609ea11e793ae92361f002671&token_type=bearer',
+      ),
     ).toEqual({
       kind: 'success',
       state: 'c3ab8aa609ea11e793ae92361f002671',
@@ -281,8 +350,12 @@ describe('C2 callback parsing', () => {
   });
 
   it('matchResponse refuses a response whose state is not the request’s (defence in depth)', () => {
-    expect(codeOf(() => matchResponse(response(success.replace('state=s', 'state=other')), oidc))).toBe('state_mismatch');
-    expect(codeOf(() => matchResponse(response('?error=access_denied&state=other'), oidc))).toBe('state_mismatch');
+    expect(
+      codeOf(() => matchResponse(response(success.replace('state=s', 'state=other')), oidc)),
+    ).toBe('state_mismatch');
+    expect(codeOf(() => matchResponse(response('?error=access_denied&state=other'), oidc))).toBe(
+      'state_mismatch',
+    );
   });
 });
 
@@ -292,9 +365,13 @@ describe('C3.8 response shape against the request', () => {
     pending.save({ ...plain, state: 'plain' });
     pending.save({ ...oidc, state: 'oidc' });
     const plainAnswer = response('#access_token=a&id_token=a.b.c&state=plain&token_type=bearer');
-    expect(codeOf(() => matchResponse(plainAnswer, pending.take('plain', NOW)))).toBe('response_type_mismatch');
+    expect(codeOf(() => matchResponse(plainAnswer, pending.take('plain', NOW)))).toBe(
+      'response_type_mismatch',
+    );
     const oidcAnswer = response('#access_token=a&state=oidc&token_type=bearer');
-    expect(codeOf(() => matchResponse(oidcAnswer, pending.take('oidc', NOW)))).toBe('missing_param');
+    expect(codeOf(() => matchResponse(oidcAnswer, pending.take('oidc', NOW)))).toBe(
+      'missing_param',
+    );
   });
 });
 
@@ -322,13 +399,18 @@ describe('C4 authorization error responses', () => {
       error: 'access_denied',
       errorDescription: 'The user denied you access',
     });
-    expect(thrown(() => matchResponse(response(`?${denied}`), oidc))).toMatchObject({ code: 'access_denied' });
+    expect(thrown(() => matchResponse(response(`?${denied}`), oidc))).toMatchObject({
+      code: 'access_denied',
+    });
     expect(stripAuthResponse(url)).toBe(CB);
   });
 
   it('C4.3 an error with a missing state has no state to look up; a wrong state is the store’s state_mismatch', () => {
     expect(response('?error=access_denied')).toMatchObject({ kind: 'error', state: undefined });
-    expect(response('?error=access_denied&state=')).toMatchObject({ kind: 'error', state: undefined });
+    expect(response('?error=access_denied&state=')).toMatchObject({
+      kind: 'error',
+      state: undefined,
+    });
     const pending = createPendingStore(createKeyValueStore(createMemoryStorage(), 't:'));
     pending.save(oidc);
     const forged = response('?error=access_denied&state=forged');
@@ -338,37 +420,60 @@ describe('C4 authorization error responses', () => {
 
   it('C4.4 keeps an HTML error_description as plain text, unchanged', () => {
     const html = '<img src=x onerror=alert(1)>';
-    const parsed = response(`?error=invalid_request&error_description=${encodeURIComponent(html)}&state=s`);
+    const parsed = response(
+      `?error=invalid_request&error_description=${encodeURIComponent(html)}&state=s`,
+    );
     expect(parsed).toMatchObject({ errorDescription: html });
-    expect(thrown(() => matchResponse(parsed, oidc))).toMatchObject({ twitchErrorDescription: html });
+    expect(thrown(() => matchResponse(parsed, oidc))).toMatchObject({
+      twitchErrorDescription: html,
+    });
   });
 
-  it.each(['javascript:alert(1)', 'data:text/html,x', 'https://id.twitch.tv/help'])('C4.5 drops error_uri %s', (uri) => {
-    const url = new URL(`${CB}?error=invalid_request&error_uri=${encodeURIComponent(uri)}&state=s`);
-    const parsed = parseAuthResponse(url);
-    expect(Object.keys(parsed ?? {}).sort()).toEqual(['error', 'errorDescription', 'kind', 'state']);
-    expect(JSON.stringify(parsed)).not.toContain(uri.slice(0, 8));
-    const error = thrown(() => matchResponse(parsed as AuthResponse, oidc));
-    expect(JSON.stringify({ ...(error as object), message: (error as Error).message })).not.toContain(uri.slice(0, 8));
-    expect(stripAuthResponse(url)).toBe(CB);
-  });
-
-  it.each(['login_required', 'consent_required', 'interaction_required', 'redirect_mismatch', 'unsupported_response_type'])(
-    'C4.6 passes %s through as authorize_error with twitchError kept',
-    (twitchError) => {
-      const error = thrown(() => matchResponse(response(`?error=${twitchError}&state=s`), oidc));
-      expect(error).toMatchObject({ code: 'authorize_error', twitchError });
-      expect(isTwitchAuthError(error) && error.twitchErrorDescription).toBeUndefined();
+  it.each(['javascript:alert(1)', 'data:text/html,x', 'https://id.twitch.tv/help'])(
+    'C4.5 drops error_uri %s',
+    (uri) => {
+      const url = new URL(
+        `${CB}?error=invalid_request&error_uri=${encodeURIComponent(uri)}&state=s`,
+      );
+      const parsed = parseAuthResponse(url);
+      expect(Object.keys(parsed ?? {}).sort()).toEqual([
+        'error',
+        'errorDescription',
+        'kind',
+        'state',
+      ]);
+      expect(JSON.stringify(parsed)).not.toContain(uri.slice(0, 8));
+      const error = thrown(() => matchResponse(parsed as AuthResponse, oidc));
+      expect(
+        JSON.stringify({ ...(error as object), message: (error as Error).message }),
+      ).not.toContain(uri.slice(0, 8));
+      expect(stripAuthResponse(url)).toBe(CB);
     },
   );
 
+  it.each([
+    'login_required',
+    'consent_required',
+    'interaction_required',
+    'redirect_mismatch',
+    'unsupported_response_type',
+  ])('C4.6 passes %s through as authorize_error with twitchError kept', (twitchError) => {
+    const error = thrown(() => matchResponse(response(`?error=${twitchError}&state=s`), oidc));
+    expect(error).toMatchObject({ code: 'authorize_error', twitchError });
+    expect(isTwitchAuthError(error) && error.twitchErrorDescription).toBeUndefined();
+  });
+
   it('C4.7 passes an unknown error through, truncating a 5 KB error and description', () => {
-    const parsed = response(`?error=${'e'.repeat(5000)}&error_description=${'d'.repeat(5000)}&state=s`);
+    const parsed = response(
+      `?error=${'e'.repeat(5000)}&error_description=${'d'.repeat(5000)}&state=s`,
+    );
     expect(parsed.kind === 'error' && parsed.error).toBe('e'.repeat(100));
     expect(parsed.kind === 'error' && parsed.errorDescription).toBe('d'.repeat(500));
     expect(thrown(() => matchResponse(parsed, oidc))).toMatchObject({ code: 'authorize_error' });
     // Truncation never leaves half a surrogate pair.
-    const emoji = response(`?error=x&error_description=${encodeURIComponent(`${'d'.repeat(499)}😀tail`)}&state=s`);
+    const emoji = response(
+      `?error=x&error_description=${encodeURIComponent(`${'d'.repeat(499)}😀tail`)}&state=s`,
+    );
     expect(emoji.kind === 'error' && emoji.errorDescription).toBe('d'.repeat(499));
   });
 });

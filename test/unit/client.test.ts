@@ -133,7 +133,9 @@ describe('handleRedirect', () => {
     const h = track(
       await createHarness({
         importCompleteLogin: () =>
-          failures-- > 0 ? Promise.reject(new TypeError('Failed to fetch dynamically imported module')) : import('../../src/complete-login'),
+          failures-- > 0
+            ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
+            : import('../../src/complete-login'),
       }),
     );
     const events = record(h.auth);
@@ -177,14 +179,17 @@ describe('handleRedirect', () => {
   it('reports a redirect mismatch as authorize_error with Twitch’s text although no login is pending here', async () => {
     const h = track(await createHarness());
     const events = record(h.auth);
-    const mismatch = 'http://localhost:3000/callback?error=redirect_mismatch&error_description=Parameter+redirect_uri+does+not+match+registered+URI&state=from-another-page';
+    const mismatch =
+      'http://localhost:3000/callback?error=redirect_mismatch&error_description=Parameter+redirect_uri+does+not+match+registered+URI&state=from-another-page';
     const error = await rejection(h.auth.handleRedirect(mismatch));
     expect(error).toMatchObject({
       code: 'authorize_error',
       twitchError: 'redirect_mismatch',
       twitchErrorDescription: 'Parameter redirect_uri does not match registered URI',
     });
-    const stateless = await rejection(h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&x=1'));
+    const stateless = await rejection(
+      h.auth.handleRedirect('http://localhost:3000/callback?error=access_denied&x=1'),
+    );
     expect(stateless).toMatchObject({ code: 'access_denied', twitchError: 'access_denied' });
     expect(h.auth.session).toBeNull();
     expect(events.login).toEqual([]);
@@ -271,7 +276,9 @@ describe('auth.fetch', () => {
     const twitch = await signedIn();
     twitch.fake.expect({ url: `${HELIX}/users?login=twitchdev`, respond: json({ data: [] }) });
     expect((await twitch.auth.helix('/users?login=twitchdev')).status).toBe(200);
-    expect(twitch.fake.requests.at(-1)?.headers.get('authorization')).toBe('Bearer abcdefghijklmnopqrstuvwxyz0123');
+    expect(twitch.fake.requests.at(-1)?.headers.get('authorization')).toBe(
+      'Bearer abcdefghijklmnopqrstuvwxyz0123',
+    );
   });
 
   it('auth.helix(path) follows an emulator’s endpoints.helix', async () => {
@@ -304,7 +311,11 @@ describe('auth.fetch', () => {
     h.fake.expect({ url: `${HELIX}/users`, times: 2, respond: json({}, 401) });
     await h.auth.fetch(`${HELIX}/users`);
     await h.auth.fetch(`${HELIX}/users`);
-    expect(h.fake.requests.filter((r) => r.url === `${HELIX}/users`).every((r) => r.headers.get('authorization') === null)).toBe(true);
+    expect(
+      h.fake.requests
+        .filter((r) => r.url === `${HELIX}/users`)
+        .every((r) => r.headers.get('authorization') === null),
+    ).toBe(true);
     expect(events.error.map(({ error }) => error.code)).toEqual(['helix_origin_mismatch']);
     expect(events.error[0]?.error.message).toContain('https://api.twitch.tv');
     expect(events.error[0]?.error.message).toContain('http://localhost:4000');
@@ -331,7 +342,8 @@ describe('auth.fetch', () => {
     h.fake.expect({
       url: `${HELIX}/users`,
       times: 100,
-      respond: () => json({ error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' }, 401),
+      respond: () =>
+        json({ error: 'Unauthorized', status: 401, message: 'Invalid OAuth token' }, 401),
     });
     const responses = await Promise.all(
       Array.from({ length: 100 }, () => h.auth.fetch(`${HELIX}/users`)),
@@ -351,7 +363,9 @@ describe('auth.fetch', () => {
     });
     const old = h.auth.fetch(`${HELIX}/users`);
     await h.auth.logout({ revoke: false });
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'newtokennewtokennewtokennewtok' }));
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'newtokennewtokennewtokennewtok' }),
+    );
     const events = record(h.auth);
     answer(json({ status: 401 }, 401));
     await old;
@@ -390,12 +404,18 @@ describe('logout', () => {
     const h = track(await createHarness());
     await h.auth.handleRedirect(await h.callbackUrl());
     const events = record(h.auth);
-    h.fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    h.fake.expect({
+      method: 'POST',
+      url: REVOKE_URL,
+      respond: new Response(null, { status: 200 }),
+    });
     await h.auth.logout();
     await h.auth.logout();
     expect(events.logout).toEqual([{ reason: 'user' }]);
     const revoke = h.fake.requests.find((r) => r.url === REVOKE_URL);
-    expect(await revoke?.text()).toBe(`client_id=${CLIENT_ID}&token=abcdefghijklmnopqrstuvwxyz0123`);
+    expect(await revoke?.text()).toBe(
+      `client_id=${CLIENT_ID}&token=abcdefghijklmnopqrstuvwxyz0123`,
+    );
     h.fake.assertDone();
   });
 
@@ -416,8 +436,13 @@ describe('session life', () => {
     const first = track(await createHarness());
     await first.auth.handleRedirect(await first.callbackUrl());
     // A "reload": a new client over the same storage.
-    const again = track(await createHarness({ storage: first.storage, validate: false }, first.key));
-    again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
+    const again = track(
+      await createHarness({ storage: first.storage, validate: false }, first.key),
+    );
+    again.fake.expect({
+      url: VALIDATE_URL,
+      respond: json({ status: 401, message: 'invalid access token' }, 401),
+    });
     const events = record(again.auth);
     expect(again.auth.session).not.toBeNull();
     again.auth.start();
@@ -430,7 +455,10 @@ describe('session life', () => {
 
   it('ends the session when validate names another client', async () => {
     const h = track(await createHarness({ validate: false }));
-    h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody({ client_id: 'someone-else' })) });
+    h.fake.expect({
+      url: VALIDATE_URL,
+      respond: json(validateBody({ client_id: 'someone-else' })),
+    });
     const events = record(h.auth);
     await h.auth.handleRedirect(await h.callbackUrl());
     await vi.waitFor(() => expect(events.logout).toHaveLength(1));
@@ -537,7 +565,13 @@ describe('tabs', () => {
     expect(events.login).toEqual([]);
     expect(events.logout).toEqual([]);
     localStorage.setItem(SESSION_KEY, stored);
-    window.dispatchEvent(new StorageEvent('storage', { key: SESSION_KEY, newValue: stored, storageArea: localStorage }));
+    window.dispatchEvent(
+      new StorageEvent('storage', {
+        key: SESSION_KEY,
+        newValue: stored,
+        storageArea: localStorage,
+      }),
+    );
     expect(events.login).toHaveLength(1);
     expect(b.auth.session?.accessToken).toBe('abcdefghijklmnopqrstuvwxyz0123');
   });
@@ -546,7 +580,11 @@ describe('tabs', () => {
 describe('developer hints', () => {
   it('reports callback_not_handled once when a token sits in the address bar and nobody handled it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    history.replaceState(null, '', '/callback#access_token=abc&id_token=x.y.z&state=s&token_type=bearer');
+    history.replaceState(
+      null,
+      '',
+      '/callback#access_token=abc&id_token=x.y.z&state=s&token_type=bearer',
+    );
     const h = track(await createHarness());
     const events = record(h.auth);
     expect(h.auth.isAuthenticated()).toBe(false);

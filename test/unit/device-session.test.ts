@@ -7,7 +7,14 @@ import { type TwitchAuth, type TwitchAuthEvents, createMemoryStorage } from '../
 import { serializeRecord } from '../../src/refresh-session.js';
 import { createSession } from '../../src/session.js';
 import { createFakeFetch, json, type FakeFetch } from '../helpers/fake-fetch.js';
-import { CLIENT_ID, HELIX, REVOKE_URL, USER_ID, VALIDATE_URL, validateBody } from '../helpers/twitch.js';
+import {
+  CLIENT_ID,
+  HELIX,
+  REVOKE_URL,
+  USER_ID,
+  VALIDATE_URL,
+  validateBody,
+} from '../helpers/twitch.js';
 
 const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
 const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
@@ -25,7 +32,9 @@ beforeEach(() => {
   created = [];
   consoleLines = [];
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')));
+    vi.spyOn(console, level).mockImplementation(
+      (...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')),
+    );
   }
 });
 afterEach(() => {
@@ -47,16 +56,25 @@ function seed(accessToken: string, refreshToken: string, expiresAt = Date.now() 
 }
 
 function client(): TwitchAuth {
-  const auth = createClient({ clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/callback', storage, fetch: fake.fetch }, () =>
-    import('../../src/complete-login.js'),
+  const auth = createClient(
+    {
+      clientId: CLIENT_ID,
+      redirectUri: 'http://localhost:3000/callback',
+      storage,
+      fetch: fake.fetch,
+    },
+    () => import('../../src/complete-login.js'),
   );
   created.push(auth);
   return auth;
 }
 
 function record(auth: TwitchAuth) {
-  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as { [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][] };
-  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[]) auth.on(name, (p) => (events[name] as unknown[]).push(p));
+  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as {
+    [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][];
+  };
+  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[])
+    auth.on(name, (p) => (events[name] as unknown[]).push(p));
   return events;
 }
 
@@ -74,10 +92,17 @@ function tokenServer(options: { gone?: boolean; offline?: boolean } = {}) {
       const form = new URLSearchParams(await request.text());
       const used = form.get('refresh_token') ?? '';
       uses.push(used);
-      if (options.gone === true || used !== valid) return json({ status: 400, message: 'Invalid refresh token' }, 400);
+      if (options.gone === true || used !== valid)
+        return json({ status: 400, message: 'Invalid refresh token' }, 400);
       n += 1;
       valid = `rt-${n}`;
-      return json({ access_token: `at-${n}`, refresh_token: valid, expires_in: 14_000, scope: ['chat:read'], token_type: 'bearer' });
+      return json({
+        access_token: `at-${n}`,
+        refresh_token: valid,
+        expires_in: 14_000,
+        scope: ['chat:read'],
+        token_type: 'bearer',
+      });
     },
   });
   return { uses };
@@ -92,14 +117,26 @@ function helix(good: () => string) {
     respond: (request) => {
       const token = (request.headers.get('authorization') ?? '').replace('Bearer ', '');
       seen.push(token);
-      return token === good() ? json({ data: [{ id: USER_ID }] }) : json({ status: 401, message: 'Invalid OAuth token' }, 401);
+      return token === good()
+        ? json({ data: [{ id: USER_ID }] })
+        : json({ status: 401, message: 'Invalid OAuth token' }, 401);
     },
   });
   return seen;
 }
 
-const validateAny = () => fake.expect({ url: VALIDATE_URL, times: Infinity, respond: json(validateBody({ client_id: CLIENT_ID })) });
-const stored = () => JSON.parse(storage.getItem(KEY) ?? 'null') as { accessToken: string; refreshToken: string; generation: number } | null;
+const validateAny = () =>
+  fake.expect({
+    url: VALIDATE_URL,
+    times: Infinity,
+    respond: json(validateBody({ client_id: CLIENT_ID })),
+  });
+const stored = () =>
+  JSON.parse(storage.getItem(KEY) ?? 'null') as {
+    accessToken: string;
+    refreshToken: string;
+    generation: number;
+  } | null;
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('a device session in a client', () => {
@@ -145,7 +182,11 @@ describe('a device session in a client', () => {
     validateAny();
     const auth = client();
     const body = new ReadableStream({ start: (c) => c.close() });
-    const response = await auth.fetch(USERS, { method: 'POST', body, duplex: 'half' } as RequestInit);
+    const response = await auth.fetch(USERS, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
     expect(response.status).toBe(401);
     expect(auth.session?.accessToken).toBe('at-1');
   });
@@ -237,12 +278,24 @@ describe('a device session in a client', () => {
     fake.expect({
       method: 'POST',
       url: DEVICE_URL,
-      respond: json({ device_code: 'dc-1', user_code: 'ABCDEFGH', verification_uri: 'https://www.twitch.tv/activate', expires_in: 1800, interval: 5 }),
+      respond: json({
+        device_code: 'dc-1',
+        user_code: 'ABCDEFGH',
+        verification_uri: 'https://www.twitch.tv/activate',
+        expires_in: 1800,
+        interval: 5,
+      }),
     });
     fake.expect({
       method: 'POST',
       url: TOKEN_URL,
-      respond: json({ access_token: 'at-0', refresh_token: 'rt-secret-0', expires_in: 14_000, scope: ['chat:read'], token_type: 'bearer' }),
+      respond: json({
+        access_token: 'at-0',
+        refresh_token: 'rt-secret-0',
+        expires_in: 14_000,
+        scope: ['chat:read'],
+        token_type: 'bearer',
+      }),
     });
     tokenServer({ gone: true });
     validateAny();
@@ -270,7 +323,12 @@ describe('a device session in a client', () => {
     await auth.fetch(USERS);
     await flush();
     expect(events.logout).toMatchObject([{ reason: 'refresh_failed' }]);
-    const everything = JSON.stringify({ session, events, errors: events.error.map((e) => [e.error.message, e.error.stack]), logoutError: events.logout.map((e) => [e.error?.message, e.error?.stack]) });
+    const everything = JSON.stringify({
+      session,
+      events,
+      errors: events.error.map((e) => [e.error.message, e.error.stack]),
+      logoutError: events.logout.map((e) => [e.error?.message, e.error?.stack]),
+    });
     expect(everything).not.toContain('rt-secret');
     expect(Object.keys(session)).not.toContain('refreshToken');
     expect(consoleLines.join('\n')).not.toContain('rt-secret');

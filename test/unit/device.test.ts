@@ -17,8 +17,20 @@ const E = {
   validate: 'https://id.twitch.tv/oauth2/validate',
 };
 const CLIENT_ID = 'client-id-1';
-const deviceBody = { device_code: 'dc-secret', user_code: 'ABCDEFGH', verification_uri: 'https://www.twitch.tv/activate?device-code=ABCDEFGH', expires_in: 1800, interval: 5 };
-const tokens = { access_token: 'at-1', refresh_token: 'rt-1', expires_in: 14_000, scope: ['chat:read'], token_type: 'bearer' };
+const deviceBody = {
+  device_code: 'dc-secret',
+  user_code: 'ABCDEFGH',
+  verification_uri: 'https://www.twitch.tv/activate?device-code=ABCDEFGH',
+  expires_in: 1800,
+  interval: 5,
+};
+const tokens = {
+  access_token: 'at-1',
+  refresh_token: 'rt-1',
+  expires_in: 14_000,
+  scope: ['chat:read'],
+  token_type: 'bearer',
+};
 const pending = () => json({ status: 400, message: 'authorization_pending' }, 400);
 
 let fake: FakeFetch;
@@ -39,7 +51,10 @@ beforeEach(() => {
     endpoints: E,
     fetch: () => fake.fetch,
     now: () => Date.now(),
-    timers: { setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (h) => clearTimeout(h as number) },
+    timers: {
+      setTimeout: (run, ms) => setTimeout(run, ms),
+      clearTimeout: (h) => clearTimeout(h as number),
+    },
     beginRefreshableSession: (session, refreshToken) => void begun.push({ session, refreshToken }),
   };
 });
@@ -60,14 +75,22 @@ describe('startDeviceLogin', () => {
         url: E.device,
         respond: async (request) => {
           const form = new URLSearchParams(await request.text());
-          expect(Object.fromEntries(form)).toEqual({ client_id: CLIENT_ID, scopes: 'chat:read user:read:chat' });
+          expect(Object.fromEntries(form)).toEqual({
+            client_id: CLIENT_ID,
+            scopes: 'chat:read user:read:chat',
+          });
           expect(request.redirect).toBe('error');
           expect(request.credentials).toBe('omit');
           expect(request.headers.has('client-id')).toBe(false);
           return json(deviceBody);
         },
       })
-      .expect({ method: 'POST', url: E.token, times: 2, respond: () => (polls.push(Date.now() - NOW), pending()) })
+      .expect({
+        method: 'POST',
+        url: E.token,
+        times: 2,
+        respond: () => (polls.push(Date.now() - NOW), pending()),
+      })
       .expect({
         method: 'POST',
         url: E.token,
@@ -79,13 +102,31 @@ describe('startDeviceLogin', () => {
           return json(tokens);
         },
       })
-      .expect({ url: E.validate, respond: json({ client_id: CLIENT_ID, login: 'streamer', user_id: '42', scopes: ['chat:read'], expires_in: 14_000 }) });
+      .expect({
+        url: E.validate,
+        respond: json({
+          client_id: CLIENT_ID,
+          login: 'streamer',
+          user_id: '42',
+          scopes: ['chat:read'],
+          expires_in: 14_000,
+        }),
+      });
     const device = await startDeviceLoginOn(host, { scopes: ['chat:read', 'user:read:chat'] });
-    expect(device).toMatchObject({ userCode: 'ABCDEFGH', verificationUri: deviceBody.verification_uri, expiresAt: NOW + 1_800_000 });
+    expect(device).toMatchObject({
+      userCode: 'ABCDEFGH',
+      verificationUri: deviceBody.verification_uri,
+      expiresAt: NOW + 1_800_000,
+    });
     await vi.advanceTimersByTimeAsync(15_000);
     const session = await device.session;
     expect(polls).toEqual([5000, 10_000, 15_000]);
-    expect(session).toMatchObject({ accessToken: 'at-1', user: { id: '42', login: 'streamer' }, scopes: ['chat:read'], expiresAt: NOW + 15_000 + 14_000_000 });
+    expect(session).toMatchObject({
+      accessToken: 'at-1',
+      user: { id: '42', login: 'streamer' },
+      scopes: ['chat:read'],
+      expiresAt: NOW + 15_000 + 14_000_000,
+    });
     expect(begun).toEqual([{ session, refreshToken: 'rt-1' }]);
     expect(JSON.stringify(session)).not.toContain('rt-1');
   });
@@ -94,8 +135,20 @@ describe('startDeviceLogin', () => {
     const polls: number[] = [];
     fake
       .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({ method: 'POST', url: E.token, respond: () => (polls.push(Date.now() - NOW), json({ status: 400, message: 'slow_down' }, 400)) })
-      .expect({ method: 'POST', url: E.token, times: 2, respond: () => (polls.push(Date.now() - NOW), pending()) });
+      .expect({
+        method: 'POST',
+        url: E.token,
+        respond: () => (
+          polls.push(Date.now() - NOW),
+          json({ status: 400, message: 'slow_down' }, 400)
+        ),
+      })
+      .expect({
+        method: 'POST',
+        url: E.token,
+        times: 2,
+        respond: () => (polls.push(Date.now() - NOW), pending()),
+      });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(25_000);
     expect(polls).toEqual([5000, 15_000, 25_000]);
@@ -106,10 +159,17 @@ describe('startDeviceLogin', () => {
   it('fails device_code_expired when Twitch says so', async () => {
     fake
       .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({ method: 'POST', url: E.token, respond: json({ status: 400, message: 'expired_token' }, 400) });
+      .expect({
+        method: 'POST',
+        url: E.token,
+        respond: json({ status: 400, message: 'expired_token' }, 400),
+      });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
-    expect(await rejection(device.session)).toMatchObject({ name: 'TwitchAuthError', code: 'device_code_expired' });
+    expect(await rejection(device.session)).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'device_code_expired',
+    });
     expect(begun).toEqual([]);
   });
 
@@ -125,7 +185,11 @@ describe('startDeviceLogin', () => {
   it('fails access_denied when the user declines', async () => {
     fake
       .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({ method: 'POST', url: E.token, respond: json({ status: 400, message: 'access_denied' }, 400) });
+      .expect({
+        method: 'POST',
+        url: E.token,
+        respond: json({ status: 400, message: 'access_denied' }, 400),
+      });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
     expect(await rejection(device.session)).toMatchObject({ code: 'access_denied' });
@@ -135,7 +199,15 @@ describe('startDeviceLogin', () => {
     const polls: number[] = [];
     fake
       .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({ method: 'POST', url: E.token, times: POLL_LIMITS.maxNetworkFailures, respond: () => (polls.push(Date.now() - NOW), Promise.reject(new TypeError('Failed to fetch'))) });
+      .expect({
+        method: 'POST',
+        url: E.token,
+        times: POLL_LIMITS.maxNetworkFailures,
+        respond: () => (
+          polls.push(Date.now() - NOW),
+          Promise.reject(new TypeError('Failed to fetch'))
+        ),
+      });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(300_000);
     expect(await rejection(device.session)).toMatchObject({ code: 'network_error' });
@@ -158,7 +230,9 @@ describe('startDeviceLogin', () => {
     controller.abort();
     expect(await rejection(device.session)).toMatchObject({ code: 'login_cancelled' });
     await vi.advanceTimersByTimeAsync(60_000);
-    expect(await rejection(startDeviceLoginOn(host, { signal: AbortSignal.abort() }))).toMatchObject({ code: 'login_cancelled' });
+    expect(
+      await rejection(startDeviceLoginOn(host, { signal: AbortSignal.abort() })),
+    ).toMatchObject({ code: 'login_cancelled' });
   });
 
   it('does not begin a session cancelled while the token was being validated', async () => {
@@ -170,7 +244,9 @@ describe('startDeviceLogin', () => {
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
     device.cancel();
-    release(json({ client_id: CLIENT_ID, login: 'streamer', user_id: '42', scopes: [], expires_in: 100 }));
+    release(
+      json({ client_id: CLIENT_ID, login: 'streamer', user_id: '42', scopes: [], expires_in: 100 }),
+    );
     expect(await rejection(device.session)).toMatchObject({ code: 'login_cancelled' });
     expect(begun).toEqual([]);
   });
@@ -179,7 +255,16 @@ describe('startDeviceLogin', () => {
     fake
       .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
       .expect({ method: 'POST', url: E.token, respond: json(tokens) })
-      .expect({ url: E.validate, respond: json({ client_id: 'other', login: 'x', user_id: '1', scopes: [], expires_in: 100 }) });
+      .expect({
+        url: E.validate,
+        respond: json({
+          client_id: 'other',
+          login: 'x',
+          user_id: '1',
+          scopes: [],
+          expires_in: 100,
+        }),
+      });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
     const error = await rejection(device.session);
@@ -187,51 +272,106 @@ describe('startDeviceLogin', () => {
     expect(String((error as Error).message)).not.toContain('at-1');
   });
 
-  it('reports a refused start as authorize_error with Twitch\'s message and no token', async () => {
-    fake.expect({ method: 'POST', url: E.device, respond: json({ status: 400, message: 'invalid scope requested' }, 400) });
-    expect(await rejection(startDeviceLoginOn(host, { scopes: ['nope'] }))).toMatchObject({ code: 'authorize_error', status: 400, twitchError: 'invalid scope requested' });
+  it("reports a refused start as authorize_error with Twitch's message and no token", async () => {
+    fake.expect({
+      method: 'POST',
+      url: E.device,
+      respond: json({ status: 400, message: 'invalid scope requested' }, 400),
+    });
+    expect(await rejection(startDeviceLoginOn(host, { scopes: ['nope'] }))).toMatchObject({
+      code: 'authorize_error',
+      status: 400,
+      twitchError: 'invalid scope requested',
+    });
   });
 
   it('startDeviceLogin(auth) rejects (never throws synchronously) for an object not made by createTwitchAuth', async () => {
     const promise = startDeviceLogin({} as TwitchAuth);
-    expect(await rejection(promise)).toMatchObject({ name: 'TwitchAuthError', code: 'invalid_options' });
+    expect(await rejection(promise)).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'invalid_options',
+    });
     expect(ERROR_CODES).toEqual(expect.arrayContaining(['device_code_expired', 'login_cancelled']));
   });
 
   it('rejects scopes that are not an array of names', async () => {
-    expect(await rejection(startDeviceLoginOn(host, { scopes: ['a b'] }))).toMatchObject({ code: 'invalid_options' });
+    expect(await rejection(startDeviceLoginOn(host, { scopes: ['a b'] }))).toMatchObject({
+      code: 'invalid_options',
+    });
   });
 });
 
 describe('polling state machine', () => {
-  const device = { deviceCode: 'd', userCode: 'U', verificationUri: 'https://x', expiresIn: 60, interval: 5 };
+  const device = {
+    deviceCode: 'd',
+    userCode: 'U',
+    verificationUri: 'https://x',
+    expiresIn: 60,
+    interval: 5,
+  };
   const state = initialPollState(device, NOW);
 
   it('keeps the interval on authorization_pending and resets network failures', () => {
-    expect(afterPoll({ ...state, networkFailures: 3 }, { kind: 'authorization_pending' }, NOW + 5000)).toEqual({ kind: 'wait', ms: 5000, state });
+    expect(
+      afterPoll({ ...state, networkFailures: 3 }, { kind: 'authorization_pending' }, NOW + 5000),
+    ).toEqual({ kind: 'wait', ms: 5000, state });
   });
   it('treats "invalid device code" as still pending (see TOKEN_FACTS)', () => {
-    expect(afterPoll(state, { kind: 'invalid_device_code', status: 400 }, NOW)).toMatchObject({ kind: 'wait', ms: 5000 });
+    expect(afterPoll(state, { kind: 'invalid_device_code', status: 400 }, NOW)).toMatchObject({
+      kind: 'wait',
+      ms: 5000,
+    });
   });
-  it('never waits past the code\'s death, and fails once it has passed', () => {
-    expect(afterPoll(state, { kind: 'authorization_pending' }, NOW + 58_000)).toMatchObject({ kind: 'wait', ms: 2000 });
-    expect(afterPoll(state, { kind: 'authorization_pending' }, NOW + 60_000)).toMatchObject({ kind: 'failure', code: 'device_code_expired' });
+  it("never waits past the code's death, and fails once it has passed", () => {
+    expect(afterPoll(state, { kind: 'authorization_pending' }, NOW + 58_000)).toMatchObject({
+      kind: 'wait',
+      ms: 2000,
+    });
+    expect(afterPoll(state, { kind: 'authorization_pending' }, NOW + 60_000)).toMatchObject({
+      kind: 'failure',
+      code: 'device_code_expired',
+    });
     expect(beforePoll(state, NOW + 60_000)).toMatchObject({ code: 'device_code_expired' });
     expect(beforePoll(state, NOW + 59_999)).toBeNull();
   });
   it('ends with authorize_error on another 4xx, and backs off on 429 and 5xx', () => {
-    expect(afterPoll(state, { kind: 'http_error', status: 400, message: 'invalid client' }, NOW)).toEqual({ kind: 'failure', code: 'authorize_error', status: 400, twitchError: 'invalid client' });
-    expect(afterPoll(state, { kind: 'http_error', status: 429 }, NOW)).toMatchObject({ kind: 'wait', ms: 10_000 });
-    expect(afterPoll(state, { kind: 'http_error', status: 502 }, NOW)).toMatchObject({ kind: 'wait', state: { networkFailures: 1 } });
+    expect(
+      afterPoll(state, { kind: 'http_error', status: 400, message: 'invalid client' }, NOW),
+    ).toEqual({
+      kind: 'failure',
+      code: 'authorize_error',
+      status: 400,
+      twitchError: 'invalid client',
+    });
+    expect(afterPoll(state, { kind: 'http_error', status: 429 }, NOW)).toMatchObject({
+      kind: 'wait',
+      ms: 10_000,
+    });
+    expect(afterPoll(state, { kind: 'http_error', status: 502 }, NOW)).toMatchObject({
+      kind: 'wait',
+      state: { networkFailures: 1 },
+    });
   });
   it('fails network_error on a malformed 200', () => {
-    expect(afterPoll(state, { kind: 'malformed', status: 200 }, NOW)).toMatchObject({ kind: 'failure', code: 'network_error' });
+    expect(afterPoll(state, { kind: 'malformed', status: 200 }, NOW)).toMatchObject({
+      kind: 'failure',
+      code: 'network_error',
+    });
   });
 });
 
 describe('token responses', () => {
   it('parses a token set strictly', () => {
-    expect(classifyTokenResponse(200, tokens)).toEqual({ kind: 'tokens', tokens: { accessToken: 'at-1', refreshToken: 'rt-1', expiresIn: 14_000, scopes: ['chat:read'], tokenType: 'bearer' } });
+    expect(classifyTokenResponse(200, tokens)).toEqual({
+      kind: 'tokens',
+      tokens: {
+        accessToken: 'at-1',
+        refreshToken: 'rt-1',
+        expiresIn: 14_000,
+        scopes: ['chat:read'],
+        tokenType: 'bearer',
+      },
+    });
     for (const bad of [
       { ...tokens, token_type: 'mac' },
       { ...tokens, refresh_token: '' },
@@ -243,12 +383,24 @@ describe('token responses', () => {
       expect(classifyTokenResponse(200, bad)).toEqual({ kind: 'malformed', status: 200 });
     }
   });
-  it('classifies Twitch\'s {status, message} and RFC 6749 {error} bodies', () => {
-    expect(classifyTokenResponse(400, { status: 400, message: 'authorization_pending' })).toEqual({ kind: 'authorization_pending' });
+  it("classifies Twitch's {status, message} and RFC 6749 {error} bodies", () => {
+    expect(classifyTokenResponse(400, { status: 400, message: 'authorization_pending' })).toEqual({
+      kind: 'authorization_pending',
+    });
     expect(classifyTokenResponse(400, { error: 'slow_down' })).toEqual({ kind: 'slow_down' });
-    expect(classifyTokenResponse(400, { status: 400, message: 'Invalid refresh token' })).toEqual({ kind: 'invalid_refresh_token', status: 400 });
-    expect(classifyTokenResponse(400, { error: 'invalid_grant' })).toEqual({ kind: 'invalid_refresh_token', status: 400 });
-    expect(classifyTokenResponse(500, { message: 'Invalid refresh token' })).toEqual({ kind: 'http_error', status: 500, message: 'Invalid refresh token' });
+    expect(classifyTokenResponse(400, { status: 400, message: 'Invalid refresh token' })).toEqual({
+      kind: 'invalid_refresh_token',
+      status: 400,
+    });
+    expect(classifyTokenResponse(400, { error: 'invalid_grant' })).toEqual({
+      kind: 'invalid_refresh_token',
+      status: 400,
+    });
+    expect(classifyTokenResponse(500, { message: 'Invalid refresh token' })).toEqual({
+      kind: 'http_error',
+      status: 500,
+      message: 'Invalid refresh token',
+    });
     expect(classifyTokenResponse(503, undefined)).toEqual({ kind: 'http_error', status: 503 });
   });
 });

@@ -10,17 +10,37 @@ import { parseStoredSession } from '../../src/session';
 import { createHarness } from '../helpers/twitch';
 
 const RUNS = 10_000;
-const NAMES = ['access_token', 'id_token', 'state', 'error', 'error_description', 'scope', 'token_type', 'expires_in', '__proto__', 'constructor', 'x'];
+const NAMES = [
+  'access_token',
+  'id_token',
+  'state',
+  'error',
+  'error_description',
+  'scope',
+  'token_type',
+  'expires_in',
+  '__proto__',
+  'constructor',
+  'x',
+];
 
 /** Fragments and queries that look like auth responses, with hostile names, values and escapes. */
 const param = fc.tuple(
   fc.oneof(fc.constantFrom(...NAMES), fc.string({ maxLength: 12 })),
-  fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('%', '%E0%A4%A', '%ZZ', '+', 'a.b.c', '%253A', '')),
+  fc.oneof(
+    fc.string({ maxLength: 40 }),
+    fc.constantFrom('%', '%E0%A4%A', '%ZZ', '+', 'a.b.c', '%253A', ''),
+  ),
 );
-const component = fc.array(param, { maxLength: 12 }).map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
-const callbackUrl = fc.tuple(component, component, fc.boolean()).map(
-  ([query, fragment, raw]) => `https://app.example/callback${query === '' ? '' : `?${raw ? query : encodeURI(query)}`}#${fragment}`,
-);
+const component = fc
+  .array(param, { maxLength: 12 })
+  .map((pairs) => pairs.map(([k, v]) => `${k}=${v}`).join('&'));
+const callbackUrl = fc
+  .tuple(component, component, fc.boolean())
+  .map(
+    ([query, fragment, raw]) =>
+      `https://app.example/callback${query === '' ? '' : `?${raw ? query : encodeURI(query)}`}#${fragment}`,
+  );
 
 // One input may take at most this long: far above a GC pause on a loaded 2-core machine (50 ms
 // flaked there), far below what a super-linear parser would need on these inputs.
@@ -69,16 +89,23 @@ describe('fuzzing', () => {
       { requiredKeys: [] },
     );
     fc.assert(
-      fc.property(fc.oneof(fc.string(), storedLike.map((v) => JSON.stringify(v) ?? 'null'), fc.json()), (raw) => {
-        const started = performance.now();
-        const session = parseStoredSession(raw, Date.now());
-        expect(performance.now() - started).toBeLessThan(SLOW_INPUT_MS);
-        if (session !== null) {
-          expect(session.accessToken).toBeTypeOf('string');
-          expect(session.accessToken).not.toBe('');
-          expect(Object.isFrozen(session)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          storedLike.map((v) => JSON.stringify(v) ?? 'null'),
+          fc.json(),
+        ),
+        (raw) => {
+          const started = performance.now();
+          const session = parseStoredSession(raw, Date.now());
+          expect(performance.now() - started).toBeLessThan(SLOW_INPUT_MS);
+          if (session !== null) {
+            expect(session.accessToken).toBeTypeOf('string');
+            expect(session.accessToken).not.toBe('');
+            expect(Object.isFrozen(session)).toBe(true);
+          }
+        },
+      ),
       { numRuns: RUNS },
     );
   });
@@ -87,12 +114,23 @@ describe('fuzzing', () => {
     const options = fc.record(
       {
         clientId: fc.oneof(fc.string(), fc.anything()),
-        redirectUri: fc.oneof(fc.webUrl(), fc.string(), fc.constant('http://localhost:5173/'), fc.anything()),
-        scopes: fc.oneof(fc.array(fc.constantFrom('chat:read', 'user:read:email', 'bogus')), fc.anything()),
+        redirectUri: fc.oneof(
+          fc.webUrl(),
+          fc.string(),
+          fc.constant('http://localhost:5173/'),
+          fc.anything(),
+        ),
+        scopes: fc.oneof(
+          fc.array(fc.constantFrom('chat:read', 'user:read:email', 'bogus')),
+          fc.anything(),
+        ),
         openid: fc.anything(),
         claims: fc.anything(),
         storage: fc.oneof(fc.constantFrom('session', 'local', 'memory', 'cookie'), fc.anything()),
-        endpoints: fc.oneof(fc.dictionary(fc.constantFrom('issuer', 'jwks', 'helix', 'other'), fc.webUrl()), fc.anything()),
+        endpoints: fc.oneof(
+          fc.dictionary(fc.constantFrom('issuer', 'jwks', 'helix', 'other'), fc.webUrl()),
+          fc.anything(),
+        ),
         clockSkewSeconds: fc.oneof(fc.double(), fc.anything()),
         fetch: fc.anything(),
       },
@@ -129,7 +167,11 @@ describe('fuzzing handleRedirect end to end', () => {
           (session) => expect(session).toBeNull(),
           (error: unknown) => {
             expect(isTwitchAuthError(error)).toBe(true);
-            if (!['state_mismatch', 'no_pending_request', 'duplicate_param'].includes((error as { code: string }).code)) {
+            if (
+              !['state_mismatch', 'no_pending_request', 'duplicate_param'].includes(
+                (error as { code: string }).code,
+              )
+            ) {
               reachedVerification += 1;
             }
           },

@@ -4,7 +4,14 @@ import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
 import { throwingStorage, useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
-import { CLIENT_ID, JWKS_URL, USER_ID, VALIDATE_URL, createHarness, validateBody } from '../helpers/twitch';
+import {
+  CLIENT_ID,
+  JWKS_URL,
+  USER_ID,
+  VALIDATE_URL,
+  createHarness,
+  validateBody,
+} from '../helpers/twitch';
 
 const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
@@ -24,41 +31,59 @@ async function signedInStorage() {
 
 describe('C11 storage tampering and availability', () => {
   it('C11.1 storage that throws on every access reads as signed out, with no crash', () => {
-    const auth = createTwitchAuth({ clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/', storage: throwingStorage() });
+    const auth = createTwitchAuth({
+      clientId: CLIENT_ID,
+      redirectUri: 'http://localhost:3000/',
+      storage: throwingStorage(),
+    });
     created.push(auth);
     expect(auth.session).toBeNull();
     expect(auth.isAuthenticated()).toBe(false);
   });
 
-  it.each([['invalid JSON', '{"v":1,'], ['the wrong shape', '[1,2,3]'], ['an unknown version', JSON.stringify({ v: 99, accessToken: 'x', scopes: [], createdAt: 1 })]])(
-    'C11.3 a stored session that is %s reads as signed out and is deleted',
-    async (_name, raw) => {
-      const h = await createHarness();
-      created.push(h.auth);
-      h.storage.setItem(SESSION_KEY, raw);
-      expect(h.auth.session).toBeNull();
-      expect(h.storage.getItem(SESSION_KEY)).toBeNull();
-    },
-  );
+  it.each([
+    ['invalid JSON', '{"v":1,'],
+    ['the wrong shape', '[1,2,3]'],
+    ['an unknown version', JSON.stringify({ v: 99, accessToken: 'x', scopes: [], createdAt: 1 })],
+  ])('C11.3 a stored session that is %s reads as signed out and is deleted', async (_name, raw) => {
+    const h = await createHarness();
+    created.push(h.auth);
+    h.storage.setItem(SESSION_KEY, raw);
+    expect(h.auth.session).toBeNull();
+    expect(h.storage.getItem(SESSION_KEY)).toBeNull();
+  });
 
-  it.each([['NaN', 'NaN'], ['a string', '"soon"'], ['the past', '1']])('C11.4 a stored expiresAt of %s reads as signed out', async (_name, value) => {
+  it.each([
+    ['NaN', 'NaN'],
+    ['a string', '"soon"'],
+    ['the past', '1'],
+  ])('C11.4 a stored expiresAt of %s reads as signed out', async (_name, value) => {
     const first = await signedInStorage();
     const raw = first.storage.getItem(SESSION_KEY) ?? '';
     first.auth.destroy();
     const stored = JSON.parse(raw) as Record<string, unknown>;
     const again = await createHarness({ storage: first.storage, validate: false }, first.key);
     created.push(again.auth);
-    first.storage.setItem(SESSION_KEY, JSON.stringify(stored).replace(/}$/, `,"expiresAt":${value}}`));
+    first.storage.setItem(
+      SESSION_KEY,
+      JSON.stringify(stored).replace(/}$/, `,"expiresAt":${value}}`),
+    );
     expect(again.auth.session).toBeNull();
   });
 
   it('C11.4 a far-future expiresAt is still bounded by validation at start-up', async () => {
     const first = await signedInStorage();
-    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<string, unknown>;
+    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<
+      string,
+      unknown
+    >;
     first.storage.setItem(SESSION_KEY, JSON.stringify({ ...stored, expiresAt: 8.6e15 }));
     const again = await createHarness({ storage: first.storage, validate: false }, first.key);
     created.push(again.auth);
-    again.fake.expect({ url: VALIDATE_URL, respond: json({ status: 401, message: 'invalid access token' }, 401) });
+    again.fake.expect({
+      url: VALIDATE_URL,
+      respond: json({ status: 401, message: 'invalid access token' }, 401),
+    });
     expect(again.auth.session).not.toBeNull();
     again.auth.start();
     await vi.waitFor(() => expect(again.auth.session).toBeNull());
@@ -66,8 +91,14 @@ describe('C11 storage tampering and availability', () => {
 
   it('C11.5 the user comes from the stored ID token, not from edited fields beside it', async () => {
     const first = await signedInStorage();
-    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<string, unknown>;
-    first.storage.setItem(SESSION_KEY, JSON.stringify({ ...stored, user: { id: 'attacker', login: 'evil' }, sub: 'attacker' }));
+    const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<
+      string,
+      unknown
+    >;
+    first.storage.setItem(
+      SESSION_KEY,
+      JSON.stringify({ ...stored, user: { id: 'attacker', login: 'evil' }, sub: 'attacker' }),
+    );
     const again = await createHarness({ storage: first.storage }, first.key);
     created.push(again.auth);
     expect(again.auth.user?.id).toBe(USER_ID);
@@ -77,7 +108,10 @@ describe('C11 storage tampering and availability', () => {
     const h = await createHarness();
     created.push(h.auth);
     for (const key of ['pending', 'pending:index', 'pending:__proto__', `jwks:${JWKS_URL}`]) {
-      sessionStorage.setItem(`twitch-spa-login:${CLIENT_ID}:${key}`, '{"__proto__":{"polluted":true}}');
+      sessionStorage.setItem(
+        `twitch-spa-login:${CLIENT_ID}:${key}`,
+        '{"__proto__":{"polluted":true}}',
+      );
     }
     expect(await h.auth.handleRedirect(await h.callbackUrl())).not.toBeNull();
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
@@ -93,7 +127,10 @@ describe('C13 environment', () => {
     a.auth.on('login', () => (logins += 1));
     b.auth.on('login', () => (logins += 1));
     const url = await a.callbackUrl();
-    const [first, second] = await Promise.all([a.auth.handleRedirect(url), b.auth.handleRedirect(url)]);
+    const [first, second] = await Promise.all([
+      a.auth.handleRedirect(url),
+      b.auth.handleRedirect(url),
+    ]);
     expect(first?.accessToken).toBe(TOKEN);
     expect(second).toBe(first);
     expect(logins).toBe(1);
@@ -105,31 +142,43 @@ describe('C13 environment', () => {
     created.push(h.auth);
     const url = await h.callbackUrl();
     vi.stubGlobal('crypto', { getRandomValues: crypto.getRandomValues.bind(crypto) });
-    for (const call of [() => h.auth.login({ navigate: () => undefined }), () => h.auth.handleRedirect(url)]) {
+    for (const call of [
+      () => h.auth.login({ navigate: () => undefined }),
+      () => h.auth.handleRedirect(url),
+    ]) {
       const error = await rejection(call());
       expect(isTwitchAuthError(error) && error.code).toBe('environment_unsupported');
     }
     expect(h.auth.session).toBeNull();
   });
 
-  it.each([[-2], [2]])('C13.4 a device clock off by %i hours gives a clear error that blames the clock', async (hours) => {
-    const h = await createHarness();
-    created.push(h.auth);
-    const iat = Math.floor(Date.now() / 1000) - hours * 3600;
-    const error = await rejection(h.auth.handleRedirect(await h.callbackUrl({ claims: { iat, exp: iat + 900 } })));
-    expect(error).toMatchObject({ clockSkewSuspected: true });
-    expect((error as Error).message).toMatch(/clock/);
-  });
+  it.each([[-2], [2]])(
+    'C13.4 a device clock off by %i hours gives a clear error that blames the clock',
+    async (hours) => {
+      const h = await createHarness();
+      created.push(h.auth);
+      const iat = Math.floor(Date.now() / 1000) - hours * 3600;
+      const error = await rejection(
+        h.auth.handleRedirect(await h.callbackUrl({ claims: { iat, exp: iat + 900 } })),
+      );
+      expect(error).toMatchObject({ clockSkewSuspected: true });
+      expect((error as Error).message).toMatch(/clock/);
+    },
+  );
 });
 
 describe('leaks', () => {
   it('no token reaches the console, an error message or storage on failure', async () => {
-    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level));
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
+      vi.spyOn(console, level),
+    );
     // Validate answers 500 (a failure to report) to the login's start-up check and the call below.
     const h = await createHarness({ validate: false });
     h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody(), 500), times: Infinity });
     created.push(h.auth);
-    const error = await rejection(h.auth.handleRedirect(await h.callbackUrl({ claims: { aud: 'someone-else' } })));
+    const error = await rejection(
+      h.auth.handleRedirect(await h.callbackUrl({ claims: { aud: 'someone-else' } })),
+    );
     expect(JSON.stringify(error)).not.toContain(TOKEN);
     expect(String(error)).not.toContain(TOKEN);
     for (let i = 0; i < sessionStorage.length; i += 1) {

@@ -54,7 +54,10 @@ function claims(overrides: Record<string, unknown> = {}): Record<string, unknown
 }
 
 /** A real RS256 ID token (jose SignJWT), header `{ alg: 'RS256', typ: 'JWT', kid: '1' }` + `header`. */
-function token(overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}): Promise<string> {
+function token(
+  overrides: Record<string, unknown> = {},
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return signIdToken(key, claims(overrides), header);
 }
 
@@ -75,7 +78,10 @@ interface Outcome {
 }
 
 /** Verifies against a strict fake key set endpoint, then checks the requests and the error. */
-async function run(idToken: string, { fetches = 1, keys = [key.jwk], options = {}, withoutAccessToken = false }: RunOptions = {}): Promise<Outcome> {
+async function run(
+  idToken: string,
+  { fetches = 1, keys = [key.jwk], options = {}, withoutAccessToken = false }: RunOptions = {},
+): Promise<Outcome> {
   const fake = createFakeFetch();
   if (fetches > 0) fake.expect({ url: JWKS_URL, respond: json(jwksJson(...keys)), times: fetches });
   const cache = createJwksCache({
@@ -103,7 +109,13 @@ async function run(idToken: string, { fetches = 1, keys = [key.jwk], options = {
   const { accessToken: _accessToken, ...idTokenOnly } = base;
   let outcome: Outcome;
   try {
-    outcome = { claims: await verifyIdToken(idToken, { ...(withoutAccessToken ? idTokenOnly : base), ...options }), lookups };
+    outcome = {
+      claims: await verifyIdToken(idToken, {
+        ...(withoutAccessToken ? idTokenOnly : base),
+        ...options,
+      }),
+      lookups,
+    };
   } catch (error) {
     if (!isTwitchAuthError(error)) throw error;
     // Messages never carry a token or a piece of one.
@@ -117,7 +129,10 @@ async function run(idToken: string, { fetches = 1, keys = [key.jwk], options = {
 }
 
 /** The error code, or 'accepted'. */
-async function codeOf(idToken: string | Promise<string>, runOptions: RunOptions = {}): Promise<string> {
+async function codeOf(
+  idToken: string | Promise<string>,
+  runOptions: RunOptions = {},
+): Promise<string> {
   const { error } = await run(await idToken, runOptions);
   return error?.code ?? 'accepted';
 }
@@ -136,16 +151,26 @@ const parts = (jwt: string): [string, string, string] => {
 
 describe('accepting', () => {
   it('accepts a valid Twitch-shaped ID token and returns its claims, frozen', async () => {
-    const { claims: result, error } = await run(await token({ preferred_username: 'TwitchDev', email: null }));
+    const { claims: result, error } = await run(
+      await token({ preferred_username: 'TwitchDev', email: null }),
+    );
     expect(error).toBeUndefined();
-    expect(result).toMatchObject({ sub: SUB, iss: ISSUER, aud: CLIENT, preferred_username: 'TwitchDev' });
+    expect(result).toMatchObject({
+      sub: SUB,
+      iss: ISSUER,
+      aud: CLIENT,
+      preferred_username: 'TwitchDev',
+    });
     expect(Object.isFrozen(result)).toBe(true);
   });
   it('accepts typ "JWT" in any case, and no typ at all', async () => {
-    for (const typ of ['JWT', 'jwt', undefined]) expect(await codeOf(token({}, { typ })), String(typ)).toBe('accepted');
+    for (const typ of ['JWT', 'jwt', undefined])
+      expect(await codeOf(token({}, { typ })), String(typ)).toBe('accepted');
   });
   it('does not ask for at_hash when the ID token came without an access token', async () => {
-    expect(await codeOf(token({ at_hash: undefined }), { withoutAccessToken: true })).toBe('accepted');
+    expect(await codeOf(token({ at_hash: undefined }), { withoutAccessToken: true })).toBe(
+      'accepted',
+    );
   });
   it('honours a clock skew of 0 rather than replacing it with a default', async () => {
     const zero = { options: { clockSkewSeconds: 0 } };
@@ -162,7 +187,8 @@ describe('accepting', () => {
       [{ now: Number.NaN }, 'token_expired'],
       [{ maxAgeSeconds: Number.NaN }, 'iat_invalid'],
     ];
-    for (const [options, code] of cases) expect(await codeOf(token(), { options }), JSON.stringify(options)).toBe(code);
+    for (const [options, code] of cases)
+      expect(await codeOf(token(), { options }), JSON.stringify(options)).toBe(code);
     expect(await codeOf(token({ nonce: '' }), { options: { nonce: '' } })).toBe('nonce_mismatch');
   });
 });
@@ -172,7 +198,9 @@ describe('C5 JWT structure', () => {
     const jwt = await token();
     const [h, p, s] = parts(jwt);
     for (const value of [`${h}.${p}`, `${jwt}.${s}`, `${h}.${p}.${s}.${s}.${s}`]) {
-      expect(await refusedEarly(value), value.split('.').length.toString()).toBe('id_token_invalid');
+      expect(await refusedEarly(value), value.split('.').length.toString()).toBe(
+        'id_token_invalid',
+      );
     }
   });
   it('C5.2 refuses an empty header or payload segment', async () => {
@@ -192,7 +220,10 @@ describe('C5 JWT structure', () => {
       [h.replace(/-/g, '+').replace(/_/g, '/') + '+/', p],
     ] as const;
     for (const [header, payload] of variants) {
-      expect(await refusedEarly(signSegments(key.privateKey, header, payload)), `${header}.${payload}`).toBe('id_token_invalid');
+      expect(
+        await refusedEarly(signSegments(key.privateKey, header, payload)),
+        `${header}.${payload}`,
+      ).toBe('id_token_invalid');
     }
     const [vh, vp, vs] = parts(await token());
     expect(await refusedEarly(`${vh}.${vp}.${vs}=`)).toBe('id_token_invalid');
@@ -201,21 +232,36 @@ describe('C5 JWT structure', () => {
   it('C5.4 refuses a header that is not JSON, a JSON array, null or a string', async () => {
     const payload = JSON.stringify(claims());
     for (const header of ['not json', '[{"alg":"RS256"}]', 'null', '"RS256"', '{"alg":"RS256"']) {
-      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe('id_token_invalid');
+      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe(
+        'id_token_invalid',
+      );
     }
   });
   it('C5.5 refuses duplicate member names in the header or the claims', async () => {
     const payload = JSON.stringify(claims());
     // JSON.parse would keep the last "alg" (RS256) and the last "sub" (the real user).
-    const headers = ['{"alg":"HS256","alg":"RS256","kid":"1"}', '{"alg":"RS256","\\u0061lg":"RS256","kid":"1"}'];
+    const headers = [
+      '{"alg":"HS256","alg":"RS256","kid":"1"}',
+      '{"alg":"RS256","\\u0061lg":"RS256","kid":"1"}',
+    ];
     for (const header of headers) {
-      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe('id_token_invalid');
+      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe(
+        'id_token_invalid',
+      );
     }
     const doubled = `{"sub":"666",${payload.slice(1)}`;
-    expect(await refusedEarly(signRaw(key.privateKey, '{"alg":"RS256","kid":"1"}', doubled))).toBe('id_token_invalid');
+    expect(await refusedEarly(signRaw(key.privateKey, '{"alg":"RS256","kid":"1"}', doubled))).toBe(
+      'id_token_invalid',
+    );
     // Same names at different depths, or inside string values, are not duplicates.
-    const nested = JSON.stringify({ ...claims(), address: { sub: 'x', iss: '"sub":' }, list: [{ a: 1 }, { a: 2 }] });
-    expect(await codeOf(signRaw(key.privateKey, '{"alg":"RS256","kid":"1","typ":"JWT"}', nested))).toBe('accepted');
+    const nested = JSON.stringify({
+      ...claims(),
+      address: { sub: 'x', iss: '"sub":' },
+      list: [{ a: 1 }, { a: 2 }],
+    });
+    expect(
+      await codeOf(signRaw(key.privateKey, '{"alg":"RS256","kid":"1","typ":"JWT"}', nested)),
+    ).toBe('accepted');
   });
   it('C5.6 refuses invalid UTF-8 in the claims and a BOM before the header or the claims', async () => {
     const header = '{"alg":"RS256","kid":"1"}';
@@ -223,8 +269,12 @@ describe('C5 JWT structure', () => {
     const bytes = new TextEncoder().encode(text);
     bytes.set([0xff, 0xfe], text.indexOf('XX'));
     expect(await refusedEarly(signRaw(key.privateKey, header, bytes))).toBe('id_token_invalid');
-    expect(await refusedEarly(signRaw(key.privateKey, `\uFEFF${header}`, text))).toBe('id_token_invalid');
-    expect(await refusedEarly(signRaw(key.privateKey, header, `\uFEFF${text}`))).toBe('id_token_invalid');
+    expect(await refusedEarly(signRaw(key.privateKey, `\uFEFF${header}`, text))).toBe(
+      'id_token_invalid',
+    );
+    expect(await refusedEarly(signRaw(key.privateKey, header, `\uFEFF${text}`))).toBe(
+      'id_token_invalid',
+    );
   });
   it('C5.7 refuses a 200 KB token at once and copes with deep nesting under the cap', async () => {
     const started = Date.now();
@@ -232,7 +282,9 @@ describe('C5 JWT structure', () => {
     expect(await refusedEarly(token({ padding: 'x'.repeat(16_000) }))).toBe('id_token_invalid');
     const deep = '['.repeat(4000) + ']'.repeat(4000);
     const nested = `${JSON.stringify(claims()).slice(0, -1)},"deep":${deep}}`;
-    expect(await codeOf(signRaw(key.privateKey, '{"alg":"RS256","kid":"1"}', nested))).toBe('accepted');
+    expect(await codeOf(signRaw(key.privateKey, '{"alg":"RS256","kid":"1"}', nested))).toBe(
+      'accepted',
+    );
     expect(Date.now() - started).toBeLessThan(2000);
   });
   it('C5.8 refuses an empty signature with RS256 as signature_invalid, before any key lookup', async () => {
@@ -245,13 +297,19 @@ describe('C6 header, algorithm and key confusion', () => {
   it('C6.1 refuses alg none in any case with an empty signature', async () => {
     const payload = segment(claims());
     for (const alg of ['none', 'None', 'NONE', 'nOnE']) {
-      expect(await refusedEarly(`${segment({ alg, kid: '1' })}.${payload}.`), alg).toBe('alg_not_allowed');
+      expect(await refusedEarly(`${segment({ alg, kid: '1' })}.${payload}.`), alg).toBe(
+        'alg_not_allowed',
+      );
     }
   });
   it('C6.2 refuses HS256 signed with the RSA public key (PEM, DER, JWK JSON) before any key handling', async () => {
     const pem = await exportSPKI(key.publicKey);
     const der = new Uint8Array(await crypto.subtle.exportKey('spki', key.publicKey));
-    const secrets = [new TextEncoder().encode(pem), der, new TextEncoder().encode(JSON.stringify(key.jwk))];
+    const secrets = [
+      new TextEncoder().encode(pem),
+      der,
+      new TextEncoder().encode(JSON.stringify(key.jwk)),
+    ];
     for (const secret of secrets) {
       const hs256 = await signIdToken({ privateKey: secret, kid: '1' }, claims(), { alg: 'HS256' });
       expect(await refusedEarly(hs256)).toBe('alg_not_allowed');
@@ -273,7 +331,9 @@ describe('C6 header, algorithm and key confusion', () => {
     ];
     for (const header of headers) {
       // The strict fake fetch fails the test on any request, to evil.example or anywhere else.
-      expect(await refusedEarly(token({}, header)), Object.keys(header)[0]).toBe('id_token_invalid');
+      expect(await refusedEarly(token({}, header)), Object.keys(header)[0]).toBe(
+        'id_token_invalid',
+      );
     }
   });
   it('C6.5 refuses crit (known or not) and b64:false', async () => {
@@ -285,7 +345,10 @@ describe('C6 header, algorithm and key confusion', () => {
       { alg: 'RS256', kid: '1', b64: false },
     ];
     for (const header of headers) {
-      expect(await refusedEarly(signRaw(key.privateKey, JSON.stringify(header), payload)), JSON.stringify(header)).toBe('id_token_invalid');
+      expect(
+        await refusedEarly(signRaw(key.privateKey, JSON.stringify(header), payload)),
+        JSON.stringify(header),
+      ).toBe('id_token_invalid');
     }
   });
   it('C6.6 looks kids up as plain strings and refuses long or non-string kids', async () => {
@@ -293,19 +356,26 @@ describe('C6 header, algorithm and key confusion', () => {
       // Not in the set: one refetch, then no key.
       expect(await codeOf(token({}, { kid }), { fetches: 2 }), kid).toBe('signature_invalid');
       // In the set under that very name: found like any other kid.
-      expect(await codeOf(token({}, { kid }), { keys: [{ ...key.jwk, kid }] }), kid).toBe('accepted');
+      expect(await codeOf(token({}, { kid }), { keys: [{ ...key.jwk, kid }] }), kid).toBe(
+        'accepted',
+      );
     }
     expect(await refusedEarly(token({}, { kid: 'k'.repeat(10_000) }))).toBe('id_token_invalid');
     const payload = JSON.stringify(claims());
     for (const kid of [7, { id: '1' }, ['1'], null]) {
       const header = JSON.stringify({ alg: 'RS256', kid });
-      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe('id_token_invalid');
+      expect(await refusedEarly(signRaw(key.privateKey, header, payload)), header).toBe(
+        'id_token_invalid',
+      );
     }
   });
   it('C6.7 refuses a signature with its bytes XORed with 0x5A, or with characters swapped', async () => {
     const [h, p, s] = parts(await token());
     const xored = base64url.encode(base64url.decode(s).map((byte) => byte ^ 0x5a));
-    const swapped = s[1] === s[2] ? `${s[0]}${s[3]}${s[2]}${s[1]}${s.slice(4)}` : `${s[0]}${s[2]}${s[1]}${s.slice(3)}`;
+    const swapped =
+      s[1] === s[2]
+        ? `${s[0]}${s[3]}${s[2]}${s[1]}${s.slice(4)}`
+        : `${s[0]}${s[2]}${s[1]}${s.slice(3)}`;
     for (const signature of [xored, swapped]) {
       const { error } = await run(`${h}.${p}.${signature}`);
       expect(error?.code).toBe('signature_invalid');
@@ -333,12 +403,26 @@ describe('C6 header, algorithm and key confusion', () => {
 
 describe('C7 claims', () => {
   it('C7.1 refuses iss with a suffix, another issuer, a trailing slash, another case, or none', async () => {
-    for (const iss of [`${ISSUER}1`, 'https://example.org/', `${ISSUER}/`, ISSUER.toUpperCase(), undefined, [ISSUER]]) {
+    for (const iss of [
+      `${ISSUER}1`,
+      'https://example.org/',
+      `${ISSUER}/`,
+      ISSUER.toUpperCase(),
+      undefined,
+      [ISSUER],
+    ]) {
       expect(await codeOf(token({ iss })), String(iss)).toBe('issuer_mismatch');
     }
   });
   it('C7.2 refuses aud with a suffix, another audience, none, or []', async () => {
-    for (const aud of [`${CLIENT}1`, 'https://example.com/', undefined, [], CLIENT.toUpperCase(), [[CLIENT]]]) {
+    for (const aud of [
+      `${CLIENT}1`,
+      'https://example.com/',
+      undefined,
+      [],
+      CLIENT.toUpperCase(),
+      [[CLIENT]],
+    ]) {
       expect(await codeOf(token({ aud })), JSON.stringify(aud)).toBe('audience_mismatch');
     }
   });
@@ -382,7 +466,8 @@ describe('C7 claims', () => {
     }
   });
   it('C7.9 accepts an exp between now and now minus the leeway', async () => {
-    for (const exp of [NOW_S - 1, NOW_S - SKEW + 1]) expect(await codeOf(token({ exp })), String(exp)).toBe('accepted');
+    for (const exp of [NOW_S - 1, NOW_S - SKEW + 1])
+      expect(await codeOf(token({ exp })), String(exp)).toBe('accepted');
   });
   it('C7.10 refuses iat missing, too old, in the future, or a string', async () => {
     const cases: [Record<string, unknown>, string][] = [
@@ -394,7 +479,8 @@ describe('C7 claims', () => {
       [{ iat: NOW_S - 7 * 86_400 }, 'id_token_invalid'],
       [{ iat: NOW_S - 7 * 86_400, exp: NOW_S - 7 * 86_400 + 900 }, 'token_expired'],
     ];
-    for (const [overrides, code] of cases) expect(await codeOf(token(overrides)), JSON.stringify(overrides)).toBe(code);
+    for (const [overrides, code] of cases)
+      expect(await codeOf(token(overrides)), JSON.stringify(overrides)).toBe(code);
     expect(await codeOf(token({ iat: NOW_S - MAX_AGE - SKEW }))).toBe('accepted');
   });
   it('C7.11 refuses nbf an hour ahead (with the clock hint) and a non-numeric nbf', async () => {
@@ -404,7 +490,9 @@ describe('C7 claims', () => {
     expect(await codeOf(token({ nbf: NOW_S + SKEW }))).toBe('accepted');
   });
   it('C7.12 with clockSkewSeconds 0, exp = now - 1 is refused', async () => {
-    expect(await codeOf(token({ exp: NOW_S - 1 }), { options: { clockSkewSeconds: 0 } })).toBe('token_expired');
+    expect(await codeOf(token({ exp: NOW_S - 1 }), { options: { clockSkewSeconds: 0 } })).toBe(
+      'token_expired',
+    );
   });
   it('C7.13 refuses at_hash with a suffix, shuffled, or missing', async () => {
     const shuffled = AT_HASH.slice(1) + AT_HASH.slice(0, 1);
@@ -426,16 +514,21 @@ describe('C7 claims', () => {
       btoa(String.fromCharCode(...half)),
     ];
     const options = { options: { accessToken: access } };
-    for (const at_hash of variants) expect(await codeOf(token({ at_hash }), options), at_hash).toBe('at_hash_mismatch');
+    for (const at_hash of variants)
+      expect(await codeOf(token({ at_hash }), options), at_hash).toBe('at_hash_mismatch');
     expect(await codeOf(token({ at_hash: good }), options)).toBe('accepted');
   });
   it('C7.15 refuses an access token the ID token was not issued with (injection)', async () => {
-    expect(await codeOf(token(), { options: { accessToken: 'substitutedsubstitutedsubstitu' } })).toBe('at_hash_mismatch');
+    expect(
+      await codeOf(token(), { options: { accessToken: 'substitutedsubstitutedsubstitu' } }),
+    ).toBe('at_hash_mismatch');
   });
   it('C7.16 an old iat and an expired exp give one clear code with the clock hint, only when time is all that fails', async () => {
     const { error } = await run(await token({ iat: NOW_S - 7200, exp: NOW_S - 6300 }));
     expect(error).toMatchObject({ code: 'token_expired', clockSkewSuspected: true });
-    const { error: notOnlyTime } = await run(await token({ iat: NOW_S - 7200, exp: NOW_S - 6300, nonce: 'other' }));
+    const { error: notOnlyTime } = await run(
+      await token({ iat: NOW_S - 7200, exp: NOW_S - 6300, nonce: 'other' }),
+    );
     expect(notOnlyTime?.code).toBe('nonce_mismatch');
     expect(notOnlyTime?.clockSkewSuspected).toBeUndefined();
   });

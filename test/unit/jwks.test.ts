@@ -31,7 +31,11 @@ let attacker: TestKey;
 let weak1024: JWK;
 
 beforeAll(async () => {
-  [k1, k2, attacker] = await Promise.all([generateTestKey('1'), generateTestKey('2'), generateTestKey('1')]);
+  [k1, k2, attacker] = await Promise.all([
+    generateTestKey('1'),
+    generateTestKey('2'),
+    generateTestKey('1'),
+  ]);
   // jose will not generate RSA keys under 2048 bits, so this one comes from Web Crypto.
   weak1024 = await generateWeakRsaJwk('1', 1024);
 });
@@ -68,19 +72,36 @@ function serve(fake: FakeFetch, keys: readonly unknown[], times = 1): void {
 function serveSlowly(fake: FakeFetch, keys: readonly unknown[], ms = 20): void {
   fake.expect({
     url: JWKS_URL,
-    respond: () => new Promise<Response>((resolve) => setTimeout(() => resolve(json(jwksJson(...keys))), ms)),
+    respond: () =>
+      new Promise<Response>((resolve) => setTimeout(() => resolve(json(jwksJson(...keys))), ms)),
   });
 }
 
 /** A valid ID token signed by `key`, issued at `nowMs`; `header` overrides `{ alg, typ, kid }`. */
-async function idToken(key: TestKey, nowMs: number, header: Record<string, unknown> = {}): Promise<string> {
+async function idToken(
+  key: TestKey,
+  nowMs: number,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000);
-  const claims = { iss: ISSUER, sub: '141981764', aud: CLIENT, iat, exp: iat + 900, nonce: NONCE, at_hash: await atHash(ACCESS) };
+  const claims = {
+    iss: ISSUER,
+    sub: '141981764',
+    aud: CLIENT,
+    iat,
+    exp: iat + 900,
+    nonce: NONCE,
+    at_hash: await atHash(ACCESS),
+  };
   return signIdToken(key, claims, header);
 }
 
 /** Verifies a token from `key` through the cache; resolves to the error code or 'accepted'. */
-async function verifyWith(s: Setup, key: TestKey, header: Record<string, unknown> = {}): Promise<string> {
+async function verifyWith(
+  s: Setup,
+  key: TestKey,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   return verifyToken(s, await idToken(key, s.now(), header));
 }
 
@@ -116,13 +137,21 @@ describe('C8 key set responses', () => {
     for (const status of [500, 404]) {
       const s = setup();
       s.fake.expect({ url: JWKS_URL, respond: json({ keys: [k1.jwk] }, status) });
-      await expect(s.cache.getKey({ alg: 'RS256', kid: '1' })).rejects.toMatchObject({ code: 'jwks_unavailable', status });
+      await expect(s.cache.getKey({ alg: 'RS256', kid: '1' })).rejects.toMatchObject({
+        code: 'jwks_unavailable',
+        status,
+      });
       s.fake.assertDone();
     }
-    for (const failure of [new TypeError('Failed to fetch'), new TypeError('NetworkError when attempting to fetch resource (CORS)')]) {
+    for (const failure of [
+      new TypeError('Failed to fetch'),
+      new TypeError('NetworkError when attempting to fetch resource (CORS)'),
+    ]) {
       const s = setup();
       s.fake.expect({ url: JWKS_URL, respond: failure });
-      const error: unknown = await s.cache.getKey({ alg: 'RS256', kid: '1' }).catch((e: unknown) => e);
+      const error: unknown = await s.cache
+        .getKey({ alg: 'RS256', kid: '1' })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'jwks_unavailable', cause: failure });
       s.fake.assertDone();
     }
@@ -136,13 +165,25 @@ describe('C8 key set responses', () => {
     expect(s.fake.requests[0]?.signal.aborted).toBe(true);
     // Headers arrive but the body never ends: the same timeout covers it.
     const slowBody = setup({ timeoutMs: 50 });
-    const stuck = { ok: true, status: 200, redirected: false, headers: new Headers(), text: () => new Promise<string>(() => undefined) };
+    const stuck = {
+      ok: true,
+      status: 200,
+      redirected: false,
+      headers: new Headers(),
+      text: () => new Promise<string>(() => undefined),
+    };
     slowBody.fake.expect({ url: JWKS_URL, respond: () => stuck as unknown as Response });
     expect(await verifyWith(slowBody, k1)).toBe('jwks_unavailable');
   });
 
   it('C8.2 a body that is not JSON, has no keys, or keys not an array is jwks_unavailable; keys [] finds no key', async () => {
-    const bodies = [new Response('<html>oops</html>', { status: 200 }), json({}), json({ keys: {} }), json(null), json([k1.jwk])];
+    const bodies = [
+      new Response('<html>oops</html>', { status: 200 }),
+      json({}),
+      json({ keys: {} }),
+      json(null),
+      json([k1.jwk]),
+    ];
     for (const body of bodies) {
       const s = setup();
       s.fake.expect({ url: JWKS_URL, respond: body });
@@ -184,7 +225,12 @@ describe('C8 key set responses', () => {
   });
 
   it('C8.4 a key for use enc, alg RS512 or key_ops without verify is not used', async () => {
-    for (const change of [{ use: 'enc' }, { alg: 'RS512' }, { key_ops: ['encrypt'] }, { key_ops: 'verify' }]) {
+    for (const change of [
+      { use: 'enc' },
+      { alg: 'RS512' },
+      { key_ops: ['encrypt'] },
+      { key_ops: 'verify' },
+    ]) {
       const alone = setup();
       serve(alone.fake, [{ ...k1.jwk, ...change }], 2);
       expect(await verifyWith(alone, k1), JSON.stringify(change)).toBe('signature_invalid');
@@ -208,9 +254,21 @@ describe('C8 key set responses', () => {
     const octKey = { kty: 'oct', kid: '1', k: base64url.encode(secret), alg: 'HS256' };
     // Served if asked, but it must not be asked.
     s.fake.expect({ url: JWKS_URL, respond: json(jwksJson(octKey)), times: Infinity });
-    const hs256 = await signIdToken({ privateKey: secret, kid: '1' }, { iss: ISSUER, sub: '1', aud: CLIENT, iat: T0 / 1000, exp: T0 / 1000 + 900, nonce: NONCE }, { alg: 'HS256' });
+    const hs256 = await signIdToken(
+      { privateKey: secret, kid: '1' },
+      { iss: ISSUER, sub: '1', aud: CLIENT, iat: T0 / 1000, exp: T0 / 1000 + 900, nonce: NONCE },
+      { alg: 'HS256' },
+    );
     const code = await codeOf(
-      verifyIdToken(hs256, { clientId: CLIENT, issuer: ISSUER, nonce: NONCE, clockSkewSeconds: 60, maxAgeSeconds: 600, now: T0, getKey: s.cache.getKey }),
+      verifyIdToken(hs256, {
+        clientId: CLIENT,
+        issuer: ISSUER,
+        nonce: NONCE,
+        clockSkewSeconds: 60,
+        maxAgeSeconds: 600,
+        now: T0,
+        getKey: s.cache.getKey,
+      }),
     );
     expect(code).toBe('alg_not_allowed');
     expect(await codeOf(s.cache.getKey({ alg: 'HS256', kid: '1' }))).toBe('alg_not_allowed');
@@ -230,7 +288,9 @@ describe('C8 key set responses', () => {
       // Beside the good key under the same kid: accepted only if the bad one was dropped.
       const s = setup();
       serve(s.fake, [jwk, k1.jwk]);
-      expect(await verifyWith(s, k1), `${String(jwk.n).length} / ${String(jwk.e)}`).toBe('accepted');
+      expect(await verifyWith(s, k1), `${String(jwk.n).length} / ${String(jwk.e)}`).toBe(
+        'accepted',
+      );
       s.fake.assertDone();
     }
     const s = setup();
@@ -251,9 +311,12 @@ describe('C8 key set responses', () => {
     expect(key).toMatchObject({ type: 'public', extractable: false, usages: ['verify'] });
     expect(key.algorithm).toMatchObject({ name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } });
     expect(await verifyWith(s, k1)).toBe('accepted');
-    const persisted = JSON.parse(s.store.get(`jwks:${JWKS_URL}`) ?? 'null') as { keys: Record<string, unknown>[] };
+    const persisted = JSON.parse(s.store.get(`jwks:${JWKS_URL}`) ?? 'null') as {
+      keys: Record<string, unknown>[];
+    };
     expect(persisted.keys).toHaveLength(1);
-    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth']) expect(persisted.keys[0]).not.toHaveProperty(member);
+    for (const member of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'])
+      expect(persisted.keys[0]).not.toHaveProperty(member);
   });
 
   it('C8.8 refuses to choose between two keys with the same kid (no refetch)', async () => {
@@ -289,13 +352,24 @@ describe('C8 key set responses', () => {
 
   it('C8.11 refuses a 5 MB key set, by its length or by its content-length', async () => {
     const big = setup();
-    big.fake.expect({ url: JWKS_URL, respond: json({ keys: [k1.jwk], padding: 'x'.repeat(5_000_000) }) });
+    big.fake.expect({
+      url: JWKS_URL,
+      respond: json({ keys: [k1.jwk], padding: 'x'.repeat(5_000_000) }),
+    });
     expect(await codeOf(big.cache.getKey({ alg: 'RS256', kid: '1' }))).toBe('jwks_unavailable');
     const declared = setup();
-    declared.fake.expect({ url: JWKS_URL, respond: json({ keys: [k1.jwk] }, 200, { 'content-length': '5000000' }) });
-    expect(await codeOf(declared.cache.getKey({ alg: 'RS256', kid: '1' }))).toBe('jwks_unavailable');
+    declared.fake.expect({
+      url: JWKS_URL,
+      respond: json({ keys: [k1.jwk] }, 200, { 'content-length': '5000000' }),
+    });
+    expect(await codeOf(declared.cache.getKey({ alg: 'RS256', kid: '1' }))).toBe(
+      'jwks_unavailable',
+    );
     const justUnder = setup();
-    justUnder.fake.expect({ url: JWKS_URL, respond: json({ keys: [k1.jwk], padding: 'x'.repeat(400_000) }) });
+    justUnder.fake.expect({
+      url: JWKS_URL,
+      respond: json({ keys: [k1.jwk], padding: 'x'.repeat(400_000) }),
+    });
     expect(await verifyWith(justUnder, k1)).toBe('accepted');
   });
 
@@ -317,7 +391,12 @@ describe('C8 key set responses', () => {
     });
     expect(await verifyWith(s, attacker)).toBe('jwks_unavailable');
     const request = s.fake.requests[0];
-    expect(request).toMatchObject({ method: 'GET', url: JWKS_URL, redirect: 'error', credentials: 'omit' });
+    expect(request).toMatchObject({
+      method: 'GET',
+      url: JWKS_URL,
+      redirect: 'error',
+      credentials: 'omit',
+    });
     // no-store: a refetch for a rotated key must reach Twitch, not the HTTP cache.
     expect(inits[0]).toMatchObject({ redirect: 'error', credentials: 'omit', cache: 'no-store' });
     expect(inits[0]?.signal).toBeInstanceOf(AbortSignal);
@@ -325,7 +404,8 @@ describe('C8 key set responses', () => {
     const followed = setup();
     followed.fake.expect({
       url: JWKS_URL,
-      respond: () => Object.defineProperty(json(jwksJson(attacker.jwk)), 'redirected', { value: true }),
+      respond: () =>
+        Object.defineProperty(json(jwksJson(attacker.jwk)), 'redirected', { value: true }),
     });
     expect(await verifyWith(followed, attacker)).toBe('jwks_unavailable');
   });
@@ -485,7 +565,10 @@ describe('persisted key set', () => {
 
   it('does not trust a persisted entry dated in the future, not even as a fallback', async () => {
     const store = createKeyValueStore('memory', '');
-    store.set(`jwks:${JWKS_URL}`, JSON.stringify({ v: 1, fetchedAt: T0 + 3_600_000, keys: [attacker.jwk] }));
+    store.set(
+      `jwks:${JWKS_URL}`,
+      JSON.stringify({ v: 1, fetchedAt: T0 + 3_600_000, keys: [attacker.jwk] }),
+    );
     const s = setup({ store });
     s.fake.expect({ url: JWKS_URL, respond: new TypeError('Failed to fetch') });
     expect(await verifyWith(s, attacker)).toBe('jwks_unavailable');
@@ -498,7 +581,9 @@ describe('persisted key set', () => {
     const s = setup();
     for (const kid of [7, { toString: () => '1' }, 'k'.repeat(257)]) {
       const header = { alg: 'RS256', kid } as unknown as JWSHeaderParameters;
-      expect(await codeOf(s.cache.getKey(header)), String(kid).slice(0, 10)).toBe('id_token_invalid');
+      expect(await codeOf(s.cache.getKey(header)), String(kid).slice(0, 10)).toBe(
+        'id_token_invalid',
+      );
     }
     s.fake.assertDone();
   });
@@ -509,9 +594,17 @@ describe('persisted key set', () => {
     const failure = new DOMException('The JWK "n" member contained a leading zero.', 'DataError');
     const spy = vi.spyOn(crypto.subtle, 'importKey').mockRejectedValueOnce(failure);
     try {
-      const error: unknown = await s.cache.getKey({ alg: 'RS256', kid: '1' }).catch((e: unknown) => e);
+      const error: unknown = await s.cache
+        .getKey({ alg: 'RS256', kid: '1' })
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'signature_invalid', cause: failure });
-      expect(spy).toHaveBeenCalledWith('jwk', { kty: 'RSA', n: k1.jwk.n, e: k1.jwk.e, kid: '1' }, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['verify']);
+      expect(spy).toHaveBeenCalledWith(
+        'jwk',
+        { kty: 'RSA', n: k1.jwk.n, e: k1.jwk.e, kid: '1' },
+        { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' },
+        false,
+        ['verify'],
+      );
     } finally {
       spy.mockRestore();
     }

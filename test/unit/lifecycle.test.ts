@@ -18,7 +18,10 @@ function setup(overrides: Partial<LifecycleDeps> = {}) {
     validateIntervalMs: HOUR,
     expiringNoticeSeconds: 300,
     now: () => now,
-    timers: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+    timers: {
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+    },
     validate: async () => {
       calls.validate += 1;
     },
@@ -114,7 +117,13 @@ describe('lifecycle', () => {
       validate: () => {
         running += 1;
         most = Math.max(most, running);
-        return new Promise<void>((resolve) => (finish = () => { running -= 1; resolve(); }));
+        return new Promise<void>(
+          (resolve) =>
+            (finish = () => {
+              running -= 1;
+              resolve();
+            }),
+        );
       },
     });
     lifecycle.start(session(), true);
@@ -159,7 +168,10 @@ describe('lifecycle', () => {
     const delays: number[] = [];
     const { lifecycle } = setup({
       validateIntervalMs: 100 * 24 * HOUR,
-      timers: { setTimeout: (fn, ms) => (delays.push(ms), setTimeout(fn, ms)), clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>) },
+      timers: {
+        setTimeout: (fn, ms) => (delays.push(ms), setTimeout(fn, ms)),
+        clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+      },
     });
     lifecycle.start(session({ expiresAt: now + 60 * 24 * HOUR, validatedAt: now }), false);
     expect(Math.max(...delays)).toBeLessThanOrEqual(2 ** 31 - 1);

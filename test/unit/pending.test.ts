@@ -7,7 +7,11 @@ import { readCallbackUrl } from '../../src/callback-url';
 
 const parseAuthResponse = (url: URL) => parseRead(readCallbackUrl(url));
 import { isTwitchAuthError } from '../../src/errors';
-import { PENDING_TTL_MS, type PendingRequest, createPendingStore as createSaver } from '../../src/pending';
+import {
+  PENDING_TTL_MS,
+  type PendingRequest,
+  createPendingStore as createSaver,
+} from '../../src/pending';
 import { takePendingRequest } from '../../src/pending-take';
 import type { KeyValueStore } from '../../src/storage';
 
@@ -65,7 +69,10 @@ function holds(storage: StorageLike, state: string): boolean {
 
 /** A pending store over `storage`, with `has(state)` to look without consuming. */
 function storeOver(storage: StorageLike) {
-  return { ...createPendingStore(createKeyValueStore(storage, PREFIX)), has: (state: string) => holds(storage, state) };
+  return {
+    ...createPendingStore(createKeyValueStore(storage, PREFIX)),
+    has: (state: string) => holds(storage, state),
+  };
 }
 
 function setup() {
@@ -76,7 +83,9 @@ function setup() {
 
 /** The stored map, read as script on the origin could; a Map, so `__proto__` stays a key. */
 function storedMap(storage: StorageLike): Map<string, unknown> {
-  return new Map(Object.entries(JSON.parse(storage.getItem(KEY) ?? '{}') as Record<string, unknown>));
+  return new Map(
+    Object.entries(JSON.parse(storage.getItem(KEY) ?? '{}') as Record<string, unknown>),
+  );
 }
 
 /** Writes `map` back as the stored JSON object (Object.fromEntries keeps `__proto__` an own key). */
@@ -95,7 +104,11 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 /** Rewrites the stored entry for `state`, as script on the origin could: `edit` changes it in place or returns a replacement. */
-function tamper(storage: StorageLike, state: string, edit: (data: Record<string, unknown>) => unknown): void {
+function tamper(
+  storage: StorageLike,
+  state: string,
+  edit: (data: Record<string, unknown>) => unknown,
+): void {
   const map = storedMap(storage);
   const data = map.get(state) as Record<string, unknown>;
   const edited = edit(data);
@@ -126,8 +139,12 @@ function fallibleStorage(): { storage: StorageLike; failWrites: () => void } {
 describe('C3 state and pending requests', () => {
   it('C3.1 a response without state has nothing to look up, and an empty state consumes nothing', () => {
     // The caller throws state_missing when the parsed state is undefined; an empty value is absent.
-    expect(parseAuthResponse(new URL(`${CALLBACK}#access_token=a&token_type=bearer`))?.state).toBeUndefined();
-    expect(parseAuthResponse(new URL(`${CALLBACK}#access_token=a&state=&token_type=bearer`))?.state).toBeUndefined();
+    expect(
+      parseAuthResponse(new URL(`${CALLBACK}#access_token=a&token_type=bearer`))?.state,
+    ).toBeUndefined();
+    expect(
+      parseAuthResponse(new URL(`${CALLBACK}#access_token=a&state=&token_type=bearer`))?.state,
+    ).toBeUndefined();
     const { pending } = setup();
     pending.save(request('real'));
     expect(codeOf(() => pending.take('', NOW))).toBe('state_mismatch');
@@ -136,7 +153,12 @@ describe('C3 state and pending requests', () => {
 
   it('C3.2 a state one character longer, a prefix, another case or unrelated is a mismatch and consumes nothing', () => {
     const real = randomToken();
-    const variants = [`${real}1`, real.slice(0, 20), real.toUpperCase() === real ? real.toLowerCase() : real.toUpperCase(), randomToken()];
+    const variants = [
+      `${real}1`,
+      real.slice(0, 20),
+      real.toUpperCase() === real ? real.toLowerCase() : real.toUpperCase(),
+      randomToken(),
+    ];
     for (const state of variants) {
       const { pending, storage } = setup();
       pending.save(request(real));
@@ -184,8 +206,16 @@ describe('C3 state and pending requests', () => {
     const second = randomToken();
     pending.save(request(first, { returnTo: `${ORIGIN}/a` }));
     pending.save(request(second, { createdAt: NOW + 1, returnTo: `${ORIGIN}/b`, mode: 'popup' }));
-    expect(pending.take(second, NOW + 2)).toMatchObject({ nonce: `nonce-${second}`, returnTo: `${ORIGIN}/b`, mode: 'popup' });
-    expect(pending.take(first, NOW + 2)).toMatchObject({ nonce: `nonce-${first}`, returnTo: `${ORIGIN}/a`, mode: 'redirect' });
+    expect(pending.take(second, NOW + 2)).toMatchObject({
+      nonce: `nonce-${second}`,
+      returnTo: `${ORIGIN}/b`,
+      mode: 'popup',
+    });
+    expect(pending.take(first, NOW + 2)).toMatchObject({
+      nonce: `nonce-${first}`,
+      returnTo: `${ORIGIN}/a`,
+      mode: 'redirect',
+    });
   });
 
   it('C3.7 an edited nonce is returned as edited (the ID token check then fails) and an edited returnTo is re-checked by the caller', () => {
@@ -216,22 +246,31 @@ describe('C3 state and pending requests', () => {
     ['a createdAt of null (NaN once serialised)', (d) => void (d['createdAt'] = null)],
     ['an empty issuer', (d) => void (d['issuer'] = '')],
     ['a 20 KB returnTo', (d) => void (d['returnTo'] = `${ORIGIN}/${'x'.repeat(20_000)}`)],
-  ])('C3.7 a stored entry with %s is discarded and treated as absent, and taking it removes it', (_, edit) => {
-    const { pending, storage } = setup();
-    pending.save(request('broken'));
-    tamper(storage, 'broken', edit);
-    expect(pending.has('broken')).toBe(false);
-    expect(codeOf(() => pending.take('broken', NOW))).toBe('no_pending_request');
-    expect(storage.getItem(KEY)).toBeNull();
-  });
+  ])(
+    'C3.7 a stored entry with %s is discarded and treated as absent, and taking it removes it',
+    (_, edit) => {
+      const { pending, storage } = setup();
+      pending.save(request('broken'));
+      tamper(storage, 'broken', edit);
+      expect(pending.has('broken')).toBe(false);
+      expect(codeOf(() => pending.take('broken', NOW))).toBe('no_pending_request');
+      expect(storage.getItem(KEY)).toBeNull();
+    },
+  );
 
   it.each<[string, () => string]>([
     ['invalid JSON', () => '{"broken":'],
     ['an array', () => `[${storedText('broken')}]`],
     ['a JSON string', () => JSON.stringify(storedText('broken'))],
     ['null', () => 'null'],
-    ['more than 20 entries', () => storedText('broken', ...Array.from({ length: 20 }, (_, i) => `s${i}`))],
-    ['over the size bound (20 × 16 KB)', () => storedText('broken').replace(/}$/, `,"pad":"${'x'.repeat(20 * 16_384)}"}`)],
+    [
+      'more than 20 entries',
+      () => storedText('broken', ...Array.from({ length: 20 }, (_, i) => `s${i}`)),
+    ],
+    [
+      'over the size bound (20 × 16 KB)',
+      () => storedText('broken').replace(/}$/, `,"pad":"${'x'.repeat(20 * 16_384)}"}`),
+    ],
   ])('C3.7 a stored map that is %s is discarded whole, and a take() removes it', (_, raw) => {
     const { pending, storage } = setup();
     storage.setItem(KEY, raw());
@@ -261,7 +300,10 @@ describe('C3 state and pending requests', () => {
     const plain = pending.take('plain', NOW);
     expect(plain.responseType).toBe('token');
     expect(plain.nonce).toBeUndefined();
-    expect(pending.take('oidc', NOW)).toMatchObject({ responseType: 'token id_token', nonce: 'nonce-oidc' });
+    expect(pending.take('oidc', NOW)).toMatchObject({
+      responseType: 'token id_token',
+      nonce: 'nonce-oidc',
+    });
   });
 });
 
@@ -270,10 +312,14 @@ describe('C2.16 and C4.3 at the store', () => {
     const { pending } = setup();
     const state = randomToken();
     pending.save(request(state));
-    const url = new URL(`${CALLBACK}#access_token=a&id_token=x.y.z&state=${state}&token_type=bearer`);
+    const url = new URL(
+      `${CALLBACK}#access_token=a&id_token=x.y.z&state=${state}&token_type=bearer`,
+    );
     const parsedState = parseAuthResponse(url)?.state ?? '';
     expect(pending.take(parsedState, NOW).state).toBe(state);
-    expect(codeOf(() => pending.take(parseAuthResponse(url)?.state ?? '', NOW))).toBe('no_pending_request');
+    expect(codeOf(() => pending.take(parseAuthResponse(url)?.state ?? '', NOW))).toBe(
+      'no_pending_request',
+    );
   });
 
   it('C4.3 an error response with a wrong state is state_mismatch and leaves the real request usable', () => {
@@ -295,7 +341,9 @@ describe('pending store housekeeping', () => {
     for (let i = 0; i < 5; i += 1) expect(pending.has(`s${i}`)).toBe(false);
     for (let i = 5; i < 25; i += 1) expect(pending.has(`s${i}`)).toBe(true);
     expect(storage.keys()).toEqual([KEY]);
-    expect([...storedMap(storage).keys()]).toEqual(Array.from({ length: 20 }, (_, i) => `s${i + 5}`));
+    expect([...storedMap(storage).keys()]).toEqual(
+      Array.from({ length: 20 }, (_, i) => `s${i + 5}`),
+    );
   });
 
   it('keeps the newest by createdAt, whatever order the stored keys come back in', () => {
@@ -310,8 +358,10 @@ describe('pending store housekeeping', () => {
   });
 
   it('the largest request save() accepts is read back, twenty times over', () => {
-    const big = (state: string, pad: number) => request(state, { returnTo: `${ORIGIN}/${'x'.repeat(pad)}` });
-    const fits = (pad: number) => codeOf(() => setup().pending.save(big('probe-00', pad))) === undefined;
+    const big = (state: string, pad: number) =>
+      request(state, { returnTo: `${ORIGIN}/${'x'.repeat(pad)}` });
+    const fits = (pad: number) =>
+      codeOf(() => setup().pending.save(big('probe-00', pad))) === undefined;
     let low = 0;
     let high = 20_000;
     while (low < high) {
@@ -349,7 +399,9 @@ describe('pending store housekeeping', () => {
       },
       removeItem: () => undefined,
     };
-    expect(codeOf(() => createPendingStore(createKeyValueStore(storage, PREFIX)).save(request('x')))).toBe('storage_unavailable');
+    expect(
+      codeOf(() => createPendingStore(createKeyValueStore(storage, PREFIX)).save(request('x'))),
+    ).toBe('storage_unavailable');
   });
 
   it('does not half-store a request when the write fails, and keeps earlier logins as they were', () => {
@@ -358,7 +410,9 @@ describe('pending store housekeeping', () => {
     pending.save(request('earlier'));
     const before = storage.getItem(KEY);
     failWrites();
-    expect(codeOf(() => pending.save(request('later', { createdAt: NOW + 1 })))).toBe('storage_unavailable');
+    expect(codeOf(() => pending.save(request('later', { createdAt: NOW + 1 })))).toBe(
+      'storage_unavailable',
+    );
     expect(storage.getItem(KEY)).toBe(before);
     expect(pending.has('later')).toBe(false);
     expect(pending.has('earlier')).toBe(true);
@@ -389,7 +443,10 @@ describe('pending store housekeeping', () => {
     const { pending, storage } = setup();
     pending.save(request('real'));
     const real = storage.getItem(KEY) ?? '';
-    storage.setItem(KEY, `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},${real.slice(1)}`);
+    storage.setItem(
+      KEY,
+      `{"__proto__":{"polluted":1},"constructor":{"prototype":{"polluted":1}},${real.slice(1)}`,
+    );
     expect(codeOf(() => pending.take('stray', NOW))).toBe('state_mismatch');
     expect(codeOf(() => pending.take('__proto__', NOW))).toBe('state_mismatch'); // consumed: corrupt
     expect([...storedMap(storage).keys()]).toEqual(['real']);
@@ -400,7 +457,10 @@ describe('pending store housekeeping', () => {
 
   it('old keys of the per-state layout are ignored', () => {
     const { pending, storage } = setup();
-    storage.setItem(`${PREFIX}pending:index`, JSON.stringify([{ state: 'legacy', createdAt: NOW }]));
+    storage.setItem(
+      `${PREFIX}pending:index`,
+      JSON.stringify([{ state: 'legacy', createdAt: NOW }]),
+    );
     storage.setItem(`${PREFIX}pending:legacy`, JSON.stringify(request('legacy')));
     expect(pending.has('legacy')).toBe(false);
     expect(codeOf(() => pending.take('legacy', NOW))).toBe('no_pending_request');
@@ -411,15 +471,18 @@ describe('pending store housekeeping', () => {
     ['__proto__', '__proto__'],
     ['constructor', 'constructor'],
     ['600 characters', 'x'.repeat(600)],
-  ])('a hostile state (%s) that was never saved consumes nothing and writes nothing', (_, state) => {
-    const { pending, storage } = setup();
-    pending.save(request('real'));
-    const before = storage.getItem(KEY);
-    expect(pending.has(state)).toBe(false);
-    expect(codeOf(() => pending.take(state, NOW))).toBe('state_mismatch');
-    expect(storage.getItem(KEY)).toBe(before);
-    expect(pending.take('real', NOW).state).toBe('real');
-  });
+  ])(
+    'a hostile state (%s) that was never saved consumes nothing and writes nothing',
+    (_, state) => {
+      const { pending, storage } = setup();
+      pending.save(request('real'));
+      const before = storage.getItem(KEY);
+      expect(pending.has(state)).toBe(false);
+      expect(codeOf(() => pending.take(state, NOW))).toBe('state_mismatch');
+      expect(storage.getItem(KEY)).toBe(before);
+      expect(pending.take('real', NOW).state).toBe('real');
+    },
+  );
 
   it('states named like Object.prototype members are ordinary keys', () => {
     const { pending, storage } = setup();
@@ -439,9 +502,15 @@ describe('pending store housekeeping', () => {
     const { pending, storage } = setup();
     expect(codeOf(() => pending.save(request('')))).toBe('invalid_options');
     expect(codeOf(() => pending.save(request('x'.repeat(600))))).toBe('invalid_options');
-    expect(codeOf(() => pending.save(request('nan', { createdAt: Number.NaN })))).toBe('invalid_options');
-    expect(codeOf(() => pending.save(request('mode', { mode: 'iframe' as never })))).toBe('invalid_options');
-    expect(codeOf(() => pending.save(request('big', { returnTo: `${ORIGIN}/${'x'.repeat(20_000)}` })))).toBe('invalid_options');
+    expect(codeOf(() => pending.save(request('nan', { createdAt: Number.NaN })))).toBe(
+      'invalid_options',
+    );
+    expect(codeOf(() => pending.save(request('mode', { mode: 'iframe' as never })))).toBe(
+      'invalid_options',
+    );
+    expect(
+      codeOf(() => pending.save(request('big', { returnTo: `${ORIGIN}/${'x'.repeat(20_000)}` }))),
+    ).toBe('invalid_options');
     expect(storage.keys()).toEqual([]);
   });
 });

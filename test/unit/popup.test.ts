@@ -57,11 +57,18 @@ describe('popup hand-back', () => {
     ['another sender tag', () => message({ source: 'not-us' }), 'own', 'popup'],
     ['no href', () => message({ href: 42 }), 'own', 'popup'],
     ['a string', () => 'access_token=x', 'own', 'popup'],
-  ])('ignores a message from %s, and still takes the real one after it', async (_what, data, origin, source) => {
-    const { popup, wait } = start();
-    post(data(), origin === 'own' ? location.origin : origin, source === 'popup' ? popup : fakePopup());
-    await expect(outcome(wait)).resolves.toBe('waiting');
-    post(message(), location.origin, popup);
-    await expect(outcome(wait)).resolves.toBe(HREF);
-  });
+  ])(
+    'ignores a message from %s, and still takes the real one after it',
+    async (_what, data, origin, source) => {
+      const { popup, wait } = start();
+      post(
+        data(),
+        origin === 'own' ? location.origin : origin,
+        source === 'popup' ? popup : fakePopup(),
+      );
+      await expect(outcome(wait)).resolves.toBe('waiting');
+      post(message(), location.origin, popup);
+      await expect(outcome(wait)).resolves.toBe(HREF);
+    },
+  );
 });

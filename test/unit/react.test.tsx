@@ -61,7 +61,9 @@ describe('react adapter', () => {
         <Status />
       </TwitchAuthProvider>,
     );
-    await waitFor(() => expect(screen.getByTestId('status').textContent).toBe('out error:access_denied'));
+    await waitFor(() =>
+      expect(screen.getByTestId('status').textContent).toBe('out error:access_denied'),
+    );
   });
 
   it('keeps error null for a stale callback while signed in (the Back button), and follows hasScopes', async () => {
@@ -72,7 +74,9 @@ describe('react adapter', () => {
     history.replaceState(null, '', used); // the consent page again, Authorize: the used state comes back
     function Scopes() {
       const { hasScopes, error, isLoading } = useTwitchAuth();
-      return <p data-testid="scopes">{`${isLoading ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error === null ? '' : ` error:${error.code}`}`}</p>;
+      return (
+        <p data-testid="scopes">{`${isLoading ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error === null ? '' : ` error:${error.code}`}`}</p>
+      );
     }
     render(
       <TwitchAuthProvider auth={h.auth}>

@@ -18,7 +18,14 @@ const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
 const CLIENT_ID = 'client-id-1';
 
 const session = (accessToken: string) =>
-  createSession({ accessToken, tokenType: 'bearer', scopes: ['chat:read'], user: { id: '42' }, createdAt: NOW, expiresAt: NOW + 1000 });
+  createSession({
+    accessToken,
+    tokenType: 'bearer',
+    scopes: ['chat:read'],
+    user: { id: '42' },
+    createdAt: NOW,
+    expiresAt: NOW + 1000,
+  });
 const initial: RefreshRecord = { session: session('at-0'), refreshToken: 'rt-0', generation: 0 };
 
 /**
@@ -44,7 +51,13 @@ function tokenServer(fake: FakeFetch, options: { delay?: () => Promise<void> } =
       if (used !== valid) return json({ status: 400, message: 'Invalid refresh token' }, 400);
       n += 1;
       valid = `rt-${n}`;
-      return json({ access_token: `at-${n}`, refresh_token: valid, expires_in: 14_000, scope: ['chat:read'], token_type: 'bearer' });
+      return json({
+        access_token: `at-${n}`,
+        refresh_token: valid,
+        expires_in: 14_000,
+        scope: ['chat:read'],
+        token_type: 'bearer',
+      });
     },
   });
   return { uses, calls: () => [...uses.values()].reduce((a, b) => a + b, 0) };
@@ -55,7 +68,9 @@ function tokenServer(fake: FakeFetch, options: { delay?: () => Promise<void> } =
  * happened (Chromium's cross-process propagation); its own writes at once.
  */
 function sharedStorage(lagMs = 0) {
-  const log: { at: number; by: string; record: RefreshRecord | null }[] = [{ at: -Infinity, by: '', record: initial }];
+  const log: { at: number; by: string; record: RefreshRecord | null }[] = [
+    { at: -Infinity, by: '', record: initial },
+  ];
   return {
     read(tab: string): RefreshRecord | null {
       const visible = log.filter((w) => w.by === tab || w.at <= Date.now() - lagMs);
@@ -80,7 +95,10 @@ function createTabs(fake: FakeFetch, storage: Storage, lockFor: (tab: string) =>
       tokenUrl: TOKEN_URL,
       fetch: () => fake.fetch,
       now: () => Date.now(),
-      timers: { setTimeout: (run, ms) => setTimeout(run, ms), clearTimeout: (h) => clearTimeout(h as number) },
+      timers: {
+        setTimeout: (run, ms) => setTimeout(run, ms),
+        clearTimeout: (h) => clearTimeout(h as number),
+      },
       lock: lockFor(name),
       read: () => storage.read(name),
       write: (record) => storage.write(name, record),
@@ -115,9 +133,17 @@ describe('refresh coordinator', () => {
     const tab = createTabs(fake, storage, () => lock).make('a');
     const results = await Promise.all(Array.from({ length: 10 }, () => tab.refresh('at-0')));
     expect(server.calls()).toBe(1);
-    for (const r of results) expect(r).toEqual({ status: 'refreshed', session: expect.objectContaining({ accessToken: 'at-1' }) });
+    for (const r of results)
+      expect(r).toEqual({
+        status: 'refreshed',
+        session: expect.objectContaining({ accessToken: 'at-1' }),
+      });
     expect(storage.writes()).toBe(1);
-    expect(storage.latest()).toMatchObject({ refreshToken: 'rt-1', generation: 1, session: { accessToken: 'at-1', user: { id: '42' } } });
+    expect(storage.latest()).toMatchObject({
+      refreshToken: 'rt-1',
+      generation: 1,
+      session: { accessToken: 'at-1', user: { id: '42' } },
+    });
   });
 
   it('a later 401 for the old token adopts the stored session without a token request', async () => {
@@ -206,7 +232,11 @@ describe('refresh coordinator', () => {
   });
 
   it('reports gone when Twitch refuses the refresh token and storage still holds it after a re-read', async () => {
-    fake.expect({ method: 'POST', url: TOKEN_URL, respond: json({ status: 400, message: 'Invalid refresh token' }, 400) });
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ status: 400, message: 'Invalid refresh token' }, 400),
+    });
     const storage = sharedStorage();
     const tab = createTabs(fake, storage, () => createLocalLock()).make('a');
     const pending = tab.refresh('at-0');
@@ -214,7 +244,7 @@ describe('refresh coordinator', () => {
     expect(await pending).toEqual({ status: 'gone' });
   });
 
-  it('without Web Locks, the tab that lost the race adopts the winner\'s rotation instead of ending the session', async () => {
+  it("without Web Locks, the tab that lost the race adopts the winner's rotation instead of ending the session", async () => {
     const server = tokenServer(fake);
     const storage = sharedStorage(50);
     const tabs = createTabs(fake, storage, () => createLocalLock()); // a lock per tab: no cross-tab exclusion
@@ -229,7 +259,11 @@ describe('refresh coordinator', () => {
 
   it('keeps the session on a network failure or a 5xx', async () => {
     fake.expect({ method: 'POST', url: TOKEN_URL, respond: new TypeError('Failed to fetch') });
-    fake.expect({ method: 'POST', url: TOKEN_URL, respond: json({ status: 503, message: 'unavailable' }, 503) });
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ status: 503, message: 'unavailable' }, 503),
+    });
     const storage = sharedStorage();
     const tab = createTabs(fake, storage, () => createLocalLock()).make('a');
     expect(await tab.refresh('at-0')).toEqual({ status: 'network' });
@@ -246,7 +280,11 @@ describe('refresh coordinator', () => {
   });
 
   it('never puts a token in what it returns on failure', async () => {
-    fake.expect({ method: 'POST', url: TOKEN_URL, respond: json({ status: 400, message: 'Invalid refresh token' }, 400) });
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ status: 400, message: 'Invalid refresh token' }, 400),
+    });
     const tab = createTabs(fake, sharedStorage(), () => createLocalLock()).make('a');
     const pending = tab.refresh('at-0');
     await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.goneRecheckMs);
@@ -257,7 +295,9 @@ describe('refresh coordinator', () => {
 describe('locks', () => {
   it('webLock runs the task under navigator.locks.request with the given name', async () => {
     const names: string[] = [];
-    const locks = { request: (name: string, task: () => Promise<unknown>) => (names.push(name), task()) } as unknown as LockManager;
+    const locks = {
+      request: (name: string, task: () => Promise<unknown>) => (names.push(name), task()),
+    } as unknown as LockManager;
     expect(await webLock(locks, 'twitch-spa-login:refresh:x')(async () => 7)).toBe(7);
     expect(names).toEqual(['twitch-spa-login:refresh:x']);
   });

@@ -38,7 +38,9 @@ async function signedIn(options: { openid?: boolean } = {}) {
     respond: (request) => {
       const token = request.headers.get('authorization')?.replace(/^OAuth /, '') ?? '';
       const answer = answers.get(token);
-      return answer === undefined ? json({ status: 401, message: 'invalid access token' }, 401) : json(answer);
+      return answer === undefined
+        ? json({ status: 401, message: 'invalid access token' }, 401)
+        : json(answer);
     },
   });
   await h.auth.handleRedirect(await h.callbackUrl({ accessToken: FIRST }));
@@ -54,10 +56,15 @@ describe('scope upgrades', () => {
   it('asks Twitch for the configured, the granted and the new scopes together', async () => {
     const h = await signedIn();
     const urls: string[] = [];
-    await h.auth.login({ scopes: ['channel:read:polls', 'user:read:email'], navigate: (url) => urls.push(url) });
+    await h.auth.login({
+      scopes: ['channel:read:polls', 'user:read:email'],
+      navigate: (url) => urls.push(url),
+    });
     const scope = new URL(urls[0] ?? '').searchParams.get('scope')?.split(' ');
     expect(scope?.sort()).toEqual(['channel:read:polls', 'openid', 'user:read:email']);
-    const fromUrl = new URL(await h.auth.authorizeUrl({ scopes: ['bits:read'] })).searchParams.get('scope');
+    const fromUrl = new URL(await h.auth.authorizeUrl({ scopes: ['bits:read'] })).searchParams.get(
+      'scope',
+    );
     expect(fromUrl?.split(' ').sort()).toEqual(['bits:read', 'openid', 'user:read:email']);
   });
 
@@ -71,7 +78,10 @@ describe('scope upgrades', () => {
     const h = await signedIn();
     expect(h.auth.hasScopes('channel:read:polls')).toBe(false);
     const events = record(h.auth);
-    const url = await h.callbackUrl({ accessToken: SECOND, login: { scopes: ['channel:read:polls'] } });
+    const url = await h.callbackUrl({
+      accessToken: SECOND,
+      login: { scopes: ['channel:read:polls'] },
+    });
     const session = await h.auth.handleRedirect(url);
 
     expect(session?.accessToken).toBe(SECOND);
@@ -85,16 +95,19 @@ describe('scope upgrades', () => {
   it('another user: the old session ends (switched_user), then a login', async () => {
     const h = await signedIn();
     const events = record(h.auth);
-    const url = await h.callbackUrl({ accessToken: SECOND, claims: { sub: OTHER_USER }, login: { scopes: ['bits:read'] } });
+    const url = await h.callbackUrl({
+      accessToken: SECOND,
+      claims: { sub: OTHER_USER },
+      login: { scopes: ['bits:read'] },
+    });
     const session = await h.auth.handleRedirect(url);
 
     expect(session?.user?.id).toBe(OTHER_USER);
-    expect(events.map(([name, payload]) => (name === 'logout' ? `logout:${(payload as { reason: string }).reason}` : name))).toEqual([
-      'change',
-      'logout:switched_user',
-      'change',
-      'login',
-    ]);
+    expect(
+      events.map(([name, payload]) =>
+        name === 'logout' ? `logout:${(payload as { reason: string }).reason}` : name,
+      ),
+    ).toEqual(['change', 'logout:switched_user', 'change', 'login']);
     expect(h.auth.session).toBe(session);
   });
 
@@ -107,7 +120,10 @@ describe('scope upgrades', () => {
       // Twitch reports what it granted: bits:read was declined.
       fragment: (params) => params.set('scope', 'openid user:read:email channel:read:polls'),
     });
-    h.answers.set(SECOND, validateBody({ scopes: ['openid', 'user:read:email', 'channel:read:polls'] }));
+    h.answers.set(
+      SECOND,
+      validateBody({ scopes: ['openid', 'user:read:email', 'channel:read:polls'] }),
+    );
     const session = await h.auth.handleRedirect(url);
     expect(session?.scopes).toEqual(['openid', 'user:read:email', 'channel:read:polls']);
     expect(h.auth.hasScopes('channel:read:polls')).toBe(true);
@@ -130,12 +146,19 @@ describe('scope upgrades', () => {
     await vi.waitFor(() => expect(h.auth.user?.id).toBe(USER_ID));
     const events = record(h.auth);
     h.answers.set(SECOND, validateBody({ scopes: ['user:read:email', 'bits:read'] }));
-    const session = await h.auth.handleRedirect(await h.callbackUrl({ accessToken: SECOND, login: { scopes: ['bits:read'] } }));
+    const session = await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: SECOND, login: { scopes: ['bits:read'] } }),
+    );
     expect(session?.user?.id).toBe(USER_ID);
     expect(events.map(([name]) => name)).toEqual(['change']);
 
-    h.answers.set('thirdtokenthirdtokenthirdtoken', validateBody({ user_id: OTHER_USER, scopes: [] }));
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'thirdtokenthirdtokenthirdtoken' }));
+    h.answers.set(
+      'thirdtokenthirdtokenthirdtoken',
+      validateBody({ user_id: OTHER_USER, scopes: [] }),
+    );
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'thirdtokenthirdtokenthirdtoken' }),
+    );
     expect(h.auth.user?.id).toBe(OTHER_USER);
     expect(events.map(([name]) => name)).toContain('login');
   });
@@ -155,18 +178,23 @@ describe('a stale or replayed callback while signed in (the Back button)', () =>
   it.each([
     ['no_pending_request', false],
     ['state_mismatch', true],
-  ])('rejects with %s and leaves the live session, its storage and its events alone', async (code, newerLogin) => {
-    const h = await signedIn();
-    const used = await h.callbackUrl({ accessToken: SECOND });
-    await h.auth.handleRedirect(used);
-    const live = h.auth.session;
-    // Authorizing again from the consent page the Back button showed: the old state comes back.
-    if (newerLogin) await h.auth.authorizeUrl(); // another login is pending meanwhile
-    const events = record(h.auth);
-    const error = await rejection(h.auth.handleRedirect(used.replace(SECOND, 'thirdtokenthirdtokenthirdtoken')));
-    expect(isTwitchAuthError(error) && error.code).toBe(code);
-    expect(h.auth.session).toBe(live);
-    expect(events).toEqual([]);
-    expect(h.storage.getItem(`twitch-spa-login:test-client-id:session`)).toContain(SECOND);
-  });
+  ])(
+    'rejects with %s and leaves the live session, its storage and its events alone',
+    async (code, newerLogin) => {
+      const h = await signedIn();
+      const used = await h.callbackUrl({ accessToken: SECOND });
+      await h.auth.handleRedirect(used);
+      const live = h.auth.session;
+      // Authorizing again from the consent page the Back button showed: the old state comes back.
+      if (newerLogin) await h.auth.authorizeUrl(); // another login is pending meanwhile
+      const events = record(h.auth);
+      const error = await rejection(
+        h.auth.handleRedirect(used.replace(SECOND, 'thirdtokenthirdtokenthirdtoken')),
+      );
+      expect(isTwitchAuthError(error) && error.code).toBe(code);
+      expect(h.auth.session).toBe(live);
+      expect(events).toEqual([]);
+      expect(h.storage.getItem(`twitch-spa-login:test-client-id:session`)).toContain(SECOND);
+    },
+  );
 });

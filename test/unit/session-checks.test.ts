@@ -58,13 +58,20 @@ describe('validate naming someone else', () => {
     created.push(h.auth);
     let answer: (response: Response) => void = () => undefined;
     h.fake
-      .expect({ url: VALIDATE_URL, respond: () => new Promise<Response>((resolve) => (answer = resolve)) })
+      .expect({
+        url: VALIDATE_URL,
+        respond: () => new Promise<Response>((resolve) => (answer = resolve)),
+      })
       .expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
     const events = record(h.auth);
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'firsttokenfirsttokenfirsttoken' }));
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'firsttokenfirsttokenfirsttoken' }),
+    );
     await vi.waitFor(() => expect(h.fake.requests).toHaveLength(2)); // key set + the first validate
     await h.auth.logout({ revoke: false });
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'secondtokensecondtokensecondtk' }));
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'secondtokensecondtokensecondtk' }),
+    );
 
     answer(json(validateBody({ user_id: '999' }))); // the first session's late answer
     await vi.waitFor(() => expect(h.fake.requests.length).toBeGreaterThanOrEqual(3));
@@ -79,20 +86,30 @@ describe('expiring', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     const h = await createHarness({ validate: false });
     created.push(h.auth);
-    h.fake.expect({ url: VALIDATE_URL, respond: json(validateBody({ expires_in: 600 })), times: Infinity });
+    h.fake.expect({
+      url: VALIDATE_URL,
+      respond: json(validateBody({ expires_in: 600 })),
+      times: Infinity,
+    });
     const events = record(h.auth);
 
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'firsttokenfirsttokenfirsttoken' }));
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'firsttokenfirsttokenfirsttoken' }),
+    );
     await vi.advanceTimersByTimeAsync(301_000);
     expect(events.expiring).toHaveLength(1);
     await h.auth.logout({ revoke: false });
 
-    await h.auth.handleRedirect(await h.callbackUrl({ accessToken: 'secondtokensecondtokensecondtk' }));
+    await h.auth.handleRedirect(
+      await h.callbackUrl({ accessToken: 'secondtokensecondtokensecondtk' }),
+    );
     await vi.advanceTimersByTimeAsync(299_000);
     expect(events.expiring).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(2_000);
     expect(events.expiring).toHaveLength(2);
-    expect(events.expiring[1]?.expiresAt).toBeGreaterThan(events.expiring[0]?.expiresAt ?? Infinity);
+    expect(events.expiring[1]?.expiresAt).toBeGreaterThan(
+      events.expiring[0]?.expiresAt ?? Infinity,
+    );
   });
 });
 
@@ -110,7 +127,11 @@ describe('returnTo', () => {
   it('stays on the callback page for a returnTo on another origin', async () => {
     const h = await createHarness();
     created.push(h.auth);
-    history.replaceState(null, '', await h.callbackUrl({ login: { returnTo: 'https://evil.example/x' } }));
+    history.replaceState(
+      null,
+      '',
+      await h.callbackUrl({ login: { returnTo: 'https://evil.example/x' } }),
+    );
     await h.auth.handleRedirect();
     expect(location.href).toBe('http://localhost:3000/callback');
   });
@@ -124,7 +145,10 @@ describe('returnTo', () => {
       const key = sessionStorage.key(i) ?? '';
       const value = sessionStorage.getItem(key) ?? '';
       if (!key.startsWith(PENDING_PREFIX) || !value.includes('/settings')) continue;
-      sessionStorage.setItem(key, value.replaceAll('http://localhost:3000/settings', 'https://evil.example/steal'));
+      sessionStorage.setItem(
+        key,
+        value.replaceAll('http://localhost:3000/settings', 'https://evil.example/steal'),
+      );
       edited += 1;
     }
     expect(edited).toBe(1);

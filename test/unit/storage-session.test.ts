@@ -1,7 +1,12 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isTwitchAuthError } from '../../src/errors';
-import { createSession, parseStoredSession, serializeSession, userFromClaims } from '../../src/session';
+import {
+  createSession,
+  parseStoredSession,
+  serializeSession,
+  userFromClaims,
+} from '../../src/session';
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
 import { throwingStorage } from '../helpers/page';
 import { thrown } from '../helpers/thrown';
@@ -43,12 +48,21 @@ describe('storage', () => {
 describe('session', () => {
   it('round-trips through storage, re-deriving the user from the ID token', async () => {
     const { privateKey } = await generateKeyPair('RS256');
-    const idToken = await new SignJWT({ sub: '42', preferred_username: 'Ana', picture: 'https://x.example/a.png' })
+    const idToken = await new SignJWT({
+      sub: '42',
+      preferred_username: 'Ana',
+      picture: 'https://x.example/a.png',
+    })
       .setProtectedHeader({ alg: 'RS256' })
       .sign(privateKey);
     const session = createSession({
-      accessToken: 'at', tokenType: 'bearer', scopes: ['openid'], idToken,
-      user: { id: '42', login: 'ana', displayName: 'Ana', picture: 'https://x.example/a.png' }, expiresAt: NOW + 1000, createdAt: NOW,
+      accessToken: 'at',
+      tokenType: 'bearer',
+      scopes: ['openid'],
+      idToken,
+      user: { id: '42', login: 'ana', displayName: 'Ana', picture: 'https://x.example/a.png' },
+      expiresAt: NOW + 1000,
+      createdAt: NOW,
     });
     const back = parseStoredSession(serializeSession(session), NOW);
     expect(back).toEqual(session);
@@ -56,18 +70,48 @@ describe('session', () => {
   });
 
   it('keeps the validate-learned user in plain OAuth mode', () => {
-    const session = createSession({ accessToken: 'at', tokenType: 'bearer', scopes: [], user: { id: '7', login: 'x' }, createdAt: NOW });
-    expect(parseStoredSession(serializeSession(session), NOW)?.user).toEqual({ id: '7', login: 'x' });
+    const session = createSession({
+      accessToken: 'at',
+      tokenType: 'bearer',
+      scopes: [],
+      user: { id: '7', login: 'x' },
+      createdAt: NOW,
+    });
+    expect(parseStoredSession(serializeSession(session), NOW)?.user).toEqual({
+      id: '7',
+      login: 'x',
+    });
   });
 
   it('returns null, never throws, for expired or malformed records', () => {
-    const good = JSON.parse(serializeSession(createSession({ accessToken: 'at', tokenType: 'bearer', scopes: [], createdAt: NOW }))) as Record<string, unknown>;
-    for (const bad of [null, '', 'x', '[]', JSON.stringify({ ...good, expiresAt: NOW - 1 }), JSON.stringify({ ...good, idToken: 'not-a-jwt' }), JSON.stringify({ ...good, scopes: [1] }), JSON.stringify({ ...good, createdAt: 'now' })]) {
+    const good = JSON.parse(
+      serializeSession(
+        createSession({ accessToken: 'at', tokenType: 'bearer', scopes: [], createdAt: NOW }),
+      ),
+    ) as Record<string, unknown>;
+    for (const bad of [
+      null,
+      '',
+      'x',
+      '[]',
+      JSON.stringify({ ...good, expiresAt: NOW - 1 }),
+      JSON.stringify({ ...good, idToken: 'not-a-jwt' }),
+      JSON.stringify({ ...good, scopes: [1] }),
+      JSON.stringify({ ...good, createdAt: 'now' }),
+    ]) {
       expect(parseStoredSession(bad, NOW)).toBeNull();
     }
   });
 
   it('ignores claims of the wrong type when building the user', () => {
-    expect(userFromClaims({ sub: '1', preferred_username: 5, email: null, email_verified: 'yes', picture: 'javascript:alert(1)' })).toEqual({ id: '1' });
+    expect(
+      userFromClaims({
+        sub: '1',
+        preferred_username: 5,
+        email: null,
+        email_verified: 'yes',
+        picture: 'javascript:alert(1)',
+      }),
+    ).toEqual({ id: '1' });
   });
 });

@@ -55,7 +55,11 @@ describe('tabs over the storage event (no BroadcastChannel)', () => {
 
   it('ignores other keys, other storage areas, and everything after close()', () => {
     const received = listen(null);
-    storageEvent({ key: 'twitch-spa-login:client:pending', newValue: '{}', storageArea: localStorage });
+    storageEvent({
+      key: 'twitch-spa-login:client:pending',
+      newValue: '{}',
+      storageArea: localStorage,
+    });
     storageEvent({ key: KEY, newValue: '{}', storageArea: sessionStorage });
     open[0]?.post({ type: 'login' }); // the storage write is the message: post sends nothing
     expect(received).toEqual([]);

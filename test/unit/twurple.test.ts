@@ -15,7 +15,9 @@ const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
 async function signedIn(scopes: string[] = ['openid']) {
   const h = await createHarness();
   created.push(h.auth);
-  await h.auth.handleRedirect(await h.callbackUrl({ fragment: (params) => params.set('scope', scopes.join(' ')) }));
+  await h.auth.handleRedirect(
+    await h.callbackUrl({ fragment: (params) => params.set('scope', scopes.join(' ')) }),
+  );
   return h;
 }
 
@@ -31,15 +33,29 @@ describe('createTwurpleAuthProvider', () => {
     expect(provider.getCurrentScopesForUser(USER_ID)).toEqual(['openid', 'user:read:follows']);
     expect(provider.getCurrentScopesForUser('someone-else')).toEqual([]);
     const token = await provider.getAccessTokenForUser({ id: USER_ID }, ['user:read:follows']);
-    expect(token).toMatchObject({ accessToken: TOKEN, refreshToken: null, userId: USER_ID, scope: ['openid', 'user:read:follows'] });
-    expect(await provider.getAnyAccessToken()).toMatchObject({ accessToken: TOKEN, userId: USER_ID });
+    expect(token).toMatchObject({
+      accessToken: TOKEN,
+      refreshToken: null,
+      userId: USER_ID,
+      scope: ['openid', 'user:read:follows'],
+    });
+    expect(await provider.getAnyAccessToken()).toMatchObject({
+      accessToken: TOKEN,
+      userId: USER_ID,
+    });
     expect(await provider.getAccessTokenForIntent('chat')).toMatchObject({ userId: USER_ID });
   });
 
   it('names the missing scopes (scope_missing), refuses another user (user_mismatch) and a signed-out client (token_invalid)', async () => {
     const h = await signedIn(['openid']);
     const provider = createTwurpleAuthProvider(h.auth);
-    const missing = await rejection(provider.getAccessTokenForUser(USER_ID, ['channel:read:polls', 'channel:manage:polls'], ['bits:read']));
+    const missing = await rejection(
+      provider.getAccessTokenForUser(
+        USER_ID,
+        ['channel:read:polls', 'channel:manage:polls'],
+        ['bits:read'],
+      ),
+    );
     expect(isTwitchAuthError(missing) && missing.code).toBe('scope_missing');
     expect((missing as Error).message).toContain('channel:read:polls, bits:read');
     expect((missing as Error).message).not.toContain(TOKEN);
@@ -82,7 +98,22 @@ describe('createTwurpleAuthProvider', () => {
       const headers = new Headers(init?.headers);
       seen.push({ auth: headers.get('authorization'), clientId: headers.get('client-id') });
       expect(String(input)).toContain(`/helix/users?id=${USER_ID}`);
-      return json({ data: [{ id: USER_ID, login: 'twitchdev', display_name: 'TwitchDev', type: '', broadcaster_type: '', description: '', profile_image_url: '', offline_image_url: '', view_count: 0, created_at: '2020-01-01T00:00:00Z' }] });
+      return json({
+        data: [
+          {
+            id: USER_ID,
+            login: 'twitchdev',
+            display_name: 'TwitchDev',
+            type: '',
+            broadcaster_type: '',
+            description: '',
+            profile_image_url: '',
+            offline_image_url: '',
+            view_count: 0,
+            created_at: '2020-01-01T00:00:00Z',
+          },
+        ],
+      });
     });
     const api = new ApiClient({ authProvider: createTwurpleAuthProvider(h.auth) });
     const user = await api.users.getUserById(USER_ID);

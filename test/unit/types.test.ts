@@ -1,6 +1,12 @@
 // Type-level tests: `npm test` type-checks this file, so a broken expectation fails the run.
 import { describe, expectTypeOf, it } from 'vitest';
-import type { Session, TwitchAuthError, TwitchAuthErrorCode, TwitchAuthEvents, TwitchScope } from '../../src/index';
+import type {
+  Session,
+  TwitchAuthError,
+  TwitchAuthErrorCode,
+  TwitchAuthEvents,
+  TwitchScope,
+} from '../../src/index';
 import { createTwitchAuth } from '../../src/index';
 
 describe('public types', () => {
@@ -21,9 +27,19 @@ describe('public types', () => {
     const auth = createTwitchAuth({ clientId: 'x', redirectUri: 'https://a.example/' });
     auth.on('login', (payload) => expectTypeOf(payload.session).toEqualTypeOf<Session>());
     auth.on('logout', (payload) =>
-      expectTypeOf(payload.reason).toEqualTypeOf<'user' | 'unauthorized' | 'invalid_token' | 'expired' | 'other_tab' | 'switched_user' | 'refresh_failed'>(),
+      expectTypeOf(payload.reason).toEqualTypeOf<
+        | 'user'
+        | 'unauthorized'
+        | 'invalid_token'
+        | 'expired'
+        | 'other_tab'
+        | 'switched_user'
+        | 'refresh_failed'
+      >(),
     );
-    auth.on('expiring', (payload) => expectTypeOf(payload).toEqualTypeOf<TwitchAuthEvents['expiring']>());
+    auth.on('expiring', (payload) =>
+      expectTypeOf(payload).toEqualTypeOf<TwitchAuthEvents['expiring']>(),
+    );
     auth.on('error', (payload) => expectTypeOf(payload.error).toEqualTypeOf<TwitchAuthError>());
     // @ts-expect-error: no such event
     auth.on('signin', () => undefined);
@@ -39,7 +55,10 @@ describe('public types', () => {
         case 'popup_timeout':
           return 'popup';
         default: {
-          const rest: Exclude<TwitchAuthErrorCode, 'access_denied' | 'popup_blocked' | 'popup_closed' | 'popup_timeout'> = code;
+          const rest: Exclude<
+            TwitchAuthErrorCode,
+            'access_denied' | 'popup_blocked' | 'popup_closed' | 'popup_timeout'
+          > = code;
           return rest;
         }
       }

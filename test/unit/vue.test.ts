@@ -10,7 +10,10 @@ const created = useFreshPage();
 const Status = defineComponent(() => {
   const { isLoading, isAuthenticated, user, error } = useTwitchAuth();
   return () =>
-    h('p', `${isLoading.value ? 'loading' : isAuthenticated.value ? `in:${user.value?.id}` : 'out'}${error.value === null ? '' : ` error:${error.value.code}`}`);
+    h(
+      'p',
+      `${isLoading.value ? 'loading' : isAuthenticated.value ? `in:${user.value?.id}` : 'out'}${error.value === null ? '' : ` error:${error.value.code}`}`,
+    );
 });
 
 describe('vue adapter', () => {
@@ -43,7 +46,11 @@ describe('vue adapter', () => {
     history.replaceState(null, '', used); // the consent page again, Authorize: the used state comes back
     const Scopes = defineComponent(() => {
       const { hasScopes, error, isLoading } = useTwitchAuth();
-      return () => h('p', `${isLoading.value ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error.value === null ? '' : ` error:${error.value.code}`}`);
+      return () =>
+        h(
+          'p',
+          `${isLoading.value ? 'loading' : 'ready'} openid:${hasScopes('openid')}${error.value === null ? '' : ` error:${error.value.code}`}`,
+        );
     });
     const wrapper = mount(Scopes, { global: { plugins: [createTwitchAuthPlugin(harness.auth)] } });
     await vi.waitFor(() => expect(wrapper.text()).toBe('ready openid:true'));

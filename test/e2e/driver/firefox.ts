@@ -32,9 +32,15 @@ function wrap(page: Page): E2EPage {
 /** Debian's Firefox ESR through Puppeteer over WebDriver BiDi, headless. */
 export async function launchFirefoxEngine(): Promise<E2EBrowser> {
   if (!existsSync(FIREFOX_PATH)) {
-    throw new Error(`Firefox is missing at ${FIREFOX_PATH}; install it with:\n  ${installCommand(['firefox-esr'], false)}`);
+    throw new Error(
+      `Firefox is missing at ${FIREFOX_PATH}; install it with:\n  ${installCommand(['firefox-esr'], false)}`,
+    );
   }
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX_PATH, headless: true });
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX_PATH,
+    headless: true,
+  });
   return {
     engine: 'firefox',
     newContext: async () => {

@@ -7,7 +7,6 @@ import { launchWebKitEngine } from './webkit';
 export { engines } from './types';
 export type { E2EBrowser, E2EContext, E2EPage, EngineName } from './types';
 
-
 export function launch(engine: EngineName): Promise<E2EBrowser> {
   switch (engine) {
     case 'chromium':
@@ -32,7 +31,9 @@ export async function waitFor(page: E2EPage, selector: string, timeoutMs = 10_00
       last = error; // the page is between documents
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${selector} at ${await page.url().catch(() => '?')}${last ? ` (${String(last)})` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${selector} at ${await page.url().catch(() => '?')}${last ? ` (${String(last)})` : ''}`,
+      );
     }
     await sleep(50);
   }
@@ -43,8 +44,14 @@ export const text = (page: E2EPage, selector: string): Promise<string | null> =>
   page.evaluate((s) => document.querySelector(s)?.textContent?.trim() ?? null, selector);
 
 export const attribute = (page: E2EPage, selector: string, name: string): Promise<string | null> =>
-  page.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [selector, name] as const);
+  page.evaluate(([s, n]) => document.querySelector(s)?.getAttribute(n) ?? null, [
+    selector,
+    name,
+  ] as const);
 
 /** The trimmed texts of every match. */
 export const texts = (page: E2EPage, selector: string): Promise<string[]> =>
-  page.evaluate((s) => [...document.querySelectorAll(s)].map((item) => (item.textContent ?? '').trim()), selector);
+  page.evaluate(
+    (s) => [...document.querySelectorAll(s)].map((item) => (item.textContent ?? '').trim()),
+    selector,
+  );

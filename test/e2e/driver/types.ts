@@ -11,7 +11,8 @@ export const engines: readonly EngineName[] = (() => {
   if (wanted === undefined || wanted === '') return ENGINES;
   const list = wanted.split(',').map((name) => name.trim());
   const unknown = list.filter((name) => !(ENGINES as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new Error(`E2E_ENGINES names unknown engines: ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`E2E_ENGINES names unknown engines: ${unknown.join(', ')}`);
   return list as EngineName[];
 })();
 

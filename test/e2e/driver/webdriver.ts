@@ -14,8 +14,13 @@ export class WebDriverSession {
   ) {}
 
   /** POST /session with the given capabilities (W3C `alwaysMatch`). */
-  static async create(driverUrl: string, capabilities: Record<string, unknown>): Promise<WebDriverSession> {
-    const value = (await command(driverUrl, 'POST', '/session', { capabilities: { alwaysMatch: capabilities } })) as {
+  static async create(
+    driverUrl: string,
+    capabilities: Record<string, unknown>,
+  ): Promise<WebDriverSession> {
+    const value = (await command(driverUrl, 'POST', '/session', {
+      capabilities: { alwaysMatch: capabilities },
+    })) as {
       sessionId: string;
     };
     return new WebDriverSession(driverUrl, value.sessionId);
@@ -52,7 +57,12 @@ export class WebDriverSession {
   }
 }
 
-async function command(base: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function command(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json; charset=utf-8' },
@@ -61,7 +71,9 @@ async function command(base: string, method: string, path: string, body?: unknow
   const json = (await response.json()) as { value: unknown };
   if (!response.ok) {
     const error = json.value as { error?: string; message?: string };
-    throw new Error(`WebDriver ${method} ${path}: ${error.error ?? response.status}: ${error.message ?? ''}`);
+    throw new Error(
+      `WebDriver ${method} ${path}: ${error.error ?? response.status}: ${error.message ?? ''}`,
+    );
   }
   return json.value;
 }
@@ -69,7 +81,11 @@ async function command(base: string, method: string, path: string, body?: unknow
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `attempt` until it returns a value, retrying errors (e.g. a page still navigating). */
-async function until<T>(attempt: () => Promise<T | undefined>, what: string, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  attempt: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -79,7 +95,8 @@ async function until<T>(attempt: () => Promise<T | undefined>, what: string, tim
     } catch (error) {
       last = error;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(50);
   }
 }
@@ -92,7 +109,11 @@ Promise.resolve().then(() => (FN)(arguments[0])).then(
   (error) => done({ error: String(error && error.stack || error) }));`;
 
 function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
-  const run = async (method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> => {
+  const run = async (
+    method: 'GET' | 'POST' | 'DELETE',
+    path: string,
+    body?: unknown,
+  ): Promise<unknown> => {
     await session.focus(handle);
     return session.run(method, path, body);
   };
@@ -112,7 +133,13 @@ function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
     },
     click: async (selector) => {
       const element = await until(
-        async () => ((await run('POST', '/element', { using: 'css selector', value: selector })) as Record<string, string>)[ELEMENT],
+        async () =>
+          (
+            (await run('POST', '/element', { using: 'css selector', value: selector })) as Record<
+              string,
+              string
+            >
+          )[ELEMENT],
         selector,
       );
       await run('POST', `/element/${element}/click`);
@@ -120,7 +147,10 @@ function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
     popup: async (action) => {
       const before = new Set(await session.handles());
       await action();
-      const opened = await until(async () => (await session.handles()).find((h) => !before.has(h)), 'a popup');
+      const opened = await until(
+        async () => (await session.handles()).find((h) => !before.has(h)),
+        'a popup',
+      );
       return webDriverPage(session, opened);
     },
     isClosed: async () => !(await session.handles()).includes(handle),

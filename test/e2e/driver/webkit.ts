@@ -6,7 +6,11 @@ import type { E2EBrowser } from './types';
 import { WebDriverSession } from './webdriver';
 
 // Debian's WebKitGTK driver (webkit2gtk-driver), the MiniBrowser it drives, and Xvfb.
-const { webkitDriver: WEBKIT_DRIVER_PATH, miniBrowser: MINIBROWSER_PATH, xvfb: XVFB_PATH } = BROWSER_PATHS;
+const {
+  webkitDriver: WEBKIT_DRIVER_PATH,
+  miniBrowser: MINIBROWSER_PATH,
+  xvfb: XVFB_PATH,
+} = BROWSER_PATHS;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -18,9 +22,17 @@ function freeDisplay(): number {
   throw new Error('no free X display number');
 }
 
-async function waitFor(ready: () => boolean | Promise<boolean>, what: string, child: ChildProcess): Promise<void> {
+async function waitFor(
+  ready: () => boolean | Promise<boolean>,
+  what: string,
+  child: ChildProcess,
+): Promise<void> {
   const deadline = Date.now() + 15_000;
-  while (!(await Promise.resolve().then(ready).catch(() => false))) {
+  while (
+    !(await Promise.resolve()
+      .then(ready)
+      .catch(() => false))
+  ) {
     if (child.exitCode !== null) throw new Error(`${what} exited with ${child.exitCode}`);
     if (Date.now() > deadline) throw new Error(`${what} did not start`);
     await sleep(50);
@@ -39,7 +51,11 @@ function stop(child: ChildProcess): Promise<void> {
 async function startXvfb(): Promise<{ child: ChildProcess; display: number }> {
   for (let attempt = 1; ; attempt += 1) {
     const display = freeDisplay();
-    const child = spawn(XVFB_PATH, [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: 'ignore' });
+    const child = spawn(
+      XVFB_PATH,
+      [`:${display}`, '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'],
+      { stdio: 'ignore' },
+    );
     stopOnExit(child);
     try {
       await waitFor(() => existsSync(`/tmp/.X11-unix/X${display}`), 'Xvfb', child);
@@ -66,7 +82,9 @@ function stopOnExit(child: ChildProcess): void {
 export async function launchWebKitEngine(): Promise<E2EBrowser> {
   for (const path of [WEBKIT_DRIVER_PATH, MINIBROWSER_PATH, XVFB_PATH]) {
     if (!existsSync(path)) {
-      throw new Error(`${path} is missing; install it with:\n  ${installCommand(['webkit2gtk-driver', 'xvfb'], false)}`);
+      throw new Error(
+        `${path} is missing; install it with:\n  ${installCommand(['webkit2gtk-driver', 'xvfb'], false)}`,
+      );
     }
   }
   const xvfb = await startXvfb();
