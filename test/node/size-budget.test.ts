@@ -17,9 +17,9 @@ const EAGER_GZIP_BUDGET = 11_500;
 /**
  * dist/twitch-spa-login.iife.js as shipped (whole API, jose, the callback path and, since issue 15,
  * the device login with its refresh path inside). Target 17 KB; measured 18_584 after the split,
- * 19_209 with this round's features, and the device login adds about 3_800 bytes gzip.
+ * 19_209 with this round's features, 23_240 with the device login (about 3_800 bytes gzip).
  */
-const IIFE_GZIP_BUDGET = 23_200;
+const IIFE_GZIP_BUDGET = 23_500;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
