@@ -4,6 +4,7 @@
 import qrcode from 'qrcode-generator';
 import { startDeviceLogin, type DeviceLogin } from '../src/device/index';
 import { type TwitchAuthEvents, createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { $, log } from './page';
 
 interface DemoConfig {
   readonly clientId: string;
@@ -21,19 +22,6 @@ const auth = createTwitchAuth({
   storage: 'local',
   endpoints: config.endpoints,
 });
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`#${id} is missing`);
-  return element as T;
-};
-
-function log(name: keyof TwitchAuthEvents | 'info', detail: string): void {
-  const item = document.createElement('li');
-  item.dataset['event'] = name;
-  item.textContent = `${new Date().toLocaleTimeString()}  ${name}  ${detail}`;
-  $('event-log').prepend(item);
-}
 
 const status = (text: string): void => {
   $('status').textContent = text;

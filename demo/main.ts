@@ -1,4 +1,5 @@
-import { type TwitchAuthEvents, createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { $, log } from './page';
 
 interface DemoConfig {
   readonly clientId: string;
@@ -17,19 +18,6 @@ const auth = createTwitchAuth({
   },
   endpoints: config.endpoints,
 });
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const element = document.getElementById(id);
-  if (element === null) throw new Error(`#${id} is missing`);
-  return element as T;
-};
-
-function log(name: keyof TwitchAuthEvents | 'info', detail: string): void {
-  const item = document.createElement('li');
-  item.dataset['event'] = name;
-  item.textContent = `${new Date().toLocaleTimeString()}  ${name}  ${detail}`;
-  $('event-log').prepend(item);
-}
 
 function status(message: string): void {
   $('status').textContent = message;

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTwitchAuthError } from '../../src/index';
-import type { TwitchAuth, TwitchAuthEvents } from '../../src/index';
+import type { TwitchAuth } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
 import {
   CLIENT_ID,
@@ -13,6 +13,7 @@ import {
 } from '../helpers/twitch';
 import { useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
+import { recordEvents } from '../helpers/events';
 
 const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
 const created = useFreshPage();
@@ -22,15 +23,7 @@ function track<T extends { auth: TwitchAuth }>(harness: T): T {
   return harness;
 }
 
-function record(auth: TwitchAuth): { [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][] } {
-  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as {
-    [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][];
-  };
-  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[]) {
-    auth.on(name, (payload) => (events[name] as unknown[]).push(payload));
-  }
-  return events;
-}
+const record = recordEvents;
 
 afterEach(() => {
   vi.useRealTimers();

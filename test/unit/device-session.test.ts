@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/client.js';
 import { startDeviceLogin } from '../../src/device/index.js';
-import { type TwitchAuth, type TwitchAuthEvents, createMemoryStorage } from '../../src/index.js';
+import { type TwitchAuth, createMemoryStorage } from '../../src/index.js';
 import { serializeRecord } from '../../src/refresh-session.js';
 import { createSession } from '../../src/session.js';
 import { createFakeFetch, json, type FakeFetch } from '../helpers/fake-fetch.js';
@@ -15,6 +15,7 @@ import {
   VALIDATE_URL,
   validateBody,
 } from '../helpers/twitch.js';
+import { recordEvents } from '../helpers/events';
 
 const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
 const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
@@ -69,14 +70,7 @@ function client(): TwitchAuth {
   return auth;
 }
 
-function record(auth: TwitchAuth) {
-  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as {
-    [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][];
-  };
-  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[])
-    auth.on(name, (p) => (events[name] as unknown[]).push(p));
-  return events;
-}
+const record = recordEvents;
 
 /** Twitch's token endpoint with rotation; counts every use of a refresh token. */
 function tokenServer(options: { gone?: boolean; offline?: boolean } = {}) {

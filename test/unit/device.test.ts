@@ -157,13 +157,11 @@ describe('startDeviceLogin', () => {
   });
 
   it('fails device_code_expired when Twitch says so', async () => {
-    fake
-      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({
-        method: 'POST',
-        url: E.token,
-        respond: json({ status: 400, message: 'expired_token' }, 400),
-      });
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      respond: json({ status: 400, message: 'expired_token' }, 400),
+    });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
     expect(await rejection(device.session)).toMatchObject({
@@ -183,13 +181,11 @@ describe('startDeviceLogin', () => {
   });
 
   it('fails access_denied when the user declines', async () => {
-    fake
-      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({
-        method: 'POST',
-        url: E.token,
-        respond: json({ status: 400, message: 'access_denied' }, 400),
-      });
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      respond: json({ status: 400, message: 'access_denied' }, 400),
+    });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
     expect(await rejection(device.session)).toMatchObject({ code: 'access_denied' });
@@ -197,17 +193,15 @@ describe('startDeviceLogin', () => {
 
   it('fails network_error after bounded consecutive network failures, backing off', async () => {
     const polls: number[] = [];
-    fake
-      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
-      .expect({
-        method: 'POST',
-        url: E.token,
-        times: POLL_LIMITS.maxNetworkFailures,
-        respond: () => (
-          polls.push(Date.now() - NOW),
-          Promise.reject(new TypeError('Failed to fetch'))
-        ),
-      });
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      times: POLL_LIMITS.maxNetworkFailures,
+      respond: () => (
+        polls.push(Date.now() - NOW),
+        Promise.reject(new TypeError('Failed to fetch'))
+      ),
+    });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(300_000);
     expect(await rejection(device.session)).toMatchObject({ code: 'network_error' });

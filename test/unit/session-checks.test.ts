@@ -1,23 +1,15 @@
 // Checks that guard a live session and that no earlier test reached (issue 13): validate naming
 // another user or app, a second session's own expiry notice, and where a login returns to.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { TwitchAuth, TwitchAuthEvents } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
 import { useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
 import { VALIDATE_URL, createHarness, validateBody } from '../helpers/twitch';
+import { recordEvents } from '../helpers/events';
 
 const created = useFreshPage();
 
-function record(auth: TwitchAuth): { [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][] } {
-  const events = { login: [], logout: [], expiring: [], error: [], change: [] } as {
-    [K in keyof TwitchAuthEvents]: TwitchAuthEvents[K][];
-  };
-  for (const name of Object.keys(events) as (keyof TwitchAuthEvents)[]) {
-    auth.on(name, (payload) => (events[name] as unknown[]).push(payload));
-  }
-  return events;
-}
+const record = recordEvents;
 
 afterEach(() => {
   vi.useRealTimers();
