@@ -175,7 +175,9 @@ describe('C2 callback parsing', () => {
     expect(codeOf(() => parse(`?error=x&state=s&${'q'.repeat(20_000)}=1`))).toBe(
       'invalid_callback',
     );
-    expect(performance.now() - started).toBeLessThan(500);
+    // Refused by its size before it is split: a few ms. The bound leaves room for a loaded machine
+    // and Stryker's instrumented code; a parser that splits first would take far longer.
+    expect(performance.now() - started).toBeLessThan(2_000);
     expect(codeOf(() => parse(`#access_token=a&state=s&${many(98)}`))).toBeUndefined();
     expect(codeOf(() => parse(`#access_token=a&state=s&${many(99)}`))).toBe('invalid_callback');
   });
