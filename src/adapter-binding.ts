@@ -1,6 +1,6 @@
 // What the React and Vue adapters share: start the client, handle the callback once, follow the
 // session and background errors, and wrap login so a failure is kept as the adapter's error.
-import type { LoginCallOptions, TwitchAuth } from './client.js';
+import type { LoginCallOptions, TwitchAuth } from './twitch-auth.js';
 import { type TwitchAuthError, type TwitchAuthErrorCode, toTwitchAuthError } from './errors.js';
 import type { Session } from './session.js';
 

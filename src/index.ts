@@ -1,7 +1,8 @@
 // Public API of twitch-spa-login. Every export is named on purpose; internals (parsers, the key
 // set cache, timers) stay private so they can change without a breaking release.
 export { createTwitchAuth } from './client.js';
-export type { LoginCallOptions, LoginOptions, LogoutOptions, TwitchAuth } from './client.js';
+export type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
+export type { LoginOptions } from './authorize.js';
 export { TwitchAuthError, isTwitchAuthError, ERROR_CODES } from './errors.js';
 export type { TwitchAuthErrorCode, TwitchAuthErrorDetails } from './errors.js';
 export type {

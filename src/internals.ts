@@ -4,7 +4,7 @@ import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
 import type { Session } from './session.js';
 import type { SessionState } from './session-state.js';
-import type { TwitchAuth } from './client.js';
+import type { TwitchAuth } from './twitch-auth.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { KeyValueStore } from './storage.js';
 

@@ -1,6 +1,6 @@
 // The refresh path of device sessions, registered with the core by `twitch-spa-login/device`: one refresh coordinator per client, its cross-tab channel, and what
 // each outcome means for the session. The refresh token lives in the stored record only.
-import type { TwitchAuth } from './client.js';
+import type { TwitchAuth } from './twitch-auth.js';
 import { defaultTimers } from './env.js';
 import { TwitchAuthError } from './errors.js';
 import { type Internals, internalsOf } from './internals.js';

@@ -1,4 +1,4 @@
-import type { TwitchAuth } from '../client.js';
+import type { TwitchAuth } from '../twitch-auth.js';
 import { defaultTimers } from '../env.js';
 import { internalsOf } from '../internals.js';
 import { beginRefreshable } from '../refresh-session.js';

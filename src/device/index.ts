@@ -1,6 +1,6 @@
 // `twitch-spa-login/device`: sign in where a redirect cannot (TVs, OBS browser sources, kiosks)
 // with Twitch's device code grant. Importing it is what brings the device code into an app.
-import type { TwitchAuth } from '../client.js';
+import type { TwitchAuth } from '../twitch-auth.js';
 import { provideRefreshPath } from '../internals.js';
 import { refreshPathOfDevice } from '../refresh-session.js';
 import { hostOf } from './host.js';

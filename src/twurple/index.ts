@@ -7,7 +7,7 @@ import type {
   AccessTokenWithUserId,
   AuthProvider,
 } from '@twurple/auth';
-import type { TwitchAuth } from '../client.js';
+import type { TwitchAuth } from '../twitch-auth.js';
 import { TwitchAuthError } from '../errors.js';
 import { internalsOf } from '../internals.js';
 import type { Session } from '../session.js';

@@ -12,7 +12,7 @@ import {
   shallowRef,
 } from 'vue';
 import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
-import type { LogoutOptions, TwitchAuth } from '../client.js';
+import type { LogoutOptions, TwitchAuth } from '../twitch-auth.js';
 import type { TwitchAuthError } from '../errors.js';
 import type { TwitchScope } from '../scope-names.js';
 import { type Session, type TwitchUser, hasScopes } from '../session.js';

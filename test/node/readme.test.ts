@@ -71,9 +71,9 @@ describe('README documents the public API', () => {
   it('names every option, login option, logout option, event and logout reason', () => {
     expect(undocumented(declared('src/options.ts', 'TwitchAuthOptions'))).toEqual([]);
     expect(undocumented(declared('src/authorize.ts', 'LoginOptions'))).toEqual([]);
-    expect(undocumented(declared('src/client.ts', 'LoginCallOptions'))).toEqual([]);
-    expect(undocumented(declared('src/client.ts', 'LogoutOptions'))).toEqual([]);
-    expect(undocumented(declared('src/client.ts', 'TwitchAuth'))).toEqual([]);
+    expect(undocumented(declared('src/twitch-auth.ts', 'LoginCallOptions'))).toEqual([]);
+    expect(undocumented(declared('src/twitch-auth.ts', 'LogoutOptions'))).toEqual([]);
+    expect(undocumented(declared('src/twitch-auth.ts', 'TwitchAuth'))).toEqual([]);
     expect(undocumented(declared('src/events.ts', 'TwitchAuthEvents'))).toEqual([]);
     expect(undocumented(declared('src/events.ts', 'LogoutReason'))).toEqual([]);
     expect(undocumented(declared('src/device/login.ts', 'DeviceLoginOptions'))).toEqual([]);

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TwitchAuth } from '../../src/client.js';
+import type { TwitchAuth } from '../../src/twitch-auth.js';
 import { ERROR_CODES } from '../../src/errors.js';
 import { startDeviceLogin } from '../../src/device/index.js';
 import { startDeviceLoginOn } from '../../src/device/login.js';
