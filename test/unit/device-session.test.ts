@@ -6,6 +6,7 @@ import { startDeviceLogin } from '../../src/device/index.js';
 import { type TwitchAuth, createMemoryStorage } from '../../src/index.js';
 import { serializeRecord } from '../../src/refresh-session.js';
 import { createSession } from '../../src/session.js';
+import { createTwurpleAuthProvider } from '../../src/twurple/index.js';
 import { createFakeFetch, json, type FakeFetch } from '../helpers/fake-fetch.js';
 import {
   CLIENT_ID,
@@ -199,6 +200,36 @@ describe('a device session in a client', () => {
     expect(events.logout[0]).toMatchObject({ reason: 'refresh_failed' });
     expect(auth.session).toBeNull();
     expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('lets the twurple provider refresh a device session after a 401 instead of ending it', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+    const provider = createTwurpleAuthProvider(auth);
+
+    const token = await provider.refreshAccessTokenForUser(USER_ID);
+
+    expect(token).toMatchObject({ accessToken: 'at-1', refreshToken: null, userId: USER_ID });
+    expect(server.uses).toEqual(['rt-0']);
+    expect(auth.session?.accessToken).toBe('at-1');
+    expect(events.logout).toEqual([]);
+  });
+
+  it('ends a device session through the twurple provider once when the grant is gone', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer({ gone: true });
+    const auth = client();
+    const events = record(auth);
+    const provider = createTwurpleAuthProvider(auth);
+
+    await expect(provider.refreshAccessTokenForUser(USER_ID)).rejects.toMatchObject({
+      code: 'token_invalid',
+    });
+    expect(events.logout).toEqual([expect.objectContaining({ reason: 'refresh_failed' })]);
+    expect(auth.session).toBeNull();
   });
 
   it('keeps the session when the refresh cannot reach Twitch, and returns the 401', async () => {
