@@ -44,6 +44,12 @@ export const REFRESH_LIMITS = Object.freeze({
   catchUpMaxMs: 2_000,
   /** Before a `gone` ends the session, storage is read once more after this delay. */
   goneRecheckMs: 250,
+  /**
+   * After a rotation the lock is held this much longer, so the write and its announcement reach
+   * the other tabs before one of them can take the lock: in Chromium another tab's view of
+   * localStorage lags a write, and a tab reading the old record would spend a dead refresh token.
+   */
+  settleMs: 250,
 });
 
 /** Everything the coordinator needs, injected. */
@@ -192,6 +198,7 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
       deps.write(next);
       // Announced while still holding the lock, so the next tab in line knows to wait for it.
       deps.announce({ type: 'rotated', generation: next.generation });
+      await sleep(REFRESH_LIMITS.settleMs);
       return refreshed(next);
     }
     const refused =

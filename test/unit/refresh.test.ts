@@ -114,6 +114,12 @@ function createTabs(fake: FakeFetch, storage: Storage, lockFor: (tab: string) =>
   return { make, discarded };
 }
 
+/** Lets fake time run past a rotation's settle (the lock is held that much longer), then awaits. */
+async function settled<T>(promise: Promise<T>): Promise<T> {
+  await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.settleMs);
+  return promise;
+}
+
 let fake: FakeFetch;
 beforeEach(() => {
   vi.useFakeTimers();
@@ -131,7 +137,9 @@ describe('refresh coordinator', () => {
     const storage = sharedStorage();
     const lock = createLocalLock();
     const tab = createTabs(fake, storage, () => lock).make('a');
-    const results = await Promise.all(Array.from({ length: 10 }, () => tab.refresh('at-0')));
+    const results = await settled(
+      Promise.all(Array.from({ length: 10 }, () => tab.refresh('at-0'))),
+    );
     expect(server.calls()).toBe(1);
     for (const r of results)
       expect(r).toEqual({
@@ -150,7 +158,7 @@ describe('refresh coordinator', () => {
     const server = tokenServer(fake);
     const storage = sharedStorage();
     const tab = createTabs(fake, storage, () => createLocalLock()).make('a');
-    await tab.refresh('at-0');
+    await settled(tab.refresh('at-0'));
     const late = await tab.refresh('at-0');
     expect(late).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
     expect(server.calls()).toBe(1);
@@ -162,19 +170,36 @@ describe('refresh coordinator', () => {
     const lock = createLocalLock(); // one lock for both tabs, as Web Locks gives
     const tabs = createTabs(fake, storage, () => lock);
     const [a, b] = [tabs.make('a'), tabs.make('b')];
-    const [ra, rb] = await Promise.all([a.refresh('at-0'), b.refresh('at-0')]);
+    const [ra, rb] = await settled(Promise.all([a.refresh('at-0'), b.refresh('at-0')]));
     expect(server.calls()).toBe(1);
     expect(ra).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
     expect(rb).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
   });
 
-  it('a tab whose storage still shows the old record after another rotated waits for it, and never spends the dead refresh token', async () => {
-    const server = tokenServer(fake);
-    const storage = sharedStorage(150);
+  it('holds the lock through the settle after a rotation, so the next tab sees the write first', async () => {
+    tokenServer(fake);
+    const storage = sharedStorage(REFRESH_LIMITS.settleMs - 50); // lags less than the settle
     const lock = createLocalLock();
     const tabs = createTabs(fake, storage, () => lock);
     const [a, b] = [tabs.make('a'), tabs.make('b')];
-    await a.refresh('at-0');
+    const first = a.refresh('at-0');
+    const second = b.refresh('at-0'); // waits for the lock
+    let bDone = false;
+    void second.then(() => (bDone = true));
+    await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.settleMs - 10);
+    expect(bDone).toBe(false);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(await first).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
+    expect(await second).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
+  });
+
+  it('a tab whose storage still shows the old record after another rotated waits for it, and never spends the dead refresh token', async () => {
+    const server = tokenServer(fake);
+    const storage = sharedStorage(REFRESH_LIMITS.settleMs + 150); // lags past the settle
+    const lock = createLocalLock();
+    const tabs = createTabs(fake, storage, () => lock);
+    const [a, b] = [tabs.make('a'), tabs.make('b')];
+    await settled(a.refresh('at-0'));
     expect(storage.read('b')).toMatchObject({ refreshToken: 'rt-0' }); // the lag is real
     const pending = b.refresh('at-0');
     await vi.advanceTimersByTimeAsync(200);
@@ -189,7 +214,7 @@ describe('refresh coordinator', () => {
     const lock = createLocalLock();
     const tabs = createTabs(fake, storage, () => lock);
     const [a, b] = [tabs.make('a'), tabs.make('b')];
-    await a.refresh('at-0');
+    await settled(a.refresh('at-0'));
     const pending = b.refresh('at-0');
     await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.catchUpMaxMs + 100);
     expect(await pending).toEqual({ status: 'network' });
@@ -250,7 +275,7 @@ describe('refresh coordinator', () => {
     const tabs = createTabs(fake, storage, () => createLocalLock()); // a lock per tab: no cross-tab exclusion
     const [a, b] = [tabs.make('a'), tabs.make('b')];
     const both = Promise.all([a.refresh('at-0'), b.refresh('at-0')]);
-    await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.goneRecheckMs);
+    await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.goneRecheckMs + REFRESH_LIMITS.settleMs);
     const [ra, rb] = await both;
     expect(ra).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
     expect(rb).toMatchObject({ status: 'refreshed', session: { accessToken: 'at-1' } });
