@@ -18,7 +18,10 @@ export interface AuthFetchDeps {
     input: RequestInfo | URL,
     init: RequestInit | undefined,
   ) => Promise<Response | undefined> | void;
-  /** A request went without the token to Twitch's API origin, which is not the Helix origin. */
+  /**
+   * A request went without the token to Twitch's API origin, which is not the Helix origin. Told
+   * once per wrapper: it is a hint for the developer, not a per-request event.
+   */
   readonly onOriginMismatch: (origin: string) => void;
 }
 
@@ -53,11 +56,15 @@ function originOf(url: string): string | undefined {
  *   the session on the first and ignores the rest (and 401s for an older token).
  */
 export function createAuthFetch(deps: AuthFetchDeps): AuthFetch {
+  let mismatchTold = false;
   return async (input, init) => {
     const token = deps.accessToken();
     const origin = originOf(requestUrl(input));
     if (token === undefined || origin !== deps.helixOrigin) {
-      if (token !== undefined && origin === 'https://api.twitch.tv') deps.onOriginMismatch(origin);
+      if (!mismatchTold && token !== undefined && origin === 'https://api.twitch.tv') {
+        mismatchTold = true;
+        deps.onOriginMismatch(origin);
+      }
       return deps.fetch()(input, init);
     }
     const headers = new Headers(

@@ -150,12 +150,7 @@ export function createClient(
     ).complete(callback, keySet, state.current()?.user !== undefined);
     if (done === null) return null;
     const { session } = done;
-    const live = state.current();
-    if (live?.user !== undefined && live.user.id === session.user?.id) state.upgrade(session);
-    else {
-      if (live !== null) state.end('switched_user');
-      state.begin(session);
-    }
+    state.signIn(session);
     start();
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
     if (returnTo !== undefined && done.request.mode === 'redirect')
@@ -219,7 +214,6 @@ export function createClient(
   }
 
   const helixOrigin = new URL(config.endpoints.helix).origin;
-  let mismatched = false;
   const authFetch = createAuthFetch({
     helixOrigin,
     clientId: config.clientId,
@@ -228,17 +222,14 @@ export function createClient(
     onUnauthorized: (token, ...request) =>
       (device('unauthorized', token, ...request) as Promise<Response | undefined> | undefined) ??
       void (state.current()?.accessToken === token && state.end('unauthorized')),
-    onOriginMismatch: (origin) => {
-      if (!mismatched)
-        report(
-          new TwitchAuthError(
-            'helix_origin_mismatch',
-            `No token for ${origin}: endpoints.helix is ${helixOrigin}.`,
-          ),
-          '',
-        );
-      mismatched = true;
-    },
+    onOriginMismatch: (origin) =>
+      report(
+        new TwitchAuthError(
+          'helix_origin_mismatch',
+          `No token for ${origin}: endpoints.helix is ${helixOrigin}.`,
+        ),
+        '',
+      ),
   });
 
   const auth: TwitchAuth = {

@@ -43,6 +43,11 @@ export interface SessionState {
    * no `login`, since nobody new signed in.
    */
   upgrade(session: Session, record?: string): void;
+  /**
+   * A completed redirect or popup login: the live session's own user upgrades it (`upgrade`);
+   * anyone else ends it (`logout` with `switched_user`) and begins anew (`begin`).
+   */
+  signIn(session: Session): void;
   /** Ends the current session once and returns it; later calls (a 401 storm) find nothing. */
   end(reason: LogoutReason, options?: EndOptions): Session | null;
   /** Another copy of the SDK on this page stored a session: make it current without events. */
@@ -91,6 +96,15 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
     begin(session, record) {
       state.upgrade(session, record);
       emitter.emit('login', { session });
+    },
+    signIn(session) {
+      const live = read();
+      if (live?.user !== undefined && live.user.id === session.user?.id) {
+        state.upgrade(session);
+        return;
+      }
+      if (live !== null) state.end('switched_user');
+      state.begin(session);
     },
     upgrade(session, record = serializeSession(session)) {
       read();
