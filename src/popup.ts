@@ -20,16 +20,19 @@ function isPopupMessage(value: unknown, state: string): value is PopupMessage {
   return m['source'] === MESSAGE_SOURCE && m['state'] === state && typeof m['href'] === 'string';
 }
 
+/** The parts of the opening window a popup login uses; `window` unless a test passes a stand-in. */
+export type PopupHost = Pick<Window, 'open' | 'screenX' | 'screenY' | 'outerWidth' | 'outerHeight'>;
+
 /**
- * Opens the login popup. Must run synchronously inside the user's click, or blockers refuse it.
- * Throws `popup_blocked` when the browser returns no window.
+ * Opens the login popup, centred over this window. Must run synchronously inside the user's click,
+ * or blockers refuse it. Throws `popup_blocked` when the browser returns no window.
  */
-export function openPopup(url: string): Window {
+export function openPopup(url: string, host: PopupHost = window): Window {
   const width = 500;
   const height = 720;
-  const left = Math.max(0, (window.screenX ?? 0) + (window.outerWidth - width) / 2);
-  const top = Math.max(0, (window.screenY ?? 0) + (window.outerHeight - height) / 2);
-  const popup = window.open(
+  const left = Math.max(0, host.screenX + (host.outerWidth - width) / 2);
+  const top = Math.max(0, host.screenY + (host.outerHeight - height) / 2);
+  const popup = host.open(
     url,
     'twitch-spa-login',
     `popup=yes,width=${width},height=${height},left=${Math.round(left)},top=${Math.round(top)}`,
@@ -108,17 +111,20 @@ export function waitForPopup(
   });
 }
 
+/** The parts of the popup's own window the hand-back uses; `window` unless a test passes a stand-in. */
+export type PopupSelf = Pick<Window, 'opener' | 'location'>;
+
 /**
  * In the popup's callback page: hands the response to the page that opened the popup and closes.
  * Posts only to this page's own origin, never to `*`. Returns false when there is nobody to hand to.
  */
-export function handBack(href: string, state: string): boolean {
+export function handBack(href: string, state: string, self: PopupSelf = window): boolean {
   const message: PopupMessage = { source: MESSAGE_SOURCE, state, href };
   let delivered = false;
-  const opener = window.opener as Window | null;
-  if (opener !== null && opener !== window) {
+  const opener = self.opener as Window | null;
+  if (opener !== null && opener !== self) {
     try {
-      opener.postMessage(message, window.location.origin);
+      opener.postMessage(message, self.location.origin);
       delivered = true;
     } catch {
       // The opener may be gone or cut off; the channel below still reaches it.

@@ -7,8 +7,7 @@ export interface TabSync {
 }
 
 function isTabMessage(value: unknown): value is TabMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const type = (value as { type?: unknown }).type;
+  const type = (value as { type?: unknown } | null | undefined)?.type;
   return type === 'login' || type === 'logout';
 }
 
@@ -20,8 +19,11 @@ function isTabMessage(value: unknown): value is TabMessage {
  * receiver treats repeats as no-ops. Neither delivers a tab's own messages back to it, and a tab
  * never re-posts what it received, so there are no echo loops.
  *
+ * Browser only (the client creates it at start-up, in a page).
+ *
  * @param channelName - unique per client id
  * @param storageKey - the full localStorage key of the session
+ * @param storage - the localStorage holding it; undefined (no storage): the channel alone
  * @param Channel - the BroadcastChannel constructor, or null for the `storage` event alone
  */
 export function createTabSync(
@@ -42,7 +44,7 @@ export function createTabSync(
     if (event.storageArea !== storage || (event.key !== storageKey && event.key !== null)) return;
     onMessage({ type: event.newValue === null ? 'logout' : 'login' });
   };
-  const listening = typeof window !== 'undefined' && storage !== undefined;
+  const listening = storage !== undefined;
   if (listening) window.addEventListener('storage', onStorage);
   return {
     // Without a channel, the storage write itself is the message.

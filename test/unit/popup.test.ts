@@ -1,8 +1,9 @@
 // The popup hand-back accepts the login response only from the popup it opened, on this page's
 // origin, for this login's state: anything else on the page's message bus is ignored.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultTimers } from '../../src/env';
-import { waitForPopup } from '../../src/popup';
+import { type PopupHost, type PopupSelf, handBack, openPopup, waitForPopup } from '../../src/popup';
+import { rejection } from '../helpers/thrown';
 
 const STATE = 'popup.state-under-test';
 const HREF = 'http://localhost:3000/callback#access_token=x&state=popup.state-under-test';
@@ -27,6 +28,17 @@ const message = (overrides: Record<string, unknown> = {}): Record<string, unknow
 async function outcome(wait: Promise<string>): Promise<string> {
   const ticks = new Promise<string>((resolve) => setTimeout(() => resolve('waiting'), 30));
   return Promise.race([wait.catch((error: unknown) => `rejected: ${String(error)}`), ticks]);
+}
+
+/** What the wait has given by now, without letting any time pass (for fake timers). */
+async function outcomeNow(wait: Promise<string>): Promise<string> {
+  return Promise.race([
+    wait.then(
+      (href) => href,
+      (error: unknown) => `rejected: ${String(error)}`,
+    ),
+    Promise.resolve('waiting'),
+  ]);
 }
 
 const waits: { popup: Window }[] = [];
@@ -71,4 +83,161 @@ describe('popup hand-back', () => {
       await expect(outcome(wait)).resolves.toBe(HREF);
     },
   );
+});
+
+describe('opening the popup', () => {
+  function host(opened: Window | null) {
+    const calls: unknown[][] = [];
+    const h = {
+      screenX: 100,
+      screenY: 50,
+      outerWidth: 1301,
+      outerHeight: 1000,
+      open: (...args: unknown[]) => {
+        calls.push(args);
+        return opened;
+      },
+    };
+    return { h: h as unknown as PopupHost & typeof h, calls };
+  }
+
+  it('opens the authorize URL in a named popup centred over the page', () => {
+    const popup = fakePopup();
+    const { h, calls } = host(popup);
+    expect(openPopup('https://id.twitch.tv/oauth2/authorize?x=1', h)).toBe(popup);
+    // left = 100 + (1301 - 500) / 2 = 500.5 → 501; top = 50 + (1000 - 720) / 2 = 190
+    expect(calls).toEqual([
+      [
+        'https://id.twitch.tv/oauth2/authorize?x=1',
+        'twitch-spa-login',
+        'popup=yes,width=500,height=720,left=501,top=190',
+      ],
+    ]);
+  });
+
+  it('keeps the popup on screen when the page is smaller than the popup', () => {
+    const { h, calls } = host(fakePopup());
+    Object.assign(h, { screenX: 0, screenY: 0, outerWidth: 300, outerHeight: 400 });
+    openPopup('https://id.twitch.tv/oauth2/authorize', h);
+    expect(calls[0]?.[2]).toBe('popup=yes,width=500,height=720,left=0,top=0');
+  });
+
+  it('throws popup_blocked when the browser gives no window', () => {
+    const { h } = host(null);
+    expect(() => openPopup('https://id.twitch.tv/oauth2/authorize', h)).toThrow(
+      expect.objectContaining({ name: 'TwitchAuthError', code: 'popup_blocked' }),
+    );
+  });
+});
+
+describe('waiting for the popup', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('gives up with popup_timeout after the timeout, and stops listening', async () => {
+    vi.useFakeTimers();
+    const popup = fakePopup();
+    const wait = waitForPopup(popup, STATE, 10_000, defaultTimers);
+    const result = rejection(wait);
+    await vi.advanceTimersByTimeAsync(9_999);
+    expect(await outcomeNow(wait)).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(await result).toMatchObject({ code: 'popup_timeout' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('reports popup_closed shortly after the user closes the popup', async () => {
+    vi.useFakeTimers();
+    const popup = fakePopup();
+    const wait = waitForPopup(popup, STATE, 60_000, defaultTimers);
+    const result = rejection(wait);
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect(await outcomeNow(wait)).toBe('waiting');
+    (popup as { closed: boolean }).closed = true;
+    await vi.advanceTimersByTimeAsync(500);
+    // Closed is seen at the next poll, then a short grace lets a message on its way arrive.
+    expect(await outcomeNow(wait)).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(300);
+    expect(await result).toMatchObject({ code: 'popup_closed' });
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('still takes a response that arrives in the grace after the popup closed', async () => {
+    vi.useFakeTimers();
+    const popup = fakePopup();
+    const wait = waitForPopup(popup, STATE, 60_000, defaultTimers);
+    (popup as { closed: boolean }).closed = true;
+    await vi.advanceTimersByTimeAsync(500);
+    post(message(), location.origin, popup);
+    await expect(wait).resolves.toBe(HREF);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('keeps waiting while reading `closed` throws (a cross-origin popup)', async () => {
+    vi.useFakeTimers();
+    const popup = {
+      get closed(): boolean {
+        throw new Error('SecurityError');
+      },
+    } as unknown as Window;
+    const wait = waitForPopup(popup, STATE, 5_000, defaultTimers);
+    const result = rejection(wait);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(await outcomeNow(wait)).toBe('waiting');
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(await result).toMatchObject({ code: 'popup_timeout' });
+  });
+
+  it('takes the response over the state-keyed channel when window.opener was cut', async () => {
+    const { wait } = start();
+    const other = new BroadcastChannel('twitch-spa-login:popup:popup.another-state');
+    other.postMessage(message());
+    other.close();
+    await expect(outcome(wait)).resolves.toBe('waiting');
+    const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
+    channel.postMessage(message({ state: 'popup.another-state' }));
+    await expect(outcome(wait)).resolves.toBe('waiting');
+    channel.postMessage(message());
+    channel.close();
+    await expect(outcome(wait)).resolves.toBe(HREF);
+  });
+});
+
+describe('handing the response back', () => {
+  function self(opener: unknown): PopupSelf & { opener: unknown } {
+    return { opener, location: { origin: 'http://localhost:3000' } as Location };
+  }
+
+  it('posts to the opener on its own origin only, and on the state-keyed channel', async () => {
+    const posted: unknown[][] = [];
+    const opener = { postMessage: (...args: unknown[]) => void posted.push(args) };
+    const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
+    const heard = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    expect(handBack(HREF, STATE, self(opener))).toBe(true);
+    expect(posted).toEqual([[message(), 'http://localhost:3000']]);
+    await expect(heard).resolves.toEqual(message());
+    channel.close();
+  });
+
+  it('does not post to itself when it has no opener of its own', () => {
+    const posted: unknown[] = [];
+    const me = self(null);
+    me.opener = me;
+    (me as unknown as { postMessage: (m: unknown) => void }).postMessage = (m) =>
+      void posted.push(m);
+    expect(handBack(HREF, STATE, me)).toBe(true);
+    expect(posted).toEqual([]);
+  });
+
+  it('still hands back over the channel when posting to the opener throws', async () => {
+    const opener = {
+      postMessage: () => {
+        throw new Error('opener gone');
+      },
+    };
+    const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
+    const heard = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
+    expect(handBack(HREF, STATE, self(opener))).toBe(true);
+    await expect(heard).resolves.toEqual(message());
+    channel.close();
+  });
 });

@@ -11,9 +11,14 @@ afterEach(() => {
   localStorage.clear();
 });
 
-function listen(Channel: typeof BroadcastChannel | null, name = 'tabs-test'): TabMessage[] {
+function listen(
+  Channel: typeof BroadcastChannel | null,
+  name = 'tabs-test',
+  storage: Storage | 'none' = localStorage,
+): TabMessage[] {
   const received: TabMessage[] = [];
-  open.push(createTabSync(name, KEY, localStorage, (message) => received.push(message), Channel));
+  const area = storage === 'none' ? undefined : storage;
+  open.push(createTabSync(name, KEY, area, (message) => received.push(message), Channel));
   return received;
 }
 
@@ -29,6 +34,8 @@ describe('tabs over BroadcastChannel', () => {
     const foreign = new BroadcastChannel('tabs-test');
     foreign.postMessage({ type: 'steal', token: 'x' });
     foreign.postMessage('logout');
+    foreign.postMessage(null);
+    foreign.postMessage(42);
     foreign.close();
     open[0]?.post({ type: 'logout' });
     await expect.poll(() => theirs.length).toBe(2);
@@ -65,6 +72,13 @@ describe('tabs over the storage event (no BroadcastChannel)', () => {
     expect(received).toEqual([]);
     open[0]?.close();
     storageEvent({ key: KEY, newValue: '{}', storageArea: localStorage });
+    expect(received).toEqual([]);
+  });
+
+  it('hears no storage event when the session is not in localStorage', () => {
+    const received = listen(null, 'tabs-test', 'none');
+    storageEvent({ key: KEY, newValue: '{}', storageArea: localStorage });
+    storageEvent({ key: KEY, newValue: '{}' });
     expect(received).toEqual([]);
   });
 });
