@@ -74,6 +74,27 @@ const callHelix = (page: Page) =>
     return { status: response.status, token: auth.session?.accessToken };
   }, emulator.endpoints.helix);
 
+/**
+ * Fails naming the step, and what the emulator saw last, when a step hangs: the test once timed
+ * out (60 s) on a loaded CI machine and passed on its retry, with nothing to say where it stood.
+ */
+async function step<T>(name: string, run: Promise<T>, ms = 20_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const seen = emulator.requestLog.slice(-8).map((r) => `${r.method} ${r.path}`);
+      reject(
+        new Error(`${name}: no answer within ${ms} ms; the emulator saw last: ${seen.join(', ')}`),
+      );
+    }, ms);
+  });
+  try {
+    return await Promise.race([run, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const refreshes = () =>
   emulator.requestLog.filter((r) => r.method === 'POST' && r.path === '/oauth2/token').length;
 
@@ -103,11 +124,12 @@ describe('device login with the SDK in Chromium', () => {
     await phone.click('[data-testid="authorize"]');
     await phone.close();
 
-    const userId = await tv.evaluate(
-      () => (window as unknown as { signedIn: Promise<string> }).signedIn,
+    const userId = await step(
+      'the TV page signing in',
+      tv.evaluate(() => (window as unknown as { signedIn: Promise<string> }).signedIn),
     );
     expect(userId).toMatch(/^\d+$/);
-    const first = await callHelix(tv);
+    const first = await step('the first Helix call', callHelix(tv));
     expect(first.status).toBe(200);
     const stored = await tv.evaluate(
       (key) => localStorage.getItem(key),
@@ -123,7 +145,7 @@ describe('device login with the SDK in Chromium', () => {
     // The access token dies: the next call refreshes once and succeeds with a new token.
     emulator.requestLog.length = 0;
     emulator.expireToken();
-    const second = await callHelix(tv);
+    const second = await step('the Helix call that refreshes', callHelix(tv));
     expect(second.status).toBe(200);
     expect(second.token).not.toBe(first.token);
     expect(refreshes()).toBe(1);
@@ -140,7 +162,10 @@ describe('device login with the SDK in Chromium', () => {
     await tab2.waitForTimeout(500); // its start-up validation
     emulator.requestLog.length = 0;
     emulator.expireToken();
-    const [a, b] = await Promise.all([callHelix(tv), callHelix(tab2)]);
+    const [a, b] = await step(
+      'two tabs refreshing together',
+      Promise.all([callHelix(tv), callHelix(tab2)]),
+    );
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(refreshes()).toBe(1);
     expect(a.token).toBe(b.token);

@@ -15,8 +15,14 @@ export const USER_ID = '141981764';
 /** An RS256 signing key with its public JWK. */
 export type SigningKey = TestKey;
 
-function makeSigningKey(kid = 'key-1'): Promise<SigningKey> {
-  return generateTestKey(kid);
+/**
+ * One real key pair per test file (module), made on first use: a 2048-bit RSA key takes hundreds
+ * of milliseconds on a loaded machine, once per harness made the unit suite (and every mutant run
+ * of `npm run mutation`) several times slower. Tests that need another key pass their own.
+ */
+let sharedKey: Promise<SigningKey> | undefined;
+function makeSigningKey(): Promise<SigningKey> {
+  return (sharedKey ??= generateTestKey('key-1'));
 }
 
 /** Signs an ID token like Twitch's; `claims` override or (with undefined) remove defaults. */
