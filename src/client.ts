@@ -12,7 +12,7 @@ import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
 import { createPendingStore } from './pending.js';
-import { POPUP_STATE_PREFIX } from './popup.js';
+import { POPUP_STATE_PREFIX, type PopupHost } from './popup.js';
 import { loginWithPopup } from './popup-login.js';
 import { handleRedirect } from './redirect.js';
 import { type Session, applyValidation, hasScopes } from './session.js';
@@ -45,10 +45,11 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   return createClient(options, () => import('./complete-login.js'));
 }
 
-/** {@link createTwitchAuth} with the lazy import injected. */
+/** {@link createTwitchAuth} with the lazy import (and, for tests, the popup's opener) injected. */
 export function createClient(
   options: TwitchAuthOptions,
   importCompleteLogin: ImportCompleteLogin,
+  popupHost?: PopupHost,
 ): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
@@ -256,6 +257,7 @@ export function createClient(
               () => undefined,
             ),
           complete,
+          host: popupHost,
         });
       }
       (opts.navigate ?? ((target: string) => location.assign(target)))(

@@ -3,7 +3,7 @@
 import { type CallbackUrl, readCallbackUrl } from './callback-url.js';
 import type { Timers } from './env.js';
 import { TwitchAuthError } from './errors.js';
-import { openPopup, waitForPopup } from './popup.js';
+import { type PopupHost, openPopup, waitForPopup } from './popup.js';
 import type { Session } from './session.js';
 
 export interface PopupLoginDeps {
@@ -13,6 +13,8 @@ export interface PopupLoginDeps {
   readonly prepare: () => void;
   /** Verifies the response and begins the session (the lazy path). */
   readonly complete: (callback: CallbackUrl) => Promise<Session | null>;
+  /** The window that opens the popup: `window` unless a test passes a stand-in. */
+  readonly host?: PopupHost | undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface PopupLoginDeps {
  * ```
  */
 export function loginWithPopup(url: string, state: string, deps: PopupLoginDeps): Promise<Session> {
-  const popup = openPopup(url);
+  const popup = openPopup(url, deps.host);
   deps.prepare();
   return waitForPopup(popup, state, deps.timeoutMs, deps.timers).then(async (href) => {
     try {

@@ -1,4 +1,5 @@
 import { type ImportCompleteLogin, createClient } from '../../src/client';
+import type { PopupHost } from '../../src/popup';
 import { createMemoryStorage } from '../../src/index';
 import type { LoginOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
@@ -64,6 +65,8 @@ export interface Harness {
     fragment?: (params: URLSearchParams) => void;
     /** Options of the login this callback answers (returnTo, scopes, ...). */
     login?: LoginOptions;
+    /** Answer this authorize URL (a login already started, e.g. in a popup) instead. */
+    authorize?: string;
   }): Promise<string>;
 }
 
@@ -75,6 +78,7 @@ export async function createHarness(
   options: Partial<TwitchAuthOptions> & {
     validate?: boolean;
     importCompleteLogin?: ImportCompleteLogin;
+    popupHost?: PopupHost;
   } = {},
   key?: SigningKey,
 ): Promise<Harness> {
@@ -85,7 +89,7 @@ export async function createHarness(
     fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
   }
   const storage = createMemoryStorage();
-  const { validate: _validate, importCompleteLogin, ...rest } = options;
+  const { validate: _validate, importCompleteLogin, popupHost, ...rest } = options;
   const auth = createClient(
     {
       clientId: CLIENT_ID,
@@ -95,6 +99,7 @@ export async function createHarness(
       ...rest,
     },
     importCompleteLogin ?? (() => import('../../src/complete-login')),
+    popupHost,
   );
   return {
     auth,
@@ -106,8 +111,9 @@ export async function createHarness(
       claims = {},
       fragment,
       login,
+      authorize: started,
     } = {}) {
-      const authorize = new URL(await auth.authorizeUrl(login));
+      const authorize = new URL(started ?? (await auth.authorizeUrl(login)));
       const state = authorize.searchParams.get('state') ?? '';
       const nonce = authorize.searchParams.get('nonce') ?? '';
       const params = new URLSearchParams({ access_token: accessToken });
