@@ -7,7 +7,7 @@ import { createCallbackNotice } from './callback-notice.js';
 import { defaultTimers, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEvents, createEmitter } from './events.js';
-import { refreshPath, setInternals } from './internals.js';
+import { type RefreshPath, refreshPath, setInternals } from './internals.js';
 import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
@@ -85,9 +85,16 @@ export function createClient(
           report(error, 'Validating the token failed.');
       }),
     // A device session is refreshed instead: shortly before its expiry, or at it.
-    onExpiring: (expiresAt, secondsLeft) =>
-      device('expiring') ?? emitter.emit('expiring', { expiresAt, secondsLeft }),
-    onExpired: () => device('expired') ?? state.end('expired'),
+    onExpiring: (expiresAt, secondsLeft) => {
+      const path = device();
+      if (path === undefined) emitter.emit('expiring', { expiresAt, secondsLeft });
+      else path.expiring(auth);
+    },
+    onExpired: () => {
+      const path = device();
+      if (path === undefined) state.end('expired');
+      else path.expired(auth);
+    },
     onWake: browserWakeSignals,
   });
   const state = createSessionState({ store, emitter, lifecycle, now, report });
@@ -102,9 +109,7 @@ export function createClient(
   // Only device sessions carry a refresh token. Their refresh path comes with
   // `twitch-spa-login/device` (registered when that entry is imported), so an app that never
   // imports it carries none of it.
-  // It answers undefined when it does not take the case.
-  const device = (what: string, ...args: unknown[]): unknown =>
-    state.refreshable() ? refreshPath()?.(auth, what, ...args) : undefined;
+  const device = (): RefreshPath | undefined => (state.refreshable() ? refreshPath() : undefined);
 
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
@@ -120,7 +125,7 @@ export function createClient(
     }
     const session = current();
     // Other tabs announce their refreshes to the refresh path: have it listening from the start.
-    device('start');
+    device()?.start(auth);
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
@@ -170,8 +175,8 @@ export function createClient(
     } catch (error) {
       if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
         // A device session refreshes (once) and validates the new token instead of ending.
-        const refreshed = device('invalid_token', session, error);
-        if (refreshed !== undefined) return refreshed as Promise<ValidateResult>;
+        const path = device();
+        if (path !== undefined) return path.invalidToken(auth, session, error);
         state.end('invalid_token', { error });
       }
       throw error;
@@ -221,7 +226,7 @@ export function createClient(
     fetch: doFetch,
     accessToken: () => state.current()?.accessToken,
     onUnauthorized: (token, ...request) =>
-      (device('unauthorized', token, ...request) as Promise<Response | undefined> | undefined) ??
+      device()?.unauthorized(auth, token, ...request) ??
       void (state.current()?.accessToken === token && state.end('unauthorized')),
     onOriginMismatch: (origin) =>
       report(
@@ -290,6 +295,7 @@ export function createClient(
     },
     on: (name, handler) => emitter.on(name, handler),
     destroy() {
+      refreshPath()?.destroy(auth);
       lifecycle.stop();
       tabs?.close();
       tabs = undefined;
@@ -298,8 +304,7 @@ export function createClient(
       state.forget();
     },
   };
-  const refresh = (): Promise<Session | null> | undefined =>
-    device('refresh') as Promise<Session | null> | undefined;
+  const refresh = (): Promise<Session | null> | undefined => device()?.refresh(auth);
   setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, report, refresh });
   return auth;
 }

@@ -7,6 +7,7 @@ import type { SessionState } from './session-state.js';
 import type { TwitchAuth } from './twitch-auth.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { KeyValueStore } from './storage.js';
+import type { ValidateResult } from './twitch-api.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
 export interface Internals {
@@ -32,9 +33,34 @@ const byClient = new WeakMap<object, Internals>();
 
 /**
  * The refresh path of device sessions (src/refresh-session.ts). `twitch-spa-login/device`
- * registers it when imported; without it a device session ends as any other would.
+ * registers it when imported; without it a device session ends as any other would. The client
+ * calls it only while its stored session carries a refresh token.
  */
-export type RefreshPath = (auth: TwitchAuth, what: string, ...args: unknown[]) => unknown;
+export interface RefreshPath {
+  /** A page started with a device session: hear other tabs' refreshes from now on. */
+  start(auth: TwitchAuth): void;
+  /**
+   * `auth.fetch` got a 401 for `failed`: refresh (one flight for every caller) and resolve the
+   * response of the request sent again with the new token, or undefined to return the 401.
+   */
+  unauthorized(
+    auth: TwitchAuth,
+    failed: string,
+    resend: (accessToken: string) => Promise<Response>,
+    input: RequestInfo | URL,
+    init: RequestInit | undefined,
+  ): Promise<Response | undefined>;
+  /** Validation said 401: refresh once and resolve the new token's validation. */
+  invalidToken(auth: TwitchAuth, session: Session, error: TwitchAuthError): Promise<ValidateResult>;
+  /** The expiring notice is due: refresh ahead of the expiry instead. */
+  expiring(auth: TwitchAuth): void;
+  /** The token ran out: refresh instead of ending the session. */
+  expired(auth: TwitchAuth): void;
+  /** Refresh now: the refreshed session, or null when the refresh ended it. */
+  refresh(auth: TwitchAuth): Promise<Session | null>;
+  /** `auth.destroy()`: close the tab channel; a later start opens a new one. */
+  destroy(auth: TwitchAuth): void;
+}
 
 let registered: RefreshPath | undefined;
 

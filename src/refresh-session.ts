@@ -3,7 +3,7 @@
 import type { TwitchAuth } from './twitch-auth.js';
 import { defaultTimers } from './env.js';
 import { TwitchAuthError } from './errors.js';
-import { type Internals, internalsOf } from './internals.js';
+import { type Internals, type RefreshPath, internalsOf } from './internals.js';
 import {
   type RefreshCoordinator,
   type RefreshRecord,
@@ -16,7 +16,12 @@ import { type Session, parseStoredSession, serializeSession } from './session.js
 import type { KeyValueStore } from './storage.js';
 import { type ValidateResult, revokeToken } from './twitch-api.js';
 
-const coordinators = new WeakMap<object, RefreshCoordinator>();
+/** A client's coordinator, and how to stop it hearing other tabs (`auth.destroy()`). */
+interface Coordination {
+  readonly coordinator: RefreshCoordinator;
+  readonly close: () => void;
+}
+const coordinations = new WeakMap<object, Coordination>();
 
 /** The stored record, or null when there is none or it carries no refresh token. Never throws. */
 function readRecord(store: KeyValueStore, now: number): RefreshRecord | null {
@@ -56,8 +61,8 @@ function isSignal(value: unknown): value is RefreshSignal {
 
 /** The coordinator of `auth`, created (with its tab channel and lock) on first use. */
 function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
-  const known = coordinators.get(auth);
-  if (known !== undefined) return known;
+  const known = coordinations.get(auth);
+  if (known !== undefined) return known.coordinator;
   const i = internalsOf(auth);
   const { clientId, endpoints } = i.config;
   const name = `twitch-spa-login:${clientId}:refresh`;
@@ -88,8 +93,12 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
       if (isSignal(event.data)) coordinator.heard(event.data);
     };
   }
-  auth.on('logout', () => coordinator.heard({ type: 'signed_out' }));
-  coordinators.set(auth, coordinator);
+  const unsubscribe = auth.on('logout', () => coordinator.heard({ type: 'signed_out' }));
+  const close = (): void => {
+    channel?.close();
+    unsubscribe();
+  };
+  coordinations.set(auth, { coordinator, close });
   return coordinator;
 }
 
@@ -228,41 +237,31 @@ async function retry(
     : undefined;
 }
 
+/** A refresh, or undefined when there is no session to refresh (it ended meanwhile). */
+const withSession = <T>(auth: TwitchAuth, run: (session: Session) => T): T | undefined => {
+  const session = internalsOf(auth).state.current();
+  return session === null ? undefined : run(session);
+};
+
 /**
- * What the core hands to the device entry's refresh path (registered with `provideRefreshPath`):
- * `'unauthorized'` (auth.fetch got a 401; resolves the response to return instead, or undefined),
- * `'invalid_token'` (validation said 401; resolves the new token's validation), `'expiring'`,
- * `'expired'`, `'refresh'` (resolves the refreshed session, or null when it ended) and `'start'`
- * (a page started with a device session). Undefined means "not taken".
+ * The refresh path of device sessions, which `twitch-spa-login/device` registers with the core
+ * (`provideRefreshPath`): what a 401, a refused validation, the expiring notice and the expiry
+ * mean for a session that carries a refresh token.
  *
  * @example
  * ```ts
- * provideRefreshPath(refreshPathOfDevice);
+ * provideRefreshPath(deviceRefreshPath);
  * ```
  */
-export function refreshPathOfDevice(auth: TwitchAuth, what: string, ...args: unknown[]): unknown {
-  const session = internalsOf(auth).state.current();
-  if (session === null && what !== 'unauthorized') return undefined;
-  switch (what) {
-    case 'unauthorized':
-      return retry(
-        auth,
-        ...(args as [
-          string,
-          (token: string) => Promise<Response>,
-          RequestInfo | URL,
-          RequestInit | undefined,
-        ]),
-      );
-    case 'invalid_token':
-      return revalidate(auth, args[0] as Session, args[1] as TwitchAuthError);
-    case 'expiring':
-      return (anticipate(auth, session!), true);
-    case 'expired':
-      return recoverOrReport(auth, session!);
-    case 'refresh':
-      return recover(auth, session!);
-    default:
-      return coordinatorOf(auth);
-  }
-}
+export const deviceRefreshPath: RefreshPath = {
+  start: (auth) => void coordinatorOf(auth),
+  unauthorized: retry,
+  invalidToken: revalidate,
+  expiring: (auth) => void withSession(auth, (session) => anticipate(auth, session)),
+  expired: (auth) => void withSession(auth, (session) => recoverOrReport(auth, session)),
+  refresh: async (auth) => (await withSession(auth, (session) => recover(auth, session))) ?? null,
+  destroy(auth) {
+    coordinations.get(auth)?.close();
+    coordinations.delete(auth);
+  },
+};

@@ -2,14 +2,14 @@
 // with Twitch's device code grant. Importing it is what brings the device code into an app.
 import type { TwitchAuth } from '../twitch-auth.js';
 import { provideRefreshPath } from '../internals.js';
-import { refreshPathOfDevice } from '../refresh-session.js';
+import { deviceRefreshPath } from '../refresh-session.js';
 import { hostOf } from './host.js';
 import { type DeviceLogin, type DeviceLoginOptions, startDeviceLoginOn } from './login.js';
 
 export type { DeviceLogin, DeviceLoginOptions };
 
 // Importing this entry is what lets the core refresh device sessions (401, validation, expiry).
-provideRefreshPath(refreshPathOfDevice);
+provideRefreshPath(deviceRefreshPath);
 
 /**
  * Starts a device login: asks Twitch for a user code, then polls until the user approves it on

@@ -155,6 +155,27 @@ describe('a device session in a client', () => {
     expect(events.change.at(-1)?.session?.accessToken).toBe('at-1');
   });
 
+  it('stops hearing other tabs after destroy(), and hears anew from a fresh start', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    helix(() => 'at-1');
+    validateAny();
+    const auth = client();
+    auth.start();
+    auth.destroy();
+    // Announced after destroy(): had the old channel still listened, this tab would wait for a
+    // generation 7 that storage never shows, and give up on the refresh.
+    const otherTab = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}:refresh`);
+    otherTab.postMessage({ type: 'rotated', generation: 7 });
+    otherTab.close();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // delivery to any listener left
+    auth.start();
+    const started = Date.now();
+    expect((await auth.fetch(USERS)).status).toBe(200);
+    expect(server.uses).toEqual(['rt-0']);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
   it('turns 10 concurrent 401s into one token request, each request retried once', async () => {
     seed('at-0', 'rt-0');
     const server = tokenServer();

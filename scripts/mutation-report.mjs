@@ -1,0 +1,52 @@
+// Recomputes the mutation score from Stryker's JSON report (reports/mutation/mutation.json) and
+// lists every surviving mutant that test/mutation/equivalent.md does not explain.
+//
+//   node scripts/mutation-report.mjs            # per-file and total scores, unexplained survivors
+//
+// A survivor is explained when equivalent.md has a line holding its file, line and mutator,
+// as `src/file.ts:LINE Mutator`. Exit code 1 when any survivor is unexplained.
+import { readFileSync } from 'node:fs';
+
+const report = JSON.parse(readFileSync('reports/mutation/mutation.json', 'utf8'));
+const explained = readFileSync('test/mutation/equivalent.md', 'utf8');
+
+const KILLED = new Set(['Killed', 'Timeout']);
+const COUNTED = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
+let killed = 0;
+let counted = 0;
+const unexplained = [];
+const rows = [];
+for (const [file, { mutants }] of Object.entries(report.files)) {
+  let fileKilled = 0;
+  let fileCounted = 0;
+  for (const m of mutants) {
+    if (!COUNTED.has(m.status)) continue;
+    fileCounted += 1;
+    if (KILLED.has(m.status)) {
+      fileKilled += 1;
+      continue;
+    }
+    const id = `${file}:${m.location.start.line} ${m.mutatorName}`;
+    if (!explained.includes(id)) {
+      unexplained.push(`${id} (${m.status}) → ${JSON.stringify(m.replacement ?? '').slice(0, 90)}`);
+    }
+  }
+  killed += fileKilled;
+  counted += fileCounted;
+  rows.push([file, fileCounted, fileKilled]);
+}
+
+const pct = (k, n) => (n === 0 ? '-' : `${((100 * k) / n).toFixed(1)} %`);
+for (const [file, n, k] of rows.sort((a, b) => a[2] / a[1] - b[2] / b[1])) {
+  console.log(
+    `${pct(k, n).padStart(8)}  ${String(n - k).padStart(3)} of ${String(n).padStart(3)} survive  ${file}`,
+  );
+}
+console.log(
+  `${pct(killed, counted).padStart(8)}  total: ${counted - killed} of ${counted} survive`,
+);
+if (unexplained.length > 0) {
+  console.log(`\n${unexplained.length} survivors not explained in test/mutation/equivalent.md:`);
+  for (const line of unexplained) console.log(`  ${line}`);
+  process.exitCode = 1;
+}
