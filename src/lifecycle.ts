@@ -74,7 +74,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
     }
     if (expiresAt !== undefined && !notified && now >= noticeAt(expiresAt)) {
       notified = true;
-      deps.onExpiring(expiresAt, Math.max(0, Math.floor((expiresAt - now) / 1000)));
+      // now < expiresAt here (the expiry was handled above), so this is never negative.
+      deps.onExpiring(expiresAt, Math.floor((expiresAt - now) / 1000));
       if (session === null) return; // a listener ended the session
     }
     if (now >= validateDue) runValidation();

@@ -186,4 +186,116 @@ describe('lifecycle', () => {
     await advance(1000);
     expect(calls.expired).toBe(1);
   });
+
+  it('validates a new token on the next tick, never inside start()', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session(), true);
+    expect(calls.validate).toBe(0);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls.validate).toBe(1);
+  });
+
+  it('restarting with the same token keeps the validation already due', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ validatedAt: now }), false);
+    await advance(HOUR / 2);
+    lifecycle.start(session({ validatedAt: now - HOUR / 2 }), false);
+    await advance(HOUR / 2);
+    expect(calls.validate).toBe(1);
+  });
+
+  it('a new token is due an interval after its own validation', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ validatedAt: now }), false);
+    await advance(HOUR / 2);
+    lifecycle.start(
+      createSession({ accessToken: 'new', tokenType: 'bearer', scopes: [], createdAt: now }),
+      false,
+    );
+    await advance(HOUR / 2);
+    expect(calls.validate).toBe(0);
+    await advance(HOUR / 2);
+    expect(calls.validate).toBe(1);
+  });
+
+  it('the next validation is due an interval after the last one finished', async () => {
+    let finish: () => void = () => undefined;
+    let count = 0;
+    const { lifecycle } = setup({
+      validate: () => {
+        count += 1;
+        return new Promise<void>((resolve) => (finish = resolve));
+      },
+    });
+    lifecycle.start(session(), true);
+    await vi.advanceTimersByTimeAsync(0);
+    await advance(10 * 60_000); // Twitch is slow to answer
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+    await advance(HOUR - 1);
+    expect(count).toBe(1);
+    await advance(1);
+    expect(count).toBe(2);
+  });
+
+  it('subscribes to wake signals once, however often it restarts', () => {
+    let subscriptions = 0;
+    const { lifecycle } = setup({
+      onWake: () => {
+        subscriptions += 1;
+        return () => undefined;
+      },
+    });
+    lifecycle.start(session(), false);
+    lifecycle.start(session(), true);
+    lifecycle.update(session({ validatedAt: now }));
+    expect(subscriptions).toBe(1);
+    lifecycle.stop();
+    lifecycle.start(session(), false);
+    expect(subscriptions).toBe(2);
+  });
+
+  it('warns again for a new token, not again for the same one', () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ expiresAt: now + 10_500, validatedAt: now }), false);
+    expect(calls.expiring).toEqual([10]);
+    lifecycle.start(session({ expiresAt: now + 10_500, validatedAt: now }), false);
+    lifecycle.update(session({ expiresAt: now + 9_000, validatedAt: now }));
+    expect(calls.expiring).toEqual([10]);
+    const next = createSession({
+      accessToken: 'next',
+      tokenType: 'bearer',
+      scopes: [],
+      createdAt: now,
+      expiresAt: now + 20_000,
+    });
+    lifecycle.update(next);
+    expect(calls.expiring).toEqual([10, 20]);
+    lifecycle.start({ ...next, accessToken: 'third' }, false);
+    expect(calls.expiring).toEqual([10, 20, 20]);
+  });
+
+  it('stops when an expiring listener ends the session: no validation, no timer', async () => {
+    const made = setup({ onExpiring: () => made.lifecycle.stop() });
+    made.lifecycle.start(session({ expiresAt: now + 10_000, validatedAt: now - 2 * HOUR }), false);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(made.calls.validate).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('update() after stop() starts nothing', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session(), false);
+    lifecycle.stop();
+    lifecycle.update(session({ expiresAt: now + 1_000 }));
+    expect(vi.getTimerCount()).toBe(0);
+    await advance(HOUR);
+    expect(calls).toMatchObject({ validate: 0, expired: 0, expiring: [] });
+  });
+
+  it('reports 0 seconds left, never a negative number, when the notice comes late', () => {
+    const { lifecycle, calls } = setup({ expiringNoticeSeconds: 300 });
+    lifecycle.start(session({ expiresAt: now + 400, validatedAt: now }), false);
+    expect(calls.expiring).toEqual([0]);
+  });
 });
