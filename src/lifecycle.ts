@@ -76,7 +76,6 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
       notified = true;
       // now < expiresAt here (the expiry was handled above), so this is never negative.
       deps.onExpiring(expiresAt, Math.floor((expiresAt - now) / 1000));
-      if (session === null) return; // a listener ended the session
     }
     if (now >= validateDue) runValidation();
     schedule();
