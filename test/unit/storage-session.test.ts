@@ -1,4 +1,4 @@
-import { SignJWT, generateKeyPair } from 'jose';
+import { SignJWT, base64url, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isTwitchAuthError } from '../../src/errors';
 import {
@@ -113,5 +113,102 @@ describe('session', () => {
         picture: 'javascript:alert(1)',
       }),
     ).toEqual({ id: '1' });
+  });
+});
+
+describe('the stored-session loader, one check at a time', () => {
+  const encode = (value: unknown): string =>
+    base64url.encode(new TextEncoder().encode(JSON.stringify(value)));
+  const idToken = (claims: unknown): string =>
+    `${encode({ alg: 'RS256' })}.${encode(claims)}.c2lnbmF0dXJl`;
+  /** A stored record that loads; each case below changes one thing of it. */
+  const good = {
+    v: 1,
+    accessToken: 'at',
+    scopes: ['user:read:email'],
+    idToken: idToken({ sub: '7', preferred_username: 'Seven' }),
+    user: 'seven',
+    expiresAt: NOW + 1_000,
+    createdAt: NOW - 1_000,
+    validatedAt: NOW - 500,
+  };
+  const load = (changes: Record<string, unknown>) =>
+    parseStoredSession(JSON.stringify({ ...good, ...changes }), NOW);
+
+  it('loads the record the cases start from', () => {
+    expect(load({})).toEqual({
+      accessToken: 'at',
+      tokenType: 'bearer',
+      scopes: ['user:read:email'],
+      idToken: good.idToken,
+      user: { id: '7', login: 'seven', displayName: 'Seven' },
+      expiresAt: NOW + 1_000,
+      createdAt: NOW - 1_000,
+      validatedAt: NOW - 500,
+    });
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['another schema version', { v: 2 }],
+    ['no schema version', { v: undefined }],
+    ['an empty access token', { accessToken: '' }],
+    ['a numeric access token', { accessToken: 5 }],
+    ['scopes as a string', { scopes: 'user:read:email' }],
+    ['a scope that is not a string', { scopes: ['ok', 1] }],
+    ['no createdAt', { createdAt: undefined }],
+    ['a createdAt that is not a number', { createdAt: '1700000000000' }],
+    ['an expiresAt that is not a number', { expiresAt: '1' }],
+    ['a validatedAt that is not a number', { validatedAt: 'yesterday' }],
+    ['an expiresAt of now', { expiresAt: NOW }],
+    ['an expired token without a refresh token', { expiresAt: NOW - 1, refreshToken: '' }],
+    ['an empty ID token', { idToken: '' }],
+    ['an ID token that is not a string', { idToken: 5 }],
+    ['an ID token of two parts', { idToken: 'a.b' }],
+    ['an ID token of four parts', { idToken: `${good.idToken}.x` }],
+    ['an ID token whose payload is not base64url JSON', { idToken: 'a.b@d.c' }],
+    ['an ID token whose payload is an array', { idToken: idToken([{ sub: '7' }]) }],
+    ['an ID token without sub', { idToken: idToken({ aud: 'x' }) }],
+    ['an ID token with an empty sub', { idToken: idToken({ sub: '' }) }],
+    ['a user (no ID token) that is a string', { idToken: undefined, user: '7' }],
+    ['a user (no ID token) without id', { idToken: undefined, user: { login: 'x' } }],
+    ['a user (no ID token) with an empty id', { idToken: undefined, user: { id: '' } }],
+  ])('reads %s as signed out', (_what, changes) => {
+    expect(load(changes)).toBeNull();
+  });
+
+  it('keeps an expired device session: its refresh token can renew it', () => {
+    expect(load({ expiresAt: NOW - 1, refreshToken: 'rt' })?.expiresAt).toBe(NOW - 1);
+  });
+
+  it('takes a record of 64 000 characters and refuses a longer one', () => {
+    const base = JSON.stringify({ ...good, pad: '' });
+    const sized = (length: number) =>
+      JSON.stringify({ ...good, pad: 'x'.repeat(length - base.length) });
+    expect(parseStoredSession(sized(64_000), NOW)).not.toBeNull();
+    expect(parseStoredSession(sized(64_001), NOW)).toBeNull();
+  });
+
+  it('takes the login stored beside the ID token only when it is a string', () => {
+    expect(load({ user: { id: '666', login: 'evil' } })?.user).toEqual({
+      id: '7',
+      displayName: 'Seven',
+    });
+    expect(load({ user: '' })?.user?.login).toBeUndefined();
+  });
+
+  it('keeps a validate-learned user without an ID token, and its login only when a string', () => {
+    expect(load({ idToken: undefined, user: { id: '7', login: 'seven' } })?.user).toEqual({
+      id: '7',
+      login: 'seven',
+    });
+    expect(load({ idToken: undefined, user: { id: '7', login: 7 } })?.user).toEqual({ id: '7' });
+    expect(load({ idToken: undefined, user: undefined })).not.toHaveProperty('user');
+  });
+
+  it('stores the login alone beside an ID token, and the whole user without one', () => {
+    const withToken = load({});
+    expect(JSON.parse(serializeSession(withToken!)).user).toBe('seven');
+    const oauth = load({ idToken: undefined, user: { id: '7', login: 'seven' } });
+    expect(JSON.parse(serializeSession(oauth!)).user).toEqual({ id: '7', login: 'seven' });
   });
 });
