@@ -2,12 +2,15 @@ import { SignJWT, base64url, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { isTwitchAuthError } from '../../src/errors';
 import {
+  applyValidation,
   createSession,
+  hasScopes,
   parseStoredSession,
   serializeSession,
   userFromClaims,
 } from '../../src/session';
 import { createKeyValueStore, createMemoryStorage } from '../../src/storage';
+import type { ValidateResult } from '../../src/twitch-api';
 import { throwingStorage } from '../helpers/page';
 import { thrown } from '../helpers/thrown';
 
@@ -210,5 +213,119 @@ describe('the stored-session loader, one check at a time', () => {
     expect(JSON.parse(serializeSession(withToken!)).user).toBe('seven');
     const oauth = load({ idToken: undefined, user: { id: '7', login: 'seven' } });
     expect(JSON.parse(serializeSession(oauth!)).user).toEqual({ id: '7', login: 'seven' });
+  });
+});
+
+describe('the user from verified claims', () => {
+  it('takes every claim of the right type', () => {
+    expect(
+      userFromClaims(
+        {
+          sub: '7',
+          preferred_username: 'Seven',
+          email: 'seven@example.com',
+          email_verified: false,
+          picture: 'https://static-cdn.jtvnw.net/seven.png',
+        },
+        'seven',
+      ),
+    ).toEqual({
+      id: '7',
+      login: 'seven',
+      displayName: 'Seven',
+      email: 'seven@example.com',
+      emailVerified: false,
+      picture: 'https://static-cdn.jtvnw.net/seven.png',
+    });
+  });
+
+  it.each([
+    ['empty strings', { preferred_username: '', email: '', picture: '' }],
+    ['a picture that only contains a URL', { picture: 'x https://example.com/a.png' }],
+    ['a picture of another scheme', { picture: 'data:image/png;base64,AAAA' }],
+  ])('drops %s', (_what, claims) => {
+    expect(userFromClaims({ sub: '7', ...claims })).toEqual({ id: '7' });
+  });
+
+  it('takes a plain http picture', () => {
+    expect(userFromClaims({ sub: '7', picture: 'http://example.com/a.png' }).picture).toBe(
+      'http://example.com/a.png',
+    );
+  });
+});
+
+describe('what a validation means for a session', () => {
+  const CLIENT = 'client-a';
+  const base = createSession({
+    accessToken: 'at',
+    tokenType: 'bearer',
+    scopes: ['a'],
+    user: { id: '7', login: 'seven', displayName: 'Seven' },
+    expiresAt: NOW + 5_000,
+    createdAt: NOW - 1_000,
+  });
+  const result = (changes: Partial<ValidateResult> = {}): ValidateResult => ({
+    clientId: CLIENT,
+    login: 'seven',
+    scopes: ['a', 'b'],
+    userId: '7',
+    expiresIn: 3_600,
+    ...changes,
+  });
+
+  it('takes Twitch’s scopes, the expiry it tells and the time, keeping the user', () => {
+    expect(applyValidation(base, result(), CLIENT, NOW)).toEqual({
+      session: {
+        ...base,
+        scopes: ['a', 'b'],
+        expiresAt: NOW + 3_600_000,
+        validatedAt: NOW,
+      },
+    });
+  });
+
+  it('keeps the expiry it knew when Twitch tells none', () => {
+    const outcome = applyValidation(base, result({ expiresIn: null }), CLIENT, NOW);
+    expect(outcome).toMatchObject({ session: { expiresAt: NOW + 5_000, user: base.user } });
+  });
+
+  it('an app token (no user) for a session of a user is token_invalid; without one, no user', () => {
+    const app = result({ userId: null, login: null });
+    expect(applyValidation(base, app, CLIENT, NOW)).toHaveProperty('error.code', 'token_invalid');
+    const oauth = createSession({ ...base, user: undefined });
+    const outcome = applyValidation(oauth, app, CLIENT, NOW);
+    expect('session' in outcome && outcome.session).not.toHaveProperty('user');
+  });
+
+  it('learns whose token it is in plain OAuth mode (no user yet), login included', () => {
+    const oauth = createSession({ ...base, user: undefined });
+    expect(
+      applyValidation(oauth, result({ userId: '9', login: 'nine' }), CLIENT, NOW),
+    ).toMatchObject({ session: { user: { id: '9', login: 'nine' } } });
+    const noLogin = applyValidation(oauth, result({ userId: '9', login: null }), CLIENT, NOW);
+    expect('session' in noLogin && noLogin.session.user).toEqual({ id: '9' });
+  });
+
+  it.each([
+    ['another app', { clientId: 'client-b' }],
+    ['another user', { userId: '8' }],
+  ])('is token_invalid when the token belongs to %s', (_who, changes) => {
+    const outcome = applyValidation(base, result(changes), CLIENT, NOW);
+    expect('error' in outcome && outcome.error).toMatchObject({ code: 'token_invalid' });
+  });
+});
+
+describe('hasScopes', () => {
+  const session = createSession({
+    accessToken: 'at',
+    tokenType: 'bearer',
+    scopes: ['a', 'b'],
+    createdAt: NOW,
+  });
+  it('is true only when every scope asked for was granted', () => {
+    expect(hasScopes(session, ['a', 'b'])).toBe(true);
+    expect(hasScopes(session, [])).toBe(true);
+    expect(hasScopes(session, ['a', 'c'])).toBe(false);
+    expect(hasScopes(null, [])).toBe(false);
   });
 });
