@@ -4,7 +4,7 @@ import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
 import { createCallbackNotice } from './callback-notice.js';
-import { defaultTimers, requireBrowser } from './env.js';
+import { defaultTimers, pageFetch, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEvents, createEmitter } from './events.js';
 import { type RefreshPath, refreshPath, setInternals } from './internals.js';
@@ -17,7 +17,7 @@ import { loginWithPopup } from './popup-login.js';
 import { handleRedirect } from './redirect.js';
 import { type Session, applyValidation, hasScopes } from './session.js';
 import { createSessionState } from './session-state.js';
-import { createKeyValueStore } from './storage.js';
+import { type StorageLike, createKeyValueStore } from './storage.js';
 import { type TabSync, createTabSync } from './tabs.js';
 import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
 import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
@@ -45,27 +45,29 @@ export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   return createClient(options, () => import('./complete-login.js'));
 }
 
-/** {@link createTwitchAuth} with the lazy import (and, for tests, the popup's opener) injected. */
+/** What a test may put in place of the page's own: the popup's opener, the tab's sessionStorage. */
+export interface PageSeams {
+  readonly popupHost?: PopupHost;
+  /** Where pending requests are kept (the page's sessionStorage): a non-web storage here acts as
+   * sessionStorage being unavailable. */
+  readonly transient?: StorageLike;
+}
+
+/** {@link createTwitchAuth} with the lazy import (and, for tests, parts of the page) injected. */
 export function createClient(
   options: TwitchAuthOptions,
   importCompleteLogin: ImportCompleteLogin,
-  popupHost?: PopupHost,
+  page: PageSeams = {},
 ): TwitchAuth {
   const config = resolveOptions(options);
   const prefix = `twitch-spa-login:${config.clientId}:`;
   const store = createKeyValueStore(config.storage, prefix);
   // The pending request must survive the redirect in this tab; the key set is public and per tab.
-  const transient = createKeyValueStore('session', prefix);
+  const transient = createKeyValueStore(page.transient ?? 'session', prefix);
   const pending = createPendingStore(transient);
   const now = (): number => Date.now();
   const timers = defaultTimers;
-  const doFetch = (): typeof fetch => {
-    if (config.fetch !== undefined) return config.fetch;
-    if (typeof globalThis.fetch !== 'function') {
-      throw new TwitchAuthError('environment_unsupported', 'No fetch function is available.');
-    }
-    return (input, init) => globalThis.fetch(input, init);
-  };
+  const doFetch = (): typeof fetch => config.fetch ?? pageFetch();
   const emitter = createEmitter<TwitchAuthEvents>((error) =>
     emitter.emit('error', {
       error: toTwitchAuthError(error, 'listener_error', 'An event listener threw.'),
@@ -262,7 +264,7 @@ export function createClient(
               () => undefined,
             ),
           complete,
-          host: popupHost,
+          host: page.popupHost,
         });
       }
       (opts.navigate ?? ((target: string) => location.assign(target)))(

@@ -15,6 +15,24 @@ export const defaultTimers: Timers = {
 };
 
 /**
+ * The page's `fetch`, looked up at call time (a polyfill or a test may install it late), bound so
+ * it is never called on another object. Throws `environment_unsupported` where there is none.
+ *
+ * @param scope - where to look: `globalThis` unless a test passes a stand-in
+ * @example
+ * ```ts
+ * const response = await pageFetch()('https://id.twitch.tv/oauth2/keys');
+ * ```
+ */
+export function pageFetch(scope: { readonly fetch?: unknown } = globalThis): typeof fetch {
+  const found = scope.fetch;
+  if (typeof found !== 'function') {
+    throw new TwitchAuthError('environment_unsupported', 'No fetch function is available.');
+  }
+  return (input, init) => (found as typeof fetch).call(scope, input, init);
+}
+
+/**
  * Throws `environment_unsupported` outside a browser page with Web Crypto (server rendering, an
  * insecure context). `what` names the call, for the message.
  */

@@ -1,5 +1,6 @@
 import { type ImportCompleteLogin, createClient } from '../../src/client';
 import type { PopupHost } from '../../src/popup';
+import type { StorageLike as PageStorage } from '../../src/storage';
 import { createMemoryStorage } from '../../src/index';
 import type { LoginOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
@@ -79,6 +80,8 @@ export async function createHarness(
     validate?: boolean;
     importCompleteLogin?: ImportCompleteLogin;
     popupHost?: PopupHost;
+    /** Stands in for the tab's sessionStorage (pending requests). */
+    transient?: PageStorage;
   } = {},
   key?: SigningKey,
 ): Promise<Harness> {
@@ -89,7 +92,7 @@ export async function createHarness(
     fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
   }
   const storage = createMemoryStorage();
-  const { validate: _validate, importCompleteLogin, popupHost, ...rest } = options;
+  const { validate: _validate, importCompleteLogin, popupHost, transient, ...rest } = options;
   const auth = createClient(
     {
       clientId: CLIENT_ID,
@@ -99,7 +102,7 @@ export async function createHarness(
       ...rest,
     },
     importCompleteLogin ?? (() => import('../../src/complete-login')),
-    popupHost,
+    { ...(popupHost && { popupHost }), ...(transient && { transient }) },
   );
   return {
     auth,

@@ -14,7 +14,10 @@ import type { TabMessage } from '../../src/tabs';
 const NOW = 1_700_000_000_000;
 const KEY = 'p:session';
 
-const session = (fields: Partial<Session> = {}): Session =>
+/** A session; a field given as undefined (e.g. `user`) is left out. */
+const session = (
+  fields: { readonly [K in keyof Session]?: Session[K] | undefined } = {},
+): Session =>
   createSession({
     accessToken: 'token-one',
     tokenType: 'bearer',
@@ -22,7 +25,7 @@ const session = (fields: Partial<Session> = {}): Session =>
     user: { id: '1001', login: 'one' },
     createdAt: NOW - 1_000,
     ...fields,
-  });
+  } as Session);
 const other = session({
   accessToken: 'token-two',
   user: { id: '2002', login: 'two' },

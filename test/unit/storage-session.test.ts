@@ -6,6 +6,7 @@ import {
   createSession,
   hasScopes,
   parseStoredSession,
+  type Session,
   serializeSession,
   userFromClaims,
 } from '../../src/session';
@@ -254,6 +255,9 @@ describe('the user from verified claims', () => {
   });
 });
 
+/** The same session with no user (plain OAuth mode before validation). */
+const withoutUser = ({ user: _user, ...rest }: Session): Session => createSession(rest);
+
 describe('what a validation means for a session', () => {
   const CLIENT = 'client-a';
   const base = createSession({
@@ -292,13 +296,13 @@ describe('what a validation means for a session', () => {
   it('an app token (no user) for a session of a user is token_invalid; without one, no user', () => {
     const app = result({ userId: null, login: null });
     expect(applyValidation(base, app, CLIENT, NOW)).toHaveProperty('error.code', 'token_invalid');
-    const oauth = createSession({ ...base, user: undefined });
+    const oauth = withoutUser(base);
     const outcome = applyValidation(oauth, app, CLIENT, NOW);
     expect('session' in outcome && outcome.session).not.toHaveProperty('user');
   });
 
   it('learns whose token it is in plain OAuth mode (no user yet), login included', () => {
-    const oauth = createSession({ ...base, user: undefined });
+    const oauth = withoutUser(base);
     expect(
       applyValidation(oauth, result({ userId: '9', login: 'nine' }), CLIENT, NOW),
     ).toMatchObject({ session: { user: { id: '9', login: 'nine' } } });

@@ -1,4 +1,6 @@
+// @vitest-environment node
 // Every entry imports and constructs in plain Node, with no DOM: server-side rendering is safe.
+// (In the unit project, in Node rather than happy-dom, so the mutation run sees these checks too.)
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { readFileSync } from 'node:fs';
@@ -64,6 +66,14 @@ describe('server-side rendering', () => {
     // Each message names the method actually called.
     await expect(auth.authorizeUrl()).rejects.toThrow(/^authorizeUrl\(\) needs a browser/);
     await expect(auth.login()).rejects.toThrow(/^login\(\) needs a browser/);
+  });
+
+  it('starts, validates and logs out as a signed-out client would, touching nothing', async () => {
+    const auth = createTwitchAuth({ ...options, storage: 'local' });
+    expect(() => auth.start()).not.toThrow();
+    await expect(auth.validate()).rejects.toThrow(/no session to validate/);
+    await expect(auth.logout()).resolves.toBeUndefined();
+    auth.destroy();
   });
 
   it('renders the React provider and hook on the server as signed out and loading', () => {
