@@ -37,9 +37,9 @@ function requestUrl(input: RequestInfo | URL): string {
 function originOf(url: string): string | undefined {
   try {
     // Relative URLs resolve against the page; they can never be the Helix origin unless the page
-    // is served from it.
-    const base = typeof location === 'undefined' ? undefined : location.href;
-    return new URL(url, base).origin;
+    // is served from it. On a server there is no `location`: that throws too, and the URL is
+    // not the Helix origin.
+    return new URL(url, location.href).origin;
   } catch {
     return undefined;
   }

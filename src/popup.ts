@@ -112,13 +112,19 @@ export function waitForPopup(
 }
 
 /** The parts of the popup's own window the hand-back uses; `window` unless a test passes a stand-in. */
-export type PopupSelf = Pick<Window, 'opener' | 'location'>;
+export type PopupSelf = Pick<Window, 'opener' | 'location' | 'close'>;
 
 /**
- * In the popup's callback page: hands the response to the page that opened the popup and closes.
- * Posts only to this page's own origin, never to `*`. Returns false when there is nobody to hand to.
+ * In the popup's callback page: hands the response to the page that opened the popup and closes
+ * the popup a moment later (so the message leaves first). Posts only to this page's own origin,
+ * never to `*`. Returns false, and stays open, when there is nobody to hand to.
  */
-export function handBack(href: string, state: string, self: PopupSelf = window): boolean {
+export function handBack(
+  href: string,
+  state: string,
+  timers: Timers,
+  self: PopupSelf = window,
+): boolean {
   const message: PopupMessage = { source: MESSAGE_SOURCE, state, href };
   let delivered = false;
   const opener = self.opener as Window | null;
@@ -136,5 +142,6 @@ export function handBack(href: string, state: string, self: PopupSelf = window):
     channel.close();
     delivered = true;
   }
+  if (delivered) timers.setTimeout(() => self.close(), 50);
   return delivered;
 }

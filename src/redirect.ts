@@ -70,10 +70,9 @@ export function handleRedirect(
 
   let promise: Promise<Session | null>;
   const state = firstValue(callback, 'state');
-  if (state?.startsWith(POPUP_STATE_PREFIX) === true && handBack(href, state)) {
+  if (state?.startsWith(POPUP_STATE_PREFIX) === true && handBack(href, state, deps.timers)) {
     // This page is the popup: the opener verifies and keeps the session.
     promise = Promise.resolve(null);
-    deps.timers.setTimeout(() => window.close(), 50);
   } else {
     promise = deps.complete(callback);
   }

@@ -103,7 +103,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
         state.upgrade(session);
         return;
       }
-      if (live !== null) state.end('switched_user');
+      state.end('switched_user'); // nothing to end when signed out
       state.begin(session);
     },
     upgrade(session, record = serializeSession(session)) {
@@ -147,17 +147,15 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
       // Not visible here yet (or unusable): the storage event follows once the write arrives.
       const stored = parseStoredSession(store.get('session'), now());
       if (stored === null) return;
-      // The same login: a validation in the other tab updated it, or a refresh rotated its token.
       const mine = read();
-      if (mine?.accessToken === stored.accessToken || mine?.createdAt === stored.createdAt) {
-        set(stored);
-        lifecycle.start(stored, false);
-        return;
-      }
-      const sameUser = stored.user !== undefined && read()?.user?.id === stored.user.id;
+      // The same login (the other tab validated it, or a refresh rotated its token), or the same
+      // user with a new token (the other tab upgraded scopes): nobody new signed in.
+      const sameLogin =
+        mine?.accessToken === stored.accessToken || mine?.createdAt === stored.createdAt;
+      const sameUser = stored.user !== undefined && mine?.user?.id === stored.user.id;
       set(stored);
       lifecycle.start(stored, false);
-      if (!sameUser) emitter.emit('login', { session: stored }); // else: the other tab upgraded scopes
+      if (!sameLogin && !sameUser) emitter.emit('login', { session: stored });
     },
     setTabs(next) {
       tabs = next;

@@ -51,7 +51,7 @@ export function createTabSync(
     post: (message) => channel?.postMessage(message),
     close: () => {
       channel?.close();
-      if (listening) window.removeEventListener('storage', onStorage);
+      window.removeEventListener('storage', onStorage); // a no-op when it never listened
     },
   };
 }

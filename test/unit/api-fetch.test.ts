@@ -231,3 +231,47 @@ describe('Helix calls that follow the endpoints', () => {
     }
   });
 });
+
+describe('which requests carry the token', () => {
+  const bearer = (request: Request | undefined) => request?.headers.get('authorization');
+
+  it('a URL object for Helix carries it', async () => {
+    const { fake, authFetch } = setup();
+    fake.expect({ url: `${HELIX}/helix/users`, respond: json({}) });
+    await authFetch(new URL(`${HELIX}/helix/users`));
+    expect(bearer(fake.requests[0])).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('a relative URL carries it when the page itself is served from the Helix origin', async () => {
+    const { fake, authFetch } = setup(TOKEN, location.origin);
+    fake.expect({ url: `${location.origin}/helix/users`, respond: json({}) });
+    await authFetch('/helix/users');
+    expect(bearer(fake.requests[0])).toBe(`Bearer ${TOKEN}`);
+  });
+
+  it('a URL that does not parse goes out untouched, for fetch to refuse', async () => {
+    const sent: unknown[][] = [];
+    const mismatches: string[] = [];
+    const authFetch = createAuthFetch({
+      helixOrigin: HELIX,
+      clientId: 'cid',
+      fetch:
+        () =>
+        async (...args: unknown[]) => (sent.push(args), new Response('')),
+      accessToken: () => TOKEN,
+      onUnauthorized: () => undefined,
+      onOriginMismatch: (origin) => void mismatches.push(origin),
+    });
+    await authFetch('http://[', { method: 'GET' });
+    expect(sent).toEqual([['http://[', { method: 'GET' }]]);
+    expect(mismatches).toEqual([]);
+  });
+});
+
+describe('helix paths', () => {
+  it('refuses anything but a path, saying what it takes', () => {
+    expect(() => helixUrl('https://api.twitch.tv/helix', 'users')).toThrow(
+      /auth\.helix\(\) takes a path like '\/users'/,
+    );
+  });
+});

@@ -203,8 +203,16 @@ describe('waiting for the popup', () => {
 });
 
 describe('handing the response back', () => {
-  function self(opener: unknown): PopupSelf & { opener: unknown } {
-    return { opener, location: { origin: 'http://localhost:3000' } as Location };
+  afterEach(() => vi.useRealTimers());
+  function self(opener: unknown): PopupSelf & { opener: unknown; closed: number } {
+    return {
+      opener,
+      closed: 0,
+      location: { origin: 'http://localhost:3000' } as Location,
+      close() {
+        this.closed += 1;
+      },
+    };
   }
 
   it('posts to the opener on its own origin only, and on the state-keyed channel', async () => {
@@ -212,7 +220,7 @@ describe('handing the response back', () => {
     const opener = { postMessage: (...args: unknown[]) => void posted.push(args) };
     const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
     const heard = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
-    expect(handBack(HREF, STATE, self(opener))).toBe(true);
+    expect(handBack(HREF, STATE, defaultTimers, self(opener))).toBe(true);
     expect(posted).toEqual([[message(), 'http://localhost:3000']]);
     await expect(heard).resolves.toEqual(message());
     channel.close();
@@ -224,7 +232,7 @@ describe('handing the response back', () => {
     me.opener = me;
     (me as unknown as { postMessage: (m: unknown) => void }).postMessage = (m) =>
       void posted.push(m);
-    expect(handBack(HREF, STATE, me)).toBe(true);
+    expect(handBack(HREF, STATE, defaultTimers, me)).toBe(true);
     expect(posted).toEqual([]);
   });
 
@@ -236,8 +244,18 @@ describe('handing the response back', () => {
     };
     const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
     const heard = new Promise<unknown>((resolve) => (channel.onmessage = (e) => resolve(e.data)));
-    expect(handBack(HREF, STATE, self(opener))).toBe(true);
+    expect(handBack(HREF, STATE, defaultTimers, self(opener))).toBe(true);
     await expect(heard).resolves.toEqual(message());
     channel.close();
+  });
+
+  it('closes the popup 50 ms after handing back, so the message leaves first', async () => {
+    vi.useFakeTimers();
+    const me = self({ postMessage: () => undefined });
+    handBack(HREF, STATE, defaultTimers, me);
+    await vi.advanceTimersByTimeAsync(49);
+    expect(me.closed).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(me.closed).toBe(1);
   });
 });

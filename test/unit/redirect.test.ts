@@ -85,7 +85,12 @@ describe('the address bar', () => {
   it('an unparseable URL is invalid_callback, before start-up', async () => {
     const d = deps();
     const error = await rejection(handleRedirect('http://[not-a-host', d));
-    expect(error).toMatchObject({ name: 'TwitchAuthError', code: 'invalid_callback' });
+    expect(error).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'invalid_callback',
+      message: expect.stringMatching(/^handleRedirect\(\) got an invalid URL/),
+      cause: expect.any(TypeError),
+    });
     expect(d.calls).toEqual([]);
   });
 
@@ -168,7 +173,7 @@ describe('a popup’s callback page', () => {
     const d = deps();
     await expect(handleRedirect(href, d)).resolves.toBeNull();
     expect(d.calls).not.toContain('complete');
-    expect(vi.getTimerCount()).toBe(1); // window.close() in 50 ms
+    expect(vi.getTimerCount()).toBe(1); // the popup closes itself in 50 ms (popup.test.ts)
     vi.useRealTimers();
     await expect(heard).resolves.toEqual({ source: 'twitch-spa-login', state: 'popup.abc', href });
     channel.close();

@@ -196,6 +196,15 @@ describe('signIn', () => {
     expect(log).toContain('login');
   });
 
+  it('switches when the new login has no user (OAuth mode) and the live one has', () => {
+    const { state, log } = setup();
+    state.begin(session());
+    log.length = 0;
+    state.signIn(session({ user: undefined, accessToken: 'token-oauth' }));
+    expect(log).toContain('logout');
+    expect(state.current()?.accessToken).toBe('token-oauth');
+  });
+
   it('just begins when nobody is signed in', () => {
     const { state, log } = setup();
     state.signIn(session());
@@ -378,6 +387,24 @@ describe('messages from other tabs', () => {
   it('another user replacing this one: change, timers and login', () => {
     const { state, log, backing } = setup();
     state.begin(session());
+    log.length = 0;
+    backing.setItem(KEY, serializeSession(other));
+    state.onTabMessage({ type: 'login' });
+    expect(log).toEqual(['change', 'start token-two false', 'login']);
+  });
+
+  it('the same OAuth-mode login (no user yet) with a rotated token: no login', () => {
+    const { state, log, backing } = setup();
+    state.begin(session({ user: undefined }));
+    log.length = 0;
+    backing.setItem(KEY, serializeSession(session({ user: undefined, accessToken: 'token-r' })));
+    state.onTabMessage({ type: 'login' });
+    expect(log).toEqual(['change', 'start token-r false']);
+  });
+
+  it('someone signing in elsewhere over an OAuth-mode login (no user): a login', () => {
+    const { state, log, backing } = setup();
+    state.begin(session({ user: undefined }));
     log.length = 0;
     backing.setItem(KEY, serializeSession(other));
     state.onTabMessage({ type: 'login' });

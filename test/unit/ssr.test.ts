@@ -66,6 +66,7 @@ describe('server-side rendering', () => {
     // Each message names the method actually called.
     await expect(auth.authorizeUrl()).rejects.toThrow(/^authorizeUrl\(\) needs a browser/);
     await expect(auth.login()).rejects.toThrow(/^login\(\) needs a browser/);
+    await expect(auth.handleRedirect()).rejects.toThrow(/^handleRedirect\(\) needs a browser/);
   });
 
   it('starts, validates and logs out as a signed-out client would, touching nothing', async () => {
@@ -73,6 +74,17 @@ describe('server-side rendering', () => {
     expect(() => auth.start()).not.toThrow();
     await expect(auth.validate()).rejects.toThrow(/no session to validate/);
     await expect(auth.logout()).resolves.toBeUndefined();
+    // A relative URL cannot be the Helix origin here (no page to resolve it against): no token.
+    const seen: Request[] = [];
+    const quiet = createTwitchAuth({
+      ...options,
+      fetch: async (input, init) => (
+        seen.push(new Request(new URL(String(input), 'https://x.test'), init)),
+        new Response('{}')
+      ),
+    });
+    await quiet.fetch('/helix/users');
+    expect(seen[0]?.headers.get('authorization')).toBeNull();
     auth.destroy();
   });
 
