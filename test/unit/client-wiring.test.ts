@@ -280,3 +280,25 @@ describe('logout', () => {
     expect(await revoke?.text()).toContain('token=abcdefghijklmnopqrstuvwxyz0123');
   });
 });
+
+describe('listeners', () => {
+  it('a throwing listener becomes an error event (listener_error), and the others still run', async () => {
+    const h = track(await createHarness());
+    const events = recordEvents(h.auth);
+    h.auth.on('login', () => {
+      throw new Error('my bug');
+    });
+    const later: string[] = [];
+    h.auth.on('login', () => void later.push('ran'));
+    await h.auth.handleRedirect(await h.callbackUrl());
+    expect(later).toEqual(['ran']);
+    expect(events.error).toEqual([
+      {
+        error: expect.objectContaining({
+          code: 'listener_error',
+          message: expect.stringMatching(/listener threw/),
+        }),
+      },
+    ]);
+  });
+});
