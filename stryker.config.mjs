@@ -1,6 +1,9 @@
 // Mutation testing of the security and session code (`npm run mutation`; not part of `npm test`:
-// it takes tens of minutes on two cores). `--incremental` reuses the last run's results for code
-// and tests that did not change. The JSON report lets anyone recompute the score.
+// a first run takes over an hour on two cores). Runs are incremental: results for code and tests
+// that did not change since the last run (reports/stryker-incremental.json) are reused;
+// `npx stryker run --force` runs every mutant again. The JSON report lets anyone recompute the
+// score: `npm run mutation:report` does, and lists survivors test/mutation/equivalent.md does not
+// explain.
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.unit.config.ts', related: false },
@@ -30,6 +33,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json', 'html'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: '.stryker-tmp',
