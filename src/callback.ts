@@ -75,7 +75,7 @@ function readParams(params: readonly Param[], where: string, strict: boolean): P
 
 /** Cuts to `max` UTF-16 units without leaving half a surrogate pair behind. */
 function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
+  // A shorter text is returned whole: charAt() past its end is '' and slice() stops at its end.
   const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
   return text.slice(0, end);
 }
@@ -100,7 +100,6 @@ function decodeScopes(raw: string | undefined): readonly string[] {
     .split(' ')
     .filter((scope) => scope !== '')
     .map((scope) => {
-      if (!scope.includes('%')) return scope;
       try {
         return decodeURIComponent(scope);
       } catch {
