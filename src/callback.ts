@@ -31,8 +31,6 @@ const MAX_COMPONENT_CHARS = 16_384;
 const MAX_PARAMS = 100;
 const MAX_ERROR_CHARS = 100;
 const MAX_DESCRIPTION_CHARS = 500;
-/** RFC 6749 Appendix A: tokens, state and token_type are VSCHARs. No CR/LF can reach a header. */
-const VSCHARS = /^[\x20-\x7e]+$/;
 
 interface Parsed {
   /** Response parameters with a non-empty value (RFC 6749 §3.1: empty means absent). */
@@ -80,10 +78,13 @@ function truncate(text: string, max: number): string {
   return text.slice(0, end);
 }
 
-/** A value that will be compared or sent in a header: printable ASCII only, else refused. */
+/**
+ * A value that will be compared or sent in a header: printable ASCII only, else refused (RFC 6749
+ * Appendix A: tokens, state and token_type are VSCHARs; no CR/LF can reach a header).
+ */
 function checked(values: ReadonlyMap<string, string>, name: string): string | undefined {
   const value = values.get(name);
-  if (value !== undefined && !VSCHARS.test(value)) {
+  if (value !== undefined && !/^[\x20-\x7e]+$/.test(value)) {
     throw invalid(`"${name}" holds characters a login response never has.`);
   }
   return value;
