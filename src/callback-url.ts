@@ -44,7 +44,6 @@ export interface CallbackUrl {
 
 /** application/x-www-form-urlencoded decoding, strict: a bad escape or bad UTF-8 gives null. */
 export function formDecode(raw: string): string | null {
-  if (!raw.includes('%') && !raw.includes('+')) return raw;
   try {
     return decodeURIComponent(raw.replace(/\+/g, ' '));
   } catch {

@@ -31,8 +31,6 @@ const MAX_COMPONENT_CHARS = 16_384;
 const MAX_PARAMS = 100;
 const MAX_ERROR_CHARS = 100;
 const MAX_DESCRIPTION_CHARS = 500;
-/** RFC 6749 Appendix A: tokens, state and token_type are VSCHARs. No CR/LF can reach a header. */
-const VSCHARS = /^[\x20-\x7e]+$/;
 
 interface Parsed {
   /** Response parameters with a non-empty value (RFC 6749 §3.1: empty means absent). */
@@ -75,15 +73,18 @@ function readParams(params: readonly Param[], where: string, strict: boolean): P
 
 /** Cuts to `max` UTF-16 units without leaving half a surrogate pair behind. */
 function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
+  // A shorter text is returned whole: charAt() past its end is '' and slice() stops at its end.
   const end = /[\uD800-\uDBFF]/.test(text.charAt(max - 1)) ? max - 1 : max;
   return text.slice(0, end);
 }
 
-/** A value that will be compared or sent in a header: printable ASCII only, else refused. */
+/**
+ * A value that will be compared or sent in a header: printable ASCII only, else refused (RFC 6749
+ * Appendix A: tokens, state and token_type are VSCHARs; no CR/LF can reach a header).
+ */
 function checked(values: ReadonlyMap<string, string>, name: string): string | undefined {
   const value = values.get(name);
-  if (value !== undefined && !VSCHARS.test(value)) {
+  if (value !== undefined && !/^[\x20-\x7e]+$/.test(value)) {
     throw invalid(`"${name}" holds characters a login response never has.`);
   }
   return value;
@@ -100,7 +101,6 @@ function decodeScopes(raw: string | undefined): readonly string[] {
     .split(' ')
     .filter((scope) => scope !== '')
     .map((scope) => {
-      if (!scope.includes('%')) return scope;
       try {
         return decodeURIComponent(scope);
       } catch {

@@ -125,7 +125,7 @@ export function parseStored(raw: string | null): Map<string, unknown> | null {
   try {
     data = JSON.parse(raw);
   } catch {
-    return null;
+    // Not JSON: data stays undefined, which the check below refuses.
   }
   if (!isPlainObject(data)) return null;
   const entries = Object.entries(data);

@@ -479,3 +479,177 @@ describe('C4 authorization error responses', () => {
     expect(emoji.kind === 'error' && emoji.errorDescription).toBe('d'.repeat(499));
   });
 });
+
+/** The message of the TwitchAuthError `run` throws (its code checked too). */
+function messageOf(run: () => unknown, code: string): string {
+  const error = thrown(run);
+  if (!isTwitchAuthError(error))
+    throw new Error(`expected a TwitchAuthError, got ${String(error)}`);
+  expect(error.code).toBe(code);
+  return error.message;
+}
+
+describe('callback parsing, piece by piece', () => {
+  it('a parameter without "=" is a name with an empty value: counted, stripped, never a value', () => {
+    expect(hasAuthResponse(new URL(`${CB}#state`))).toBe(true);
+    expect(stripAuthResponse(new URL(`${CB}?state&page=2`))).toBe(`${CB}?page=2`);
+    expect(codeOf(() => parse('#access_token=a&state&state=s&token_type=bearer'))).toBe(
+      'duplicate_param',
+    );
+    const bare = response('#access_token=a&state=s&token_type=bearer&scope');
+    expect(bare.kind === 'success' && bare.scopes).toEqual([]);
+    // An empty token name in the query is no leaked token: the error is read.
+    expect(response('?access_token=&error=access_denied&state=s')).toMatchObject({
+      kind: 'error',
+      error: 'access_denied',
+    });
+    expect(response('?id_token&error=access_denied&state=s')).toMatchObject({ kind: 'error' });
+  });
+
+  it('empty pieces do not count towards the 100 parameters', () => {
+    const many = Array.from({ length: 98 }, (_, i) => `p${i}=1`).join('&');
+    expect(codeOf(() => parse(`#access_token=a&state=s&${many}&&&&&`))).toBeUndefined();
+  });
+
+  it('strips response parameters without touching the app’s pieces, dropping only empty ones', () => {
+    expect(stripAuthResponse(new URL(`${CB}?a=1&&state=s&b=2`))).toBe(`${CB}?a=1&b=2`);
+    // A piece whose name does not decode is the app’s: kept as it was.
+    expect(stripAuthResponse(new URL(`${CB}?%ZZ=1&state=s`))).toBe(`${CB}?%ZZ=1`);
+  });
+
+  it('a fragment with a route and an empty piece is not an empty fragment', () => {
+    expect(parse('#&foo=bar')).toBeNull();
+    expect(stripAuthResponse(new URL(`${CB}#&foo=bar`))).toBe(`${CB}#&foo=bar`);
+  });
+
+  it('never throws: a URL whose href cannot be read again is cleaned to the part before ? and #', () => {
+    class OddUrl extends URL {
+      override get href(): string {
+        return 'not a url/callback?keep=1&access_token=x#state=s';
+      }
+    }
+    const read = readCallbackUrl(new OddUrl(`${CB}?keep=1&access_token=x#state=s`));
+    expect(read.cleanedHref).toBe('not a url/callback');
+    expect(read.hasResponse).toBe(true);
+  });
+
+  it('the query may carry the app’s own malformed names; only the fragment, all Twitch’s, is strict', () => {
+    expect(response('?%ZZ#access_token=a&state=s&token_type=bearer')).toMatchObject({
+      accessToken: 'a',
+    });
+    expect(response('?error=access_denied&state=s#/route%ZZ')).toMatchObject({ kind: 'error' });
+    expect(response('?error=access_denied&state=s#/r&%ZZ')).toMatchObject({ kind: 'error' });
+  });
+
+  it('the size bounds are exact: 16 384 characters of query or fragment are read, one more is not', () => {
+    const query = (length: number) => {
+      const head = '?error=x&state=s&q=';
+      return head + 'q'.repeat(length - head.length);
+    };
+    expect(response(query(16_384))).toMatchObject({ kind: 'error', error: 'x' });
+    expect(messageOf(() => parse(query(16_385)), 'invalid_callback')).toMatch(
+      /query string is too large/,
+    );
+    const fragment = (length: number) => {
+      const head = '#access_token=a&state=s&token_type=bearer&x=';
+      return head + 'x'.repeat(length - head.length);
+    };
+    expect(response(fragment(16_384))).toMatchObject({ kind: 'success', accessToken: 'a' });
+    expect(messageOf(() => parse(fragment(16_385)), 'invalid_callback')).toMatch(
+      /fragment is too large/,
+    );
+  });
+
+  it('says what is wrong with the URL', () => {
+    expect(messageOf(() => parse('#&&'), 'invalid_callback')).toMatch(/fragment is empty/);
+    expect(messageOf(() => parse('?access_token=x&state=s'), 'token_in_query')).toMatch(
+      /token arrived in the query string/,
+    );
+    const many = Array.from({ length: 101 }, (_, i) => `p${i}=1`).join('&');
+    expect(messageOf(() => parse(`#state=s&${many}`), 'invalid_callback')).toMatch(
+      /fragment has more than 100 parameters/,
+    );
+    expect(messageOf(() => parse('#access_token=a&%ZZ=1&state=s'), 'invalid_callback')).toMatch(
+      /^The fragment has a malformed percent-escape/,
+    );
+    expect(messageOf(() => parse('#access_token=a&state=%ZZ'), 'invalid_callback')).toMatch(
+      /^"state" in the fragment has a malformed percent-escape/,
+    );
+    expect(messageOf(() => parse('#access_token=a&state=s&state=t'), 'duplicate_param')).toMatch(
+      /fragment has "state" more than once/,
+    );
+    expect(messageOf(() => parse('?error=a&error=b&state=s'), 'duplicate_param')).toMatch(
+      /query string has "error" more than once/,
+    );
+    expect(messageOf(() => parse('?state=s#access_token=a&state=s'), 'duplicate_param')).toMatch(
+      /"state" is in both the query string and the fragment/,
+    );
+    expect(messageOf(() => parse('#access_token=a&state=s%0A'), 'invalid_callback')).toMatch(
+      /"state" holds characters/,
+    );
+  });
+
+  it('refuses a non-printable character anywhere in a value, first or last', () => {
+    for (const state of ['%00s', 's%00', 's%0As']) {
+      expect(codeOf(() => parse(`#access_token=a&state=${state}&token_type=bearer`))).toBe(
+        'invalid_callback',
+      );
+    }
+  });
+
+  it('keeps a scope whose second decoding fails as it was after the first', () => {
+    const odd = response('#access_token=a&scope=chat%25ZZ+openid&state=s&token_type=bearer');
+    expect(odd.kind === 'success' && odd.scopes).toEqual(['chat%ZZ', 'openid']);
+  });
+
+  it('cuts a long error_description at 500 units however early a surrogate pair comes', () => {
+    const long = response(
+      `?error=x&error_description=${encodeURIComponent(`😀${'d'.repeat(600)}`)}&state=s`,
+    );
+    expect(long.kind === 'error' && long.errorDescription).toBe(`😀${'d'.repeat(498)}`);
+  });
+});
+
+describe('matching a response: what each refusal says', () => {
+  it('names the problem in each refusal', () => {
+    expect(
+      messageOf(
+        () => matchResponse(response(success.replace('state=s', 'state=t')), oidc),
+        'state_mismatch',
+      ),
+    ).toMatch(/different request/);
+    expect(
+      messageOf(
+        () => matchResponse(response('#id_token=a.b.c&state=s&token_type=bearer'), oidc),
+        'missing_param',
+      ),
+    ).toMatch(/no access_token/);
+    expect(
+      messageOf(
+        () => matchResponse(response('#access_token=a&id_token=a.b.c&state=s'), oidc),
+        'unsupported_token_type',
+      ),
+    ).toMatch(/not a bearer token/);
+    expect(
+      messageOf(
+        () => matchResponse(response('#access_token=a&state=s&token_type=bearer'), oidc),
+        'missing_param',
+      ),
+    ).toMatch(/no id_token/);
+    expect(
+      messageOf(() => matchResponse(response(success), plain), 'response_type_mismatch'),
+    ).toMatch(/id_token that was not asked for/);
+    expect(
+      messageOf(
+        () => matchResponse(response('?error=access_denied&state=s'), oidc),
+        'access_denied',
+      ),
+    ).toMatch(/declined/);
+    expect(
+      messageOf(
+        () => matchResponse(response('?error=redirect_mismatch&state=s'), oidc),
+        'authorize_error',
+      ),
+    ).toMatch(/refused the login request/);
+  });
+});

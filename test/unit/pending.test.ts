@@ -514,3 +514,149 @@ describe('pending store housekeeping', () => {
     expect(storage.keys()).toEqual([]);
   });
 });
+
+describe('pending store bounds and shapes, exactly', () => {
+  /** The message of the TwitchAuthError `run` throws. */
+  function messageOf(run: () => unknown): string {
+    try {
+      run();
+    } catch (error) {
+      if (isTwitchAuthError(error)) return error.message;
+    }
+    throw new Error('expected a TwitchAuthError');
+  }
+
+  it('a state of 512 characters is usable, 513 is not', () => {
+    const { pending } = setup();
+    const longest = 's'.repeat(512);
+    pending.save(request(longest));
+    expect(pending.take(longest, NOW).state).toBe(longest);
+    expect(codeOf(() => pending.save(request('s'.repeat(513))))).toBe('invalid_options');
+  });
+
+  it('a createdAt up to one minute ahead of the clock is accepted, further ahead is expired', () => {
+    const { pending } = setup();
+    pending.save(request('ahead', { createdAt: NOW + 60_000 }));
+    expect(pending.take('ahead', NOW).state).toBe('ahead');
+    pending.save(request('further', { createdAt: NOW + 60_001 }));
+    expect(codeOf(() => pending.take('further', NOW))).toBe('pending_request_expired');
+  });
+
+  it('an entry of exactly 16 384 characters, as stored, is the largest one read back', () => {
+    const big = (state: string, pad: number) =>
+      request(state, { returnTo: `${ORIGIN}/${'x'.repeat(pad)}` });
+    const base = JSON.stringify('probe').length + JSON.stringify(big('probe', 0)).length + 2;
+    const pad = 16_384 - base;
+    const { pending, storage } = setup();
+    pending.save(big('probe', pad));
+    const stored = storedMap(storage).get('probe');
+    expect(JSON.stringify('probe').length + JSON.stringify(stored).length + 2).toBe(16_384);
+    expect(pending.take('probe', NOW).returnTo).toHaveLength(ORIGIN.length + 1 + pad);
+    expect(codeOf(() => pending.save(big('probe', pad + 1)))).toBe('invalid_options');
+  });
+
+  it('a stored map of exactly 20 × 16 384 + 2 characters is read, one more is discarded', () => {
+    const text = storedText('fits');
+    const padded = (length: number) => `${' '.repeat(length - text.length)}${text}`;
+    const { pending, storage } = setup();
+    storage.setItem(KEY, padded(20 * 16_384 + 2));
+    expect(pending.take('fits', NOW).state).toBe('fits');
+    storage.setItem(KEY, padded(20 * 16_384 + 3));
+    expect(codeOf(() => pending.take('fits', NOW))).toBe('no_pending_request');
+  });
+
+  it.each<[string, (data: Record<string, unknown>) => unknown]>([
+    [
+      'an unknown responseType and no nonce',
+      (d) => {
+        d['responseType'] = 'code';
+        delete d['nonce'];
+      },
+    ],
+    ['scopes that are a string', (d) => void (d['scopes'] = 'openid')],
+    ['257 scopes', (d) => void (d['scopes'] = Array.from({ length: 257 }, (_, i) => `s${i}`))],
+  ])('a stored entry with %s is discarded', (_, edit) => {
+    const { pending, storage } = setup();
+    pending.save(request('broken'));
+    tamper(storage, 'broken', edit);
+    expect(codeOf(() => pending.take('broken', NOW))).toBe('no_pending_request');
+  });
+
+  it('256 scopes are read back, in order', () => {
+    const scopes = Array.from({ length: 256 }, (_, i) => `s${i}`);
+    const { pending } = setup();
+    pending.save(request('many', { scopes }));
+    expect(pending.take('many', NOW).scopes).toEqual(scopes);
+  });
+
+  it('a request is read back field for field, with no nonce or returnTo where it had none', () => {
+    const { pending } = setup();
+    pending.save(request('full'));
+    expect(pending.take('full', NOW)).toStrictEqual(request('full'));
+    const { nonce: _nonce, returnTo: _returnTo, ...bare } = request('bare');
+    pending.save({ ...bare, responseType: 'token' });
+    const taken = pending.take('bare', NOW);
+    expect(taken).toStrictEqual({ ...bare, responseType: 'token' });
+    expect('nonce' in taken).toBe(false);
+    expect('returnTo' in taken).toBe(false);
+  });
+
+  it('the first save into an empty store writes that request alone', () => {
+    const { pending, storage } = setup();
+    pending.save(request('first'));
+    expect([...storedMap(storage).keys()]).toEqual(['first']);
+    expect(storage.getItem(KEY)).toBe(storedText('first'));
+  });
+
+  it('saving a state again replaces it without pushing out the oldest of 20', () => {
+    const { pending } = setup();
+    for (let i = 0; i < 20; i += 1) pending.save(request(`s${i}`, { createdAt: NOW + i }));
+    pending.save(request('s19', { createdAt: NOW + 20 }));
+    for (let i = 0; i < 20; i += 1) expect(pending.has(`s${i}`)).toBe(true);
+  });
+
+  it('a take for a state that is not stored leaves the stored map byte for byte', () => {
+    const { pending, storage } = setup();
+    pending.save(request('real'));
+    // An unknown field and an expired other: a rewrite would drop both.
+    tamper(storage, 'real', (data) => void (data['extra'] = 1));
+    const map = storedMap(storage);
+    map.set('old', request('old', { createdAt: NOW - PENDING_TTL_MS }));
+    writeMap(storage, map);
+    const before = storage.getItem(KEY);
+    expect(codeOf(() => pending.take('stray', NOW))).toBe('state_mismatch');
+    expect(codeOf(() => pending.take('', NOW))).toBe('state_mismatch');
+    expect(storage.getItem(KEY)).toBe(before);
+  });
+
+  it('a take with nothing stored writes nothing at all', () => {
+    const calls: string[] = [];
+    const backing = createMemoryStorage();
+    const recording: StorageLike = {
+      getItem: (key) => backing.getItem(key),
+      setItem: (key, value) => {
+        calls.push(`set ${key}`);
+        backing.setItem(key, value);
+      },
+      removeItem: (key) => {
+        calls.push(`remove ${key}`);
+        backing.removeItem(key);
+      },
+    };
+    const pending = storeOver(recording);
+    expect(codeOf(() => pending.take('s', NOW))).toBe('no_pending_request');
+    expect(calls).toEqual([]);
+  });
+
+  it('says what is wrong', () => {
+    const { pending } = setup();
+    expect(messageOf(() => pending.save(request('')))).toMatch(
+      /pending login request is malformed/,
+    );
+    expect(messageOf(() => pending.take('none', NOW))).toMatch(/No login was started/);
+    pending.save(request('other'));
+    expect(messageOf(() => pending.take('none', NOW))).toMatch(/matches no login started/);
+    pending.save(request('old', { createdAt: NOW - PENDING_TTL_MS }));
+    expect(messageOf(() => pending.take('old', NOW))).toMatch(/more than 10 minutes ago/);
+  });
+});
