@@ -55,7 +55,17 @@ const MAX_BYTES = 512 * 1024;
 const MAX_UNKNOWN_KIDS = 256;
 /** Import parameters come from this allow-list, never from the token or the key. */
 const RS256 = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
-const NO_KEY = 'No single key in the key set fits the ID token.';
+
+/** `signature_invalid`: no single usable key fits (none, several, or one Web Crypto refuses). */
+function noKey(cause?: unknown): TwitchAuthError {
+  return new TwitchAuthError(
+    'signature_invalid',
+    'No single key in the key set fits the ID token.',
+    {
+      cause,
+    },
+  );
+}
 
 function unavailable(message: string, options: { cause?: unknown; status?: number } = {}) {
   return new TwitchAuthError('jwks_unavailable', message, options);
@@ -186,7 +196,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
     entry.key ??= crypto.subtle
       .importKey('jwk', entry.jwk, RS256, false, ['verify'])
       .catch((cause: unknown) => {
-        throw new TwitchAuthError('signature_invalid', NO_KEY, { cause });
+        throw noKey(cause);
       });
     return entry.key;
   };
@@ -206,7 +216,7 @@ export function createJwksCache(options: JwksCacheOptions): JwksCache {
       // None, or two keys for one kid, or several keys and no kid: refuse rather than guess
       // (RFC 7517 §4.5).
       if (only === undefined || matches.length > 1) {
-        throw new TwitchAuthError('signature_invalid', NO_KEY);
+        throw noKey();
       }
       return importEntry(only);
     },

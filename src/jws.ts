@@ -6,8 +6,6 @@ import { isPlainObject } from './guards.js';
 
 const MAX_TOKEN_LENGTH = 16_384;
 const MAX_KID_LENGTH = 256;
-/** RFC 7515 §2: base64url without padding. */
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 // Headers that would let the token pick its own key (OIDC Core §2; no fetch to jku/x5u) or change
 // how it is processed (RFC 7515 §4.1.11 crit, RFC 7797 b64).
 const FORBIDDEN_HEADERS = ['jku', 'jwk', 'x5u', 'x5c', 'crit', 'b64'] as const;
@@ -86,8 +84,8 @@ function hasDuplicateNames(json: string): boolean {
   return false;
 }
 
-/** Made on first use, not at import, so importing the SDK during server rendering creates nothing. */
-let strictUtf8: TextDecoder | undefined;
+/** RFC 7515 §2: base64url without padding. */
+const isBase64url = (segment: string): boolean => /^[A-Za-z0-9_-]+$/.test(segment);
 
 /**
  * A header or payload segment as a strict JSON object: strict base64url (RFC 7515 §2: no padding,
@@ -98,11 +96,9 @@ function segmentObject(segment: string, part: string): Record<string, unknown> {
   let text: string;
   let value: unknown;
   try {
-    if (!BASE64URL.test(segment)) throw new SyntaxError('not strict base64url');
+    if (!isBase64url(segment)) throw new SyntaxError('not strict base64url');
     const bytes = base64url.decode(segment);
-    text = (strictUtf8 ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })).decode(
-      bytes,
-    );
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     value = JSON.parse(text);
   } catch (cause) {
     throw invalidIdToken(`${part} is not base64url-encoded UTF-8 JSON.`, cause);
@@ -127,10 +123,10 @@ export function checkStructure(token: unknown): Record<string, unknown> {
   const small = typeof token === 'string' && token.length <= MAX_TOKEN_LENGTH;
   const parts = small ? token.split('.') : [];
   if (parts.length !== 3) throw invalidIdToken('is not a compact JWS of at most 16 KB.');
-  const [headerSegment = '', payloadSegment = '', signature = ''] = parts;
+  const [headerSegment, payloadSegment, signature] = parts as [string, string, string];
   const header = segmentObject(headerSegment, 'header');
   const payload = segmentObject(payloadSegment, 'payload');
-  if (signature !== '' && !BASE64URL.test(signature)) {
+  if (signature !== '' && !isBase64url(signature)) {
     throw invalidIdToken('signature is not strict base64url.');
   }
   checkKeyHeader(header);

@@ -379,6 +379,7 @@ describe('C6 header, algorithm and key confusion', () => {
     for (const signature of [xored, swapped]) {
       const { error } = await run(`${h}.${p}.${signature}`);
       expect(error?.code).toBe('signature_invalid');
+      expect(error?.message).toMatch(/signature does not verify/);
       expect(error?.cause).toMatchObject({ code: 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED' });
     }
   });
@@ -531,6 +532,57 @@ describe('C7 claims', () => {
     );
     expect(notOnlyTime?.code).toBe('nonce_mismatch');
     expect(notOnlyTime?.clockSkewSuspected).toBeUndefined();
+  });
+});
+
+describe('what a refusal says', () => {
+  it('names the claim that is wrong', async () => {
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ iss: 'https://example.org' }, 'issuer_mismatch', /not issued by Twitch/],
+      [{ aud: 'other' }, 'audience_mismatch', /not for this app/],
+      [{ azp: 'other' }, 'audience_mismatch', /another party \(azp\)/],
+      [{ sub: '' }, 'id_token_invalid', /has no subject/],
+      [{ exp: undefined }, 'id_token_invalid', /lacks numeric exp and iat/],
+      [{ nbf: 'soon' }, 'id_token_invalid', /nbf is not a number/],
+      [{ exp: NOW_S + 86_401 }, 'id_token_invalid', /implausible lifetime/],
+      [{ nonce: 'other' }, 'nonce_mismatch', /nonce does not match/],
+      [{ at_hash: 'other' }, 'at_hash_mismatch', /at_hash does not match/],
+      [{ exp: NOW_S - 3600, iat: NOW_S - 4000 }, 'token_expired', /has expired/],
+      [{ iat: NOW_S + 3600, exp: NOW_S + 4500 }, 'iat_invalid', /iat or nbf is out of range/],
+    ];
+    for (const [overrides, code, message] of cases) {
+      const { error } = await run(await token(overrides));
+      expect(error, JSON.stringify(overrides)).toMatchObject({
+        code,
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
+  it('accepts a lifetime of exactly one day and refuses one second more', async () => {
+    expect(await codeOf(token({ exp: NOW_S + 86_400 }))).toBe('accepted');
+    expect(await codeOf(token({ exp: NOW_S + 86_401 }))).toBe('id_token_invalid');
+  });
+
+  it('ignores an at_hash when the ID token came without an access token', async () => {
+    expect(await codeOf(token({ at_hash: 'anything' }), { withoutAccessToken: true })).toBe(
+      'accepted',
+    );
+  });
+
+  it('reports a key lookup that fails with something other than an SDK error as malformed, cause kept', async () => {
+    const failure = new Error('lookup failed');
+    for (const reason of [failure, null]) {
+      const { error } = await run(await token(), {
+        fetches: 0,
+        options: { getKey: () => Promise.reject(reason) },
+      });
+      expect(error, String(reason)).toMatchObject({
+        code: 'id_token_invalid',
+        message: expect.stringMatching(/is malformed/),
+        cause: reason,
+      });
+    }
   });
 });
 

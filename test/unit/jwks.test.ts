@@ -632,3 +632,195 @@ describe('persisted key set', () => {
     fake.assertDone();
   });
 });
+
+describe('what a key set failure says', () => {
+  it('says why the key set is unavailable', async () => {
+    const never = () => new Promise<Response>(() => undefined);
+    const cases: [Response | Error | (() => Promise<Response>), RegExp][] = [
+      [json(jwksJson(k1.jwk), 500), /answered 500/],
+      [json(jwksJson(k1.jwk), 200, { 'content-length': '5000000' }), /too large/],
+      [json({ keys: [k1.jwk], padding: 'x'.repeat(600_000) }), /too large/],
+      [json(null), /no "keys" array/],
+      [json({}), /no "keys" array/],
+      [new TypeError('Failed to fetch'), /could not be fetched/],
+      [never, /did not arrive in time/],
+    ];
+    for (const [respond, message] of cases) {
+      const s = setup({ timeoutMs: 20 });
+      s.fake.expect({ url: JWKS_URL, respond });
+      const error: unknown = await s.cache
+        .getKey({ alg: 'RS256', kid: '1' })
+        .catch((e: unknown) => e);
+      expect(error, String(message)).toMatchObject({
+        code: 'jwks_unavailable',
+        message: expect.stringMatching(message),
+      });
+      s.fake.assertDone();
+    }
+  });
+
+  it('says that no single key fits', async () => {
+    const s = setup();
+    serve(s.fake, [k1.jwk, { ...k2.jwk, kid: '1' }]);
+    await expect(s.cache.getKey({ alg: 'RS256', kid: '1' })).rejects.toMatchObject({
+      code: 'signature_invalid',
+      message: expect.stringMatching(/No single key/),
+    });
+  });
+});
+
+describe('key set size limit', () => {
+  it('accepts a key set of exactly 512 KiB, declared or counted', async () => {
+    const declared = setup();
+    declared.fake.expect({
+      url: JWKS_URL,
+      respond: json(jwksJson(k1.jwk), 200, { 'content-length': String(512 * 1024) }),
+    });
+    expect(await verifyWith(declared, k1)).toBe('accepted');
+    const counted = setup();
+    const empty = JSON.stringify({ keys: [k1.jwk], padding: '' });
+    const body = JSON.stringify({ keys: [k1.jwk], padding: 'x'.repeat(512 * 1024 - empty.length) });
+    expect(body).toHaveLength(512 * 1024);
+    counted.fake.expect({ url: JWKS_URL, respond: new Response(body, { status: 200 }) });
+    expect(await verifyWith(counted, k1)).toBe('accepted');
+  });
+});
+
+describe('which key set is used', () => {
+  /** A store that keeps nothing (a full or refusing storage). */
+  const forgetful: KeyValueStore = {
+    get: () => null,
+    set: () => undefined,
+    remove: () => undefined,
+    webStorage: () => undefined,
+  };
+
+  it('uses the fresh key set in memory when storage kept nothing', async () => {
+    const s = setup({ store: forgetful });
+    serve(s.fake, [k1.jwk]);
+    expect(await verifyWith(s, k1)).toBe('accepted');
+    s.advance(60_000);
+    expect(await verifyWith(s, k1)).toBe('accepted');
+    expect(jwksRequests(s.fake)).toBe(1);
+    s.fake.assertDone();
+  });
+
+  it('falls back to a stale stored set after a reload when the network is down', async () => {
+    const store = createKeyValueStore('memory', '');
+    const fetchedAt = T0 - MAX_AGE_MS - 60_000;
+    store.set(`jwks:${JWKS_URL}`, JSON.stringify({ v: 1, fetchedAt, keys: [k1.jwk] }));
+    const s = setup({ store });
+    s.fake.expect({ url: JWKS_URL, respond: new TypeError('Failed to fetch') });
+    expect(await verifyWith(s, k1)).toBe('accepted');
+    s.fake.assertDone();
+  });
+
+  it('does not fall back to a stale set with no usable key: the outage is reported', async () => {
+    const s = setup();
+    serve(s.fake, [], 2); // the first fetch and one refetch for the missing kid
+    expect(await codeOf(s.cache.getKey({ alg: 'RS256', kid: '1' }))).toBe('signature_invalid');
+    s.advance(MAX_AGE_MS);
+    s.fake.expect({ url: JWKS_URL, respond: json({}, 503) });
+    await expect(s.cache.getKey({ alg: 'RS256', kid: '1' })).rejects.toMatchObject({
+      code: 'jwks_unavailable',
+      status: 503,
+    });
+    s.fake.assertDone();
+  });
+
+  it('warm() starts the request at once, and uses a response already under way', async () => {
+    const s = setup();
+    serve(s.fake, [k1.jwk]);
+    s.cache.warm();
+    expect(s.fake.requests).toHaveLength(1);
+    expect((await s.cache.getKey({ alg: 'RS256', kid: '1' })).type).toBe('public');
+    expect(s.fake.requests).toHaveLength(1);
+    // The prefetched response serves the set: the cache itself sends nothing.
+    const prefetched = setup();
+    prefetched.cache.warm(Promise.resolve(json(jwksJson(k1.jwk))));
+    expect((await prefetched.cache.getKey({ alg: 'RS256', kid: '1' })).type).toBe('public');
+    expect(prefetched.fake.requests).toHaveLength(0);
+  });
+});
+
+describe('unknown kids', () => {
+  const lookup = (s: Setup, kid?: string) =>
+    codeOf(s.cache.getKey(kid === undefined ? { alg: 'RS256' } : { alg: 'RS256', kid }));
+
+  /** A cache whose set (`keys`) lacks kid "u0": a first fetch and one refetch, at T0. */
+  async function afterFirstUnknown(keys: readonly unknown[]): Promise<Setup> {
+    const s = setup();
+    serve(s.fake, keys, 2);
+    expect(await lookup(s, 'u0')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(2);
+    return s;
+  }
+
+  it('remembers several unknown kids at once', async () => {
+    const s = await afterFirstUnknown([k1.jwk]);
+    expect(await lookup(s, 'u1')).toBe('signature_invalid'); // in the cooldown: no request
+    s.advance(COOLDOWN_MS + 1);
+    // "u0" is still known to be missing: no refetch for it.
+    expect(await lookup(s, 'u0')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(2);
+    s.fake.assertDone();
+  });
+
+  it('forgets them all once 256 are remembered, so the memory stays bounded', async () => {
+    const s = await afterFirstUnknown([k1.jwk]);
+    for (let i = 1; i < 255; i += 1) await lookup(s, `u${i}`);
+    s.advance(COOLDOWN_MS + 1);
+    // 255 remembered: "u0" is still known.
+    expect(await lookup(s, 'u0')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(2);
+    // The 256th refetches (a new kid past the cooldown); the 257th starts the memory over.
+    serve(s.fake, [k1.jwk]);
+    expect(await lookup(s, 'u255')).toBe('signature_invalid');
+    expect(await lookup(s, 'u256')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(3);
+    s.advance(COOLDOWN_MS + 1);
+    serve(s.fake, [k1.jwk]);
+    expect(await lookup(s, 'u0')).toBe('signature_invalid'); // forgotten: may refetch again
+    expect(jwksRequests(s.fake)).toBe(4);
+    s.fake.assertDone();
+  });
+
+  it('a token without kid takes no place among them', async () => {
+    const s = await afterFirstUnknown([]);
+    for (let i = 1; i < 255; i += 1) await lookup(s, `u${i}`);
+    expect(await lookup(s)).toBe('signature_invalid'); // no kid, and no key at all
+    expect(await lookup(s, 'u255')).toBe('signature_invalid'); // the 256th kid
+    s.advance(COOLDOWN_MS + 1);
+    expect(await lookup(s, 'u0')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(2);
+    s.fake.assertDone();
+  });
+
+  it('does not remember a kid that the refetch found', async () => {
+    const s = setup();
+    s.fake.expect({ url: JWKS_URL, respond: json(jwksJson(k1.jwk)) });
+    s.fake.expect({ url: JWKS_URL, respond: json(jwksJson(k1.jwk, k2.jwk)) });
+    expect(await lookup(s, '1')).toBe('accepted');
+    expect(await lookup(s, '2')).toBe('accepted'); // rotated in
+    s.advance(COOLDOWN_MS + 1);
+    s.fake.expect({ url: JWKS_URL, respond: json(jwksJson(k1.jwk)) });
+    expect(await lookup(s, '3')).toBe('signature_invalid'); // this refetch lacks "2" again
+    s.advance(COOLDOWN_MS + 1);
+    s.fake.expect({ url: JWKS_URL, respond: json(jwksJson(k1.jwk, k2.jwk)) });
+    expect(await lookup(s, '2')).toBe('accepted'); // refetched, not refused from memory
+    expect(jwksRequests(s.fake)).toBe(4);
+    s.fake.assertDone();
+  });
+
+  it('refetches again exactly one cooldown after the last refetch', async () => {
+    const s = await afterFirstUnknown([k1.jwk]);
+    s.advance(COOLDOWN_MS - 1);
+    expect(await lookup(s, 'a')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(2);
+    s.advance(1);
+    serve(s.fake, [k1.jwk]);
+    expect(await lookup(s, 'b')).toBe('signature_invalid');
+    expect(jwksRequests(s.fake)).toBe(3);
+    s.fake.assertDone();
+  });
+});
