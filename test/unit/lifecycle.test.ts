@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type LifecycleDeps, createLifecycle } from '../../src/lifecycle';
+import { type LifecycleDeps, browserWakeSignals, createLifecycle } from '../../src/lifecycle';
 import { createSession } from '../../src/session';
 
 const HOUR = 3_600_000;
@@ -297,5 +297,30 @@ describe('lifecycle', () => {
     const { lifecycle, calls } = setup({ expiringNoticeSeconds: 300 });
     lifecycle.start(session({ expiresAt: now + 400, validatedAt: now }), false);
     expect(calls.expiring).toEqual([0]);
+  });
+});
+
+describe('wake signals of a page', () => {
+  it('wake on visible, focus and online, not on hidden, until unsubscribed', () => {
+    vi.useRealTimers();
+    let wakes = 0;
+    const unsubscribe = browserWakeSignals(() => (wakes += 1));
+    const visibility = (state: string): void => {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    };
+    visibility('hidden');
+    expect(wakes).toBe(0);
+    visibility('visible');
+    window.dispatchEvent(new Event('focus'));
+    window.dispatchEvent(new Event('online'));
+    expect(wakes).toBe(3);
+    unsubscribe();
+    visibility('visible');
+    window.dispatchEvent(new Event('focus'));
+    window.dispatchEvent(new Event('online'));
+    expect(wakes).toBe(3);
+    // happy-dom has no way to hide a page: the own property above stood in; back to its getter.
+    delete (document as unknown as { visibilityState?: unknown }).visibilityState;
   });
 });

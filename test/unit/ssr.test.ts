@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString as renderVue } from 'vue/server-renderer';
 import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
+import { browserWakeSignals } from '../../src/lifecycle';
 import { TwitchAuthProvider, useTwitchAuth } from '../../src/react/index';
 import { createTwitchAuthPlugin, useTwitchAuth as useVueTwitchAuth } from '../../src/vue/index';
 
@@ -74,6 +75,10 @@ describe('server-side rendering', () => {
     expect(() => auth.start()).not.toThrow();
     await expect(auth.validate()).rejects.toThrow(/no session to validate/);
     await expect(auth.logout()).resolves.toBeUndefined();
+    // No page to wake: subscribing to its wake signals is a no-op.
+    let woke = false;
+    browserWakeSignals(() => (woke = true))();
+    expect(woke).toBe(false);
     // A relative URL cannot be the Helix origin here (no page to resolve it against): no token.
     const seen: Request[] = [];
     const quiet = createTwitchAuth({
