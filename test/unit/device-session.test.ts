@@ -176,6 +176,18 @@ describe('a device session in a client', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
   });
 
+  it('refreshes ahead of the expiry instead of telling the app it expires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    seed('at-0', 'rt-0', Date.now() + 60_000); // inside the expiring notice (300 s)
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+    auth.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events.expiring).toEqual([]);
+    expect(events.logout).toEqual([]);
+  });
+
   it('turns 10 concurrent 401s into one token request, each request retried once', async () => {
     seed('at-0', 'rt-0');
     const server = tokenServer();

@@ -300,6 +300,49 @@ describe('lifecycle', () => {
   });
 });
 
+describe('lifecycle, while a validation is in flight', () => {
+  it('a restart with the same token and a newer validatedAt keeps the due time it had', async () => {
+    const { lifecycle, calls } = setup();
+    lifecycle.start(session({ validatedAt: now }), false);
+    await advance(HOUR / 2);
+    lifecycle.start(session({ validatedAt: now }), false);
+    await advance(HOUR / 2);
+    expect(calls.validate).toBe(1);
+  });
+
+  it('never starts a second validation for a new token while one runs, and runs no timer', async () => {
+    let running = 0;
+    let most = 0;
+    let finish: () => void = () => undefined;
+    const { lifecycle, wake } = setup({
+      validate: () => {
+        running += 1;
+        most = Math.max(most, running);
+        return new Promise<void>(
+          (resolve) =>
+            (finish = () => {
+              running -= 1;
+              resolve();
+            }),
+        );
+      },
+    });
+    lifecycle.start(session(), true);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(running).toBe(1);
+    expect(vi.getTimerCount()).toBe(0);
+    lifecycle.start(
+      createSession({ accessToken: 'next', tokenType: 'bearer', scopes: [], createdAt: now }),
+      true,
+    );
+    await vi.advanceTimersByTimeAsync(0);
+    wake();
+    expect(most).toBe(1);
+    finish();
+    await vi.advanceTimersByTimeAsync(0);
+  });
+});
+
 describe('wake signals of a page', () => {
   it('wake on visible, focus and online, not on hidden, until unsubscribed', () => {
     vi.useRealTimers();
