@@ -125,7 +125,11 @@ describe('loginWithPopup', () => {
     const login = loginWithPopup('https://id.twitch.tv/', 'popup.s4', d.deps);
     handBack(popup, 'http://localhost:3000/callback?state=popup.s4');
     const error = await rejection(login);
-    expect(error).toMatchObject({ name: 'TwitchAuthError', code: 'invalid_callback' });
+    expect(error).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'invalid_callback',
+      message: expect.stringMatching(/returned no login response/),
+    });
   });
 });
 

@@ -125,7 +125,11 @@ describe('opening the popup', () => {
   it('throws popup_blocked when the browser gives no window', () => {
     const { h } = host(null);
     expect(() => openPopup('https://id.twitch.tv/oauth2/authorize', h)).toThrow(
-      expect.objectContaining({ name: 'TwitchAuthError', code: 'popup_blocked' }),
+      expect.objectContaining({
+        name: 'TwitchAuthError',
+        code: 'popup_blocked',
+        message: expect.stringMatching(/blocked the login popup.*in a click handler/),
+      }),
     );
   });
 });
@@ -141,7 +145,10 @@ describe('waiting for the popup', () => {
     await vi.advanceTimersByTimeAsync(9_999);
     expect(await outcomeNow(wait)).toBe('waiting');
     await vi.advanceTimersByTimeAsync(1);
-    expect(await result).toMatchObject({ code: 'popup_timeout' });
+    expect(await result).toMatchObject({
+      code: 'popup_timeout',
+      message: expect.stringMatching(/did not finish in time/),
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 
@@ -157,7 +164,10 @@ describe('waiting for the popup', () => {
     // Closed is seen at the next poll, then a short grace lets a message on its way arrive.
     expect(await outcomeNow(wait)).toBe('waiting');
     await vi.advanceTimersByTimeAsync(300);
-    expect(await result).toMatchObject({ code: 'popup_closed' });
+    expect(await result).toMatchObject({
+      code: 'popup_closed',
+      message: expect.stringMatching(/closed before the login finished/),
+    });
     expect(vi.getTimerCount()).toBe(0);
   });
 

@@ -167,7 +167,8 @@ describe('the stored-session loader, one check at a time', () => {
     ['an expired token without a refresh token', { expiresAt: NOW - 1, refreshToken: '' }],
     ['an empty ID token', { idToken: '' }],
     ['an ID token that is not a string', { idToken: 5 }],
-    ['an ID token of two parts', { idToken: 'a.b' }],
+    ['an ID token of one part', { idToken: good.idToken.split('.')[0] }],
+    ['an ID token of two parts', { idToken: good.idToken.split('.').slice(0, 2).join('.') }],
     ['an ID token of four parts', { idToken: `${good.idToken}.x` }],
     ['an ID token whose payload is not base64url JSON', { idToken: 'a.b@d.c' }],
     ['an ID token whose payload is an array', { idToken: idToken([{ sub: '7' }]) }],
@@ -248,6 +249,12 @@ describe('the user from verified claims', () => {
     expect(userFromClaims({ sub: '7', ...claims })).toEqual({ id: '7' });
   });
 
+  it('takes no login unless one is given, and no picture that is not a string', () => {
+    const user = userFromClaims({ sub: '7', picture: ['https://example.com/a.png'] });
+    expect(user).not.toHaveProperty('login');
+    expect(user).not.toHaveProperty('picture');
+  });
+
   it('takes a plain http picture', () => {
     expect(userFromClaims({ sub: '7', picture: 'http://example.com/a.png' }).picture).toBe(
       'http://example.com/a.png',
@@ -315,7 +322,10 @@ describe('what a validation means for a session', () => {
     ['another user', { userId: '8' }],
   ])('is token_invalid when the token belongs to %s', (_who, changes) => {
     const outcome = applyValidation(base, result(changes), CLIENT, NOW);
-    expect('error' in outcome && outcome.error).toMatchObject({ code: 'token_invalid' });
+    expect('error' in outcome && outcome.error).toMatchObject({
+      code: 'token_invalid',
+      message: expect.stringMatching(/belongs to another app or user/),
+    });
   });
 });
 
