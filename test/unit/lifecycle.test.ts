@@ -48,6 +48,26 @@ async function advance(ms: number): Promise<void> {
   await vi.advanceTimersByTimeAsync(ms);
 }
 
+/** A validation that runs until `finish()`, counting how many ran at once. */
+function slowValidation() {
+  const state = {
+    running: 0,
+    most: 0,
+    finish: () => undefined as void,
+    validate: (): Promise<void> => {
+      state.running += 1;
+      state.most = Math.max(state.most, state.running);
+      return new Promise<void>((resolve) => {
+        state.finish = () => {
+          state.running -= 1;
+          resolve();
+        };
+      });
+    },
+  };
+  return state;
+}
+
 describe('lifecycle', () => {
   it('validates at start-up and then every interval', async () => {
     const { lifecycle, calls } = setup();
@@ -110,29 +130,15 @@ describe('lifecycle', () => {
   });
 
   it('never runs two validations at once', async () => {
-    let running = 0;
-    let most = 0;
-    let finish: () => void = () => undefined;
-    const { lifecycle, wake } = setup({
-      validate: () => {
-        running += 1;
-        most = Math.max(most, running);
-        return new Promise<void>(
-          (resolve) =>
-            (finish = () => {
-              running -= 1;
-              resolve();
-            }),
-        );
-      },
-    });
+    const slow = slowValidation();
+    const { lifecycle, wake } = setup({ validate: slow.validate });
     lifecycle.start(session(), true);
     now += 2 * HOUR;
     wake();
     wake();
-    finish();
+    slow.finish();
     await vi.advanceTimersByTimeAsync(0);
-    expect(most).toBe(1);
+    expect(slow.most).toBe(1);
   });
 
   it('warns once, expiringNoticeSeconds before expiry, then ends the session at expiry', async () => {
@@ -311,25 +317,11 @@ describe('lifecycle, while a validation is in flight', () => {
   });
 
   it('never starts a second validation for a new token while one runs, and runs no timer', async () => {
-    let running = 0;
-    let most = 0;
-    let finish: () => void = () => undefined;
-    const { lifecycle, wake } = setup({
-      validate: () => {
-        running += 1;
-        most = Math.max(most, running);
-        return new Promise<void>(
-          (resolve) =>
-            (finish = () => {
-              running -= 1;
-              resolve();
-            }),
-        );
-      },
-    });
+    const slow = slowValidation();
+    const { lifecycle, wake } = setup({ validate: slow.validate });
     lifecycle.start(session(), true);
     await vi.advanceTimersByTimeAsync(0);
-    expect(running).toBe(1);
+    expect(slow.running).toBe(1);
     expect(vi.getTimerCount()).toBe(0);
     lifecycle.start(
       createSession({ accessToken: 'next', tokenType: 'bearer', scopes: [], createdAt: now }),
@@ -337,8 +329,8 @@ describe('lifecycle, while a validation is in flight', () => {
     );
     await vi.advanceTimersByTimeAsync(0);
     wake();
-    expect(most).toBe(1);
-    finish();
+    expect(slow.most).toBe(1);
+    slow.finish();
     await vi.advanceTimersByTimeAsync(0);
   });
 });
