@@ -4,7 +4,7 @@ import { type CallbackUrl, firstValue } from './callback-url.js';
 import type * as CompleteLogin from './complete-login.js';
 import type { LoginCompleter } from './complete-login.js';
 import { createCallbackNotice } from './callback-notice.js';
-import { defaultTimers, pageFetch, requireBrowser } from './env.js';
+import { type PageSeams, defaultTimers, pageFetch, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEvents, createEmitter } from './events.js';
 import { type RefreshPath, refreshPath, setInternals } from './internals.js';
@@ -12,12 +12,12 @@ import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
 import { createPendingStore } from './pending.js';
-import { POPUP_STATE_PREFIX, type PopupHost } from './popup.js';
+import { POPUP_STATE_PREFIX } from './popup.js';
 import { loginWithPopup } from './popup-login.js';
 import { handleRedirect } from './redirect.js';
 import { type Session, applyValidation, hasScopes } from './session.js';
 import { createSessionState } from './session-state.js';
-import { type StorageLike, createKeyValueStore } from './storage.js';
+import { createKeyValueStore } from './storage.js';
 import { type TabSync, createTabSync } from './tabs.js';
 import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
 import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
@@ -43,14 +43,6 @@ export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   return createClient(options, () => import('./complete-login.js'));
-}
-
-/** What a test may put in place of the page's own: the popup's opener, the tab's sessionStorage. */
-export interface PageSeams {
-  readonly popupHost?: PopupHost;
-  /** Where pending requests are kept (the page's sessionStorage): a non-web storage here acts as
-   * sessionStorage being unavailable. */
-  readonly transient?: StorageLike;
 }
 
 /** {@link createTwitchAuth} with the lazy import (and, for tests, parts of the page) injected. */

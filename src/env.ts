@@ -1,11 +1,21 @@
 // What the SDK needs from its surroundings, in one place: the browser check, timers, and the
 // registry shared by every copy of the SDK on a page.
 import { TwitchAuthError } from './errors.js';
+import type { PopupHost } from './popup.js';
+import type { StorageLike } from './storage.js';
 
 /** Timer functions, injectable so tests can use fake timers without patching globals. */
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+}
+
+/** What a test may put in place of the page's own: the popup's opener, the tab's sessionStorage. */
+export interface PageSeams {
+  readonly popupHost?: PopupHost;
+  /** Where pending requests are kept (the page's sessionStorage): a non-web storage here acts as
+   * sessionStorage being unavailable. */
+  readonly transient?: StorageLike;
 }
 
 /** The page's timers, looked up at call time. */
