@@ -15,10 +15,12 @@ interface PopupMessage {
 const channelName = (state: string): string => `${MESSAGE_SOURCE}:popup:${state}`;
 
 function isPopupMessage(value: unknown, state: string): value is PopupMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  const m = value as Record<string, unknown>;
-  return m['source'] === MESSAGE_SOURCE && m['state'] === state && typeof m['href'] === 'string';
+  const m = value as Partial<Record<keyof PopupMessage, unknown>> | null | undefined;
+  return m?.source === MESSAGE_SOURCE && m.state === state && typeof m.href === 'string';
 }
+
+/** The page's BroadcastChannel constructor; null where there is none (Safari before 15.4, SSR). */
+const pageChannel = (): typeof BroadcastChannel | null => globalThis.BroadcastChannel ?? null;
 
 /** The parts of the opening window a popup login uses; `window` unless a test passes a stand-in. */
 export type PopupHost = Pick<Window, 'open' | 'screenX' | 'screenY' | 'outerWidth' | 'outerHeight'>;
@@ -52,17 +54,18 @@ export function openPopup(url: string, host: PopupHost = window): Window {
  * by the state is the fallback when the authorize page cut `window.opener` (COOP).
  *
  * Rejects with `popup_closed` when the user closes the popup, `popup_timeout` after `timeoutMs`.
+ * `Channel` is the BroadcastChannel constructor, or null for the message bus alone.
  */
 export function waitForPopup(
   popup: Window,
   state: string,
   timeoutMs: number,
   timers: Timers,
+  Channel: typeof BroadcastChannel | null = pageChannel(),
 ): Promise<string> {
   return new Promise((resolve, reject) => {
     const origin = window.location.origin;
-    const channel =
-      typeof BroadcastChannel === 'function' ? new BroadcastChannel(channelName(state)) : undefined;
+    const channel = Channel === null ? undefined : new Channel(channelName(state));
     let poll: unknown;
     const cleanup = (): void => {
       window.removeEventListener('message', onMessage);
@@ -79,8 +82,7 @@ export function waitForPopup(
       if (event.origin === origin && event.source === popup) receive(event.data);
     };
     window.addEventListener('message', onMessage);
-    if (channel !== undefined)
-      channel.onmessage = (event: MessageEvent<unknown>) => receive(event.data);
+    if (channel !== undefined) channel.onmessage = (event) => receive(event.data);
     const deadline = timers.setTimeout(() => {
       cleanup();
       reject(new TwitchAuthError('popup_timeout', 'The login popup did not finish in time.'));
@@ -124,6 +126,7 @@ export function handBack(
   state: string,
   timers: Timers,
   self: PopupSelf = window,
+  Channel: typeof BroadcastChannel | null = pageChannel(),
 ): boolean {
   const message: PopupMessage = { source: MESSAGE_SOURCE, state, href };
   let delivered = false;
@@ -136,8 +139,8 @@ export function handBack(
       // The opener may be gone or cut off; the channel below still reaches it.
     }
   }
-  if (typeof BroadcastChannel === 'function') {
-    const channel = new BroadcastChannel(channelName(state));
+  if (Channel !== null) {
+    const channel = new Channel(channelName(state));
     channel.postMessage(message);
     channel.close();
     delivered = true;

@@ -40,18 +40,18 @@ export function createTabSync(
       if (isTabMessage(event.data)) onMessage({ type: event.data.type });
     };
   }
+  // Without a storage this hears nothing: a real event's storageArea is a Storage or null.
   const onStorage = (event: StorageEvent): void => {
     if (event.storageArea !== storage || (event.key !== storageKey && event.key !== null)) return;
     onMessage({ type: event.newValue === null ? 'logout' : 'login' });
   };
-  const listening = storage !== undefined;
-  if (listening) window.addEventListener('storage', onStorage);
+  window.addEventListener('storage', onStorage);
   return {
     // Without a channel, the storage write itself is the message.
     post: (message) => channel?.postMessage(message),
     close: () => {
       channel?.close();
-      window.removeEventListener('storage', onStorage); // a no-op when it never listened
+      window.removeEventListener('storage', onStorage);
     },
   };
 }

@@ -56,9 +56,15 @@ describe('the callback path and the key set, side by side', () => {
   });
 
   it.each([
-    ['a plain OAuth login', { openid: false }, undefined],
-    ['an error response', {}, 'error'],
-  ])('asks for no key set for %s', async (_what, options, kind) => {
+    ['a plain OAuth login', { openid: false }, undefined, null],
+    ['an error response', {}, 'error', 'access_denied'],
+    [
+      'an OAuth login answered with an id_token',
+      { openid: false },
+      'id_token',
+      'response_type_mismatch',
+    ],
+  ])('asks for no key set for %s', async (_what, options, kind, code) => {
     const fake = createFakeFetch();
     fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
     const h = track(await createHarness({ ...options, fetch: fake.fetch, validate: false }));
@@ -67,7 +73,12 @@ describe('the callback path and the key set, side by side', () => {
       const state = new URLSearchParams(url.split('#')[1]).get('state') ?? '';
       url = `http://localhost:3000/callback?error=access_denied&error_description=no&state=${state}`;
     }
-    await h.auth.handleRedirect(url).catch(() => undefined);
+    if (kind === 'id_token') url += '&id_token=eyJhbGciOiJSUzI1NiJ9.e30.c2ln';
+    const outcome = await h.auth.handleRedirect(url).then(
+      () => null,
+      (error: unknown) => (error as { code?: unknown }).code,
+    );
+    expect(outcome).toBe(code);
     expect(fake.requests.map((r) => r.url)).not.toContain(JWKS_URL);
   });
 

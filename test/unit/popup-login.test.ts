@@ -181,6 +181,26 @@ describe('auth.login({ popup: true })', () => {
     expect(await result).toMatchObject({ code: 'popup_timeout' });
   });
 
+  it('is invalid_callback, signing nobody in, when its popup hands back no response', async () => {
+    const { host, opened, popup } = popupHost();
+    const h = await createHarness({ popupHost: host });
+    created.push(h.auth);
+    const login = h.auth.login({ popup: true });
+    const state = new URL(opened[0] ?? '').searchParams.get('state');
+    window.dispatchEvent(
+      new MessageEvent('message', {
+        data: { source: 'twitch-spa-login', state, href: 'http://localhost:3000/callback' },
+        origin: location.origin,
+        source: popup as unknown as Window,
+      }),
+    );
+    expect(await rejection(login)).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'invalid_callback',
+    });
+    expect(h.auth.session).toBeNull();
+  });
+
   it('refuses an answer for another login (a forged state)', async () => {
     const { host, popup } = popupHost();
     const h = await createHarness({ popupHost: host });

@@ -47,10 +47,13 @@ afterEach(() => {
   for (const w of waits.splice(0)) (w.popup as { closed: boolean }).closed = true;
 });
 
-function start(): { popup: Window; wait: Promise<string> } {
+function start(Channel: typeof BroadcastChannel | null = BroadcastChannel): {
+  popup: Window;
+  wait: Promise<string>;
+} {
   const popup = fakePopup();
   waits.push({ popup });
-  const wait = waitForPopup(popup, STATE, 60_000, defaultTimers);
+  const wait = waitForPopup(popup, STATE, 60_000, defaultTimers, Channel);
   wait.catch(() => undefined);
   return { popup, wait };
 }
@@ -69,6 +72,7 @@ describe('popup hand-back', () => {
     ['another sender tag', () => message({ source: 'not-us' }), 'own', 'popup'],
     ['no href', () => message({ href: 42 }), 'own', 'popup'],
     ['a string', () => 'access_token=x', 'own', 'popup'],
+    ['nothing (null)', () => null, 'own', 'popup'],
   ])(
     'ignores a message from %s, and still takes the real one after it',
     async (_what, data, origin, source) => {
@@ -210,6 +214,26 @@ describe('waiting for the popup', () => {
     channel.close();
     await expect(outcome(wait)).resolves.toBe(HREF);
   });
+
+  it('without BroadcastChannel, takes the response from the message bus alone', async () => {
+    const { popup, wait } = start(null);
+    const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
+    channel.postMessage(message());
+    channel.close();
+    await expect(outcome(wait)).resolves.toBe('waiting');
+    post(message(), location.origin, popup);
+    await expect(outcome(wait)).resolves.toBe(HREF);
+  });
+
+  it("uses the page's BroadcastChannel when none is passed", async () => {
+    const popup = fakePopup();
+    waits.push({ popup });
+    const wait = waitForPopup(popup, STATE, 60_000, defaultTimers);
+    const channel = new BroadcastChannel(`twitch-spa-login:popup:${STATE}`);
+    channel.postMessage(message());
+    channel.close();
+    await expect(outcome(wait)).resolves.toBe(HREF);
+  });
 });
 
 describe('handing the response back', () => {
@@ -258,6 +282,34 @@ describe('handing the response back', () => {
     await expect(heard).resolves.toEqual(message());
     channel.close();
   });
+
+  it('without BroadcastChannel, posts to the opener alone', () => {
+    const posted: unknown[][] = [];
+    const opener = { postMessage: (...args: unknown[]) => void posted.push(args) };
+    expect(handBack(HREF, STATE, defaultTimers, self(opener), null)).toBe(true);
+    expect(posted).toEqual([[message(), 'http://localhost:3000']]);
+  });
+
+  it.each([
+    ['no opener', null],
+    [
+      'an opener that throws',
+      {
+        postMessage: () => {
+          throw new Error('opener gone');
+        },
+      },
+    ],
+  ])(
+    'without BroadcastChannel and with %s, reports nobody to hand to and stays open',
+    async (_what, opener) => {
+      vi.useFakeTimers();
+      const me = self(opener);
+      expect(handBack(HREF, STATE, defaultTimers, me, null)).toBe(false);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(me.closed).toBe(0);
+    },
+  );
 
   it('closes the popup 50 ms after handing back, so the message leaves first', async () => {
     vi.useFakeTimers();
