@@ -1,23 +1,21 @@
-// The device login end to end in Chromium, through the script-tag build against the emulator: the
-// TV page shows the code, the "phone" page approves it, the session arrives and calls Helix; an
-// expired access token is refreshed once; two tabs hitting 401 together spend one refresh token.
+// The device login end to end in every engine, through the script-tag build against the emulator:
+// the TV page shows the code, the "phone" page approves it, the session arrives and calls Helix; an
+// expired access token is refreshed once; two tabs hitting 401 together spend one refresh token
+// (Web Locks and BroadcastChannel, which each engine implements on its own).
 import { readFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
-import { launchChromium } from './browser';
+import { type E2EBrowser, type E2EContext, type E2EPage, engines, launch, waitFor } from './driver';
 
 const CLIENT_ID = 'e2e-device-sdk';
-let browser: Browser;
 let emulator: TwitchEmulator;
 let site: Server;
 let siteUrl: string;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   emulator = await startTwitchEmulator({
     clients: [{ clientId: CLIENT_ID, name: 'e2e TV app', redirectUris: [] }],
     deviceFlow: { intervalSeconds: 1 },
@@ -34,28 +32,31 @@ beforeAll(async () => {
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/tv.html`;
 });
 afterAll(async () => {
-  await browser?.close();
   await emulator?.close();
   await new Promise((resolve) => site?.close(resolve));
 });
 
+interface TvWindow {
+  TwitchLogin: Record<string, (...a: unknown[]) => unknown>;
+  auth: { fetch: typeof fetch; session: { accessToken: string } | null; start(): void };
+  signedIn: Promise<string | undefined>;
+}
+declare const window: Window & TvWindow;
+
 /** Opens the TV page and creates `window.auth` (storage 'local', the emulator's endpoints). */
-async function tvPage(context: BrowserContext): Promise<Page> {
+async function tvPage(context: E2EContext): Promise<E2EPage> {
   const page = await context.newPage();
   await page.goto(siteUrl);
   await page.evaluate(
     ([clientId, endpoints]) => {
-      const w = window as unknown as Record<string, unknown> & {
-        TwitchLogin: Record<string, (...a: unknown[]) => unknown>;
-      };
-      const auth = w.TwitchLogin['createTwitchAuth']!({
+      const auth = window.TwitchLogin['createTwitchAuth']!({
         clientId,
         redirectUri: location.href,
         storage: 'local',
         endpoints,
-      }) as { start(): void };
+      }) as TvWindow['auth'];
       auth.start();
-      w['auth'] = auth;
+      window.auth = auth;
     },
     [CLIENT_ID, emulator.endpoints] as const,
   );
@@ -63,16 +64,13 @@ async function tvPage(context: BrowserContext): Promise<Page> {
 }
 
 /** auth.fetch to Helix /users from the page: the status and the token it ended with. */
-const callHelix = (page: Page) =>
+const callHelix = (page: E2EPage) =>
   page.evaluate(async (helix) => {
-    const auth = (
-      window as unknown as {
-        auth: { fetch: typeof fetch; session: { accessToken: string } | null };
-      }
-    ).auth;
-    const response = await auth.fetch(`${helix}/users`);
-    return { status: response.status, token: auth.session?.accessToken };
+    const response = await window.auth.fetch(`${helix}/users`);
+    return { status: response.status, token: window.auth.session?.accessToken };
   }, emulator.endpoints.helix);
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Fails naming the step, and what the emulator saw last, when a step hangs: the test once timed
@@ -98,78 +96,75 @@ async function step<T>(name: string, run: Promise<T>, ms = 20_000): Promise<T> {
 const refreshes = () =>
   emulator.requestLog.filter((r) => r.method === 'POST' && r.path === '/oauth2/token').length;
 
-describe('device login with the SDK in Chromium', () => {
+describe.each(engines)('device login with the SDK in %s', (engine) => {
+  let browser: E2EBrowser;
+  beforeAll(async () => {
+    browser = await launch(engine);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
   it('signs in with a code approved on another page, calls Helix, refreshes once, and keeps two tabs on one refresh', async () => {
     const context = await browser.newContext();
-    const tv = await tvPage(context);
-    const userCode = await tv.evaluate(async () => {
-      const w = window as unknown as Record<string, unknown> & {
-        TwitchLogin: Record<string, (...a: unknown[]) => Promise<unknown>>;
-      };
-      const device = (await w.TwitchLogin['startDeviceLogin']!(w['auth'], {
-        scopes: ['user:read:follows'],
-      })) as {
-        userCode: string;
-        session: Promise<{ user?: { id: string } }>;
-      };
-      w['signedIn'] = device.session.then((s) => s.user?.id);
-      return device.userCode;
-    });
-    expect(userCode).toMatch(/^[A-Z0-9-]{6,}$/);
+    try {
+      const tv = await tvPage(context);
+      const userCode = await tv.evaluate(async () => {
+        const device = (await window.TwitchLogin['startDeviceLogin']!(window.auth, {
+          scopes: ['user:read:follows'],
+        })) as { userCode: string; session: Promise<{ user?: { id: string } }> };
+        window.signedIn = device.session.then((s) => s.user?.id);
+        return device.userCode;
+      });
+      expect(userCode).toMatch(/^[A-Z0-9-]{6,}$/);
 
-    const phone = await context.newPage();
-    await phone.goto(emulator.urls.activate);
-    await phone.fill('[data-testid="code"]', userCode);
-    await phone.click('[data-testid="submit"]');
-    await phone.click('[data-testid="authorize"]');
-    await phone.close();
+      // The phone: the activate page with the code typed in (its form is a GET), then consent.
+      const phone = await context.newPage();
+      await phone.goto(`${emulator.urls.activate}?device-code=${encodeURIComponent(userCode)}`);
+      await phone.click('[data-testid="authorize"]');
+      await waitFor(phone, '[data-testid="done"]');
+      await phone.close();
 
-    const userId = await step(
-      'the TV page signing in',
-      tv.evaluate(() => (window as unknown as { signedIn: Promise<string> }).signedIn),
-    );
-    expect(userId).toMatch(/^\d+$/);
-    const first = await step('the first Helix call', callHelix(tv));
-    expect(first.status).toBe(200);
-    const stored = await tv.evaluate(
-      (key) => localStorage.getItem(key),
-      `twitch-spa-login:${CLIENT_ID}:session`,
-    );
-    expect(stored).toContain('refreshToken');
-    expect(
-      await tv.evaluate(() =>
-        JSON.stringify((window as unknown as { auth: { session: unknown } }).auth.session),
-      ),
-    ).not.toContain('refreshToken');
+      const userId = await step(
+        'the TV page signing in',
+        tv.evaluate(() => window.signedIn),
+      );
+      expect(userId).toMatch(/^\d+$/);
+      const first = await step('the first Helix call', callHelix(tv));
+      expect(first.status).toBe(200);
+      const stored = await tv.evaluate(
+        (key) => localStorage.getItem(key),
+        `twitch-spa-login:${CLIENT_ID}:session`,
+      );
+      expect(stored).toContain('refreshToken');
+      expect(await tv.evaluate(() => JSON.stringify(window.auth.session))).not.toContain(
+        'refreshToken',
+      );
 
-    // The access token dies: the next call refreshes once and succeeds with a new token.
-    emulator.requestLog.length = 0;
-    emulator.expireToken();
-    const second = await step('the Helix call that refreshes', callHelix(tv));
-    expect(second.status).toBe(200);
-    expect(second.token).not.toBe(first.token);
-    expect(refreshes()).toBe(1);
+      // The access token dies: the next call refreshes once and succeeds with a new token.
+      emulator.requestLog.length = 0;
+      emulator.expireToken();
+      const second = await step('the Helix call that refreshes', callHelix(tv));
+      expect(second.status).toBe(200);
+      expect(second.token).not.toBe(first.token);
+      expect(refreshes()).toBe(1);
 
-    // A second tab with the same stored session; both hit 401 at once: one refresh token spent.
-    const tab2 = await tvPage(context);
-    expect(
-      await tab2.evaluate(
-        () =>
-          (window as unknown as { auth: { session: { accessToken: string } } }).auth.session
-            .accessToken,
-      ),
-    ).toBe(second.token);
-    await tab2.waitForTimeout(500); // its start-up validation
-    emulator.requestLog.length = 0;
-    emulator.expireToken();
-    const [a, b] = await step(
-      'two tabs refreshing together',
-      Promise.all([callHelix(tv), callHelix(tab2)]),
-    );
-    expect([a.status, b.status]).toEqual([200, 200]);
-    expect(refreshes()).toBe(1);
-    expect(a.token).toBe(b.token);
-    expect(a.token).not.toBe(second.token);
-    await context.close();
+      // A second tab with the same stored session; both hit 401 at once: one refresh token spent.
+      const tab2 = await tvPage(context);
+      expect(await tab2.evaluate(() => window.auth.session?.accessToken)).toBe(second.token);
+      await sleep(500); // its start-up validation
+      emulator.requestLog.length = 0;
+      emulator.expireToken();
+      const [a, b] = await step(
+        'two tabs refreshing together',
+        Promise.all([callHelix(tv), callHelix(tab2)]),
+      );
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(refreshes()).toBe(1);
+      expect(a.token).toBe(b.token);
+      expect(a.token).not.toBe(second.token);
+    } finally {
+      await context.close();
+    }
   }, 60_000);
 });

@@ -1,7 +1,8 @@
 // The ESM build with its lazy callback chunk, as an app's bundler ships it (esbuild with code
 // splitting from dist/twitch-spa-login.js), on a strict-CSP page against the emulator: an ordinary
 // page load never fetches the chunk, a callback page does, signs the user in, and refuses a forged
-// response. The test app is the IIFE suite's fixtures/app.js with the SDK imported instead.
+// response, in every engine. The test app is the IIFE suite's fixtures/app.js with the SDK imported
+// instead; the site itself records which files each test's pages asked for.
 import { build } from 'esbuild';
 import { SignJWT, base64url, generateKeyPair } from 'jose';
 import { createHash } from 'node:crypto';
@@ -10,10 +11,18 @@ import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
-import { launchChromium } from './browser';
+import {
+  type E2EBrowser,
+  type E2EContext,
+  type E2EPage,
+  attribute,
+  engines,
+  launch,
+  text,
+  waitFor,
+} from './driver';
 
 const CLIENT_ID = 'e2e-esm-client';
 /** The strict CSP of the IIFE suite (static-server.ts): same-origin scripts, Trusted Types. */
@@ -22,7 +31,7 @@ const ESM = join(process.cwd(), 'dist/twitch-spa-login.js');
 const PAGE = `<!doctype html>
 <html lang="en">
   <head><meta charset="utf-8" /><title>ESM build (strict CSP)</title>
-    <script type="module" src="/app.js"></script></head>
+    <script src="/csp-watch.js"></script><script type="module" src="/app.js"></script></head>
   <body>
     <button data-testid="login" id="login">Sign in</button>
     <button data-testid="login-popup" id="login-popup">Sign in in a popup</button>
@@ -38,12 +47,9 @@ const files = new Map<string, { body: string | Buffer; type: string }>();
 let lazy: string[];
 let server: Server;
 let site: string;
-let browser: Browser;
 let emulator: TwitchEmulator;
-let context: BrowserContext;
-let cspViolations: string[];
-/** Paths this context's pages requested from the site. */
-let requested: string[];
+/** Paths requested from the site since the test began (every answer is `no-store`). */
+let requested: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(ESM))
@@ -87,9 +93,15 @@ beforeAll(async () => {
       type: 'text/javascript',
     });
   files.set('/app.html', { body: PAGE, type: 'text/html; charset=utf-8' });
+  files.set('/csp-watch.js', {
+    body: readFileSync(join(process.cwd(), 'test/e2e/fixtures/csp-watch.js')),
+    type: 'text/javascript',
+  });
 
   server = createServer((req, res) => {
-    const file = files.get(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    requested.push(path);
+    const file = files.get(path);
     if (file === undefined) {
       res.writeHead(404).end();
       return;
@@ -104,13 +116,11 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   site = `http://localhost:${(server.address() as AddressInfo).port}`;
-  browser = await launchChromium();
   emulator = await startTwitchEmulator({
     clients: [{ clientId: CLIENT_ID, name: 'e2e esm app', redirectUris: [`${site}/app.html`] }],
   });
 });
 afterAll(async () => {
-  await browser?.close();
   await emulator?.close();
   server?.closeAllConnections();
   await new Promise<void>((resolve) =>
@@ -118,24 +128,10 @@ afterAll(async () => {
   );
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(async () => {
-  emulator.resetConsent();
-  context = await browser.newContext();
-  cspViolations = [];
-  requested = [];
-  context.on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.origin === site) requested.push(url.pathname);
-  });
-});
-afterEach(async () => {
-  await context.close();
-  expect(cspViolations).toEqual([]);
-});
 
 const lazyFetched = (): string[] => requested.filter((path) => lazy.includes(path));
 
-async function openApp(page: Page, hash = ''): Promise<void> {
+async function openApp(page: E2EPage, hash = ''): Promise<void> {
   const config = {
     options: {
       clientId: CLIENT_ID,
@@ -144,42 +140,68 @@ async function openApp(page: Page, hash = ''): Promise<void> {
     },
   };
   await page.goto(`${site}/app.html?config=${encodeURIComponent(JSON.stringify(config))}${hash}`);
-  await page.waitForSelector('body[data-ready="true"]');
+  await waitFor(page, 'body[data-ready="true"]');
 }
 
-async function newPage(): Promise<Page> {
-  const page = await context.newPage();
-  page.on('console', (message) => {
-    if (/Content Security Policy|Trusted Type/i.test(message.text()))
-      cspViolations.push(message.text());
-  });
-  return page;
-}
+it('has a lazy chunk to test: the callback path is split off', () => {
+  expect(lazy.length).toBeGreaterThan(0);
+});
 
-describe('ESM build with its lazy callback chunk (strict CSP)', () => {
-  it('has a lazy chunk to test: the callback path is split off', () => {
-    expect(lazy.length).toBeGreaterThan(0);
+describe.each(engines)('ESM build with its lazy callback chunk (strict CSP) in %s', (engine) => {
+  let browser: E2EBrowser;
+  let context: E2EContext;
+  let pages: E2EPage[];
+
+  beforeAll(async () => {
+    browser = await launch(engine);
   });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  beforeEach(async () => {
+    emulator.resetConsent();
+    context = await browser.newContext();
+    pages = [];
+    requested = [];
+  });
+  afterEach(async () => {
+    // fixtures/csp-watch.js keeps the tab's CSP and Trusted Types violations in sessionStorage.
+    const violations: string[] = [];
+    try {
+      for (const page of pages) {
+        const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
+        violations.push(...(JSON.parse(seen ?? '[]') as string[]));
+      }
+    } finally {
+      await context.close();
+    }
+    expect(violations).toEqual([]);
+  });
+
+  async function newPage(): Promise<E2EPage> {
+    const page = await context.newPage();
+    pages.push(page);
+    return page;
+  }
 
   it('loads no lazy chunk on an ordinary page, then signs a user in on the callback page, which loads it', async () => {
     const page = await newPage();
     await openApp(page);
-    expect(await page.getAttribute('body', 'data-state')).toBe('signed-out');
+    expect(await attribute(page, 'body', 'data-state')).toBe('signed-out');
     expect(requested).toContain('/app.js');
     expect(lazyFetched()).toEqual([]);
 
     await page.click('[data-testid="login"]');
-    await page.waitForSelector('[data-testid="authorize"]');
     await page.click('[data-testid="authorize"]');
-    await page.waitForSelector('body[data-state="signed-in"]');
-    expect(page.url()).toBe(`${site}/app.html`);
-    expect(await page.textContent('[data-testid="user"]')).toBe(emulator.users[0]?.id);
+    await waitFor(page, 'body[data-state="signed-in"]');
+    expect(await page.url()).toBe(`${site}/app.html`);
+    expect(await text(page, '[data-testid="user"]')).toBe(emulator.users[0]?.id);
     expect(lazyFetched().length).toBeGreaterThan(0);
 
     // A reload with the stored session is an ordinary page again: no chunk.
     requested = [];
     await page.reload();
-    await page.waitForSelector('body[data-state="signed-in"]');
+    await waitFor(page, 'body[data-state="signed-in"]');
     expect(lazyFetched()).toEqual([]);
   });
 
@@ -219,8 +241,8 @@ describe('ESM build with its lazy callback chunk (strict CSP)', () => {
     });
     await page.goto('about:blank'); // a new document, as after Twitch's redirect
     await openApp(page, `#${fragment}`);
-    expect(await page.textContent('[data-testid="status"]')).toBe('signature_invalid');
-    expect(page.url()).not.toContain('access_token');
+    expect(await text(page, '[data-testid="status"]')).toBe('signature_invalid');
+    expect(await page.url()).not.toContain('access_token');
     expect(lazyFetched().length).toBeGreaterThan(0);
     expect(
       await page.evaluate(

@@ -1,63 +1,79 @@
-// Issue 16 in Chromium against the emulator: twurple's ApiClient with our provider (the demo's
+// Issue 16 in every engine against the emulator: twurple's ApiClient with our provider (the demo's
 // twurple page), a scope upgrade by the same user, a declined scope, a 401 ending the session once,
 // and the Back button's stale callback leaving the session alone (issue 14.6).
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { launchChromium } from './browser';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DemoServer, control, startDemo } from './demo-server';
+import {
+  type E2EBrowser,
+  type E2EContext,
+  type E2EPage,
+  attribute,
+  engines,
+  launch,
+  text,
+  texts,
+  waitFor,
+} from './driver';
 
-let browser: Browser;
 let demo: DemoServer;
-let context: BrowserContext;
-let page: Page;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   demo = await startDemo();
 });
 afterAll(async () => {
-  await browser?.close();
   await demo?.close();
 });
-beforeEach(async () => {
-  await control(demo.emulator, 'reset-consent');
-  await control(demo.emulator, 'decline-scopes', { scopes: [] });
-  context = await browser.newContext();
-  page = await context.newPage();
-});
-afterEach(async () => {
-  await context.close();
-});
 
-async function signIn(): Promise<void> {
-  await page.goto(`${demo.url}/twurple.html`);
-  await page.waitForSelector('body[data-ready="true"]');
-  await page.click('[data-testid="login"]');
-  await page.click('[data-testid="authorize"]');
-  await page.waitForSelector('body[data-state="signed-in"]');
-}
+describe.each(engines)('twurple and scope upgrades against the emulator in %s', (engine) => {
+  let browser: E2EBrowser;
+  let context: E2EContext;
+  let page: E2EPage;
 
-async function result(button: string): Promise<{ outcome: string; text: string }> {
-  await page.evaluate(() => {
-    const element = document.getElementById('result');
-    if (element !== null) delete element.dataset['outcome'];
+  beforeAll(async () => {
+    browser = await launch(engine);
   });
-  await page.click(`[data-testid="${button}"]`);
-  const element = await page.waitForSelector('[data-testid="result"][data-outcome]', {
-    state: 'attached',
+  afterAll(async () => {
+    await browser?.close();
   });
-  return {
-    outcome: (await element.getAttribute('data-outcome')) ?? '',
-    text: (await element.textContent()) ?? '',
-  };
-}
+  beforeEach(async () => {
+    await control(demo.emulator, 'reset-consent');
+    await control(demo.emulator, 'decline-scopes', { scopes: [] });
+    context = await browser.newContext();
+    page = await context.newPage();
+  });
+  afterEach(async () => {
+    await context.close();
+  });
 
-const events = (): Promise<string[]> =>
-  page.$$eval('[data-event]', (items) =>
-    items.map((item) => (item.textContent ?? '').trim()).reverse(),
-  );
+  async function signIn(): Promise<void> {
+    await page.goto(`${demo.url}/twurple.html`);
+    await waitFor(page, 'body[data-ready="true"]');
+    await page.click('[data-testid="login"]');
+    await page.click('[data-testid="authorize"]');
+    await waitFor(page, 'body[data-state="signed-in"]');
+  }
 
-describe('twurple and scope upgrades against the emulator', () => {
+  /** Back on the demo after consenting to an upgrade: the page has loaded and finished the callback. */
+  async function consentAndReturn(): Promise<void> {
+    await page.click('[data-testid="authorize"]');
+    await waitFor(page, 'body[data-ready="true"]');
+  }
+
+  async function result(button: string): Promise<{ outcome: string; text: string }> {
+    await page.evaluate(() => {
+      const element = document.getElementById('result');
+      if (element !== null) delete element.dataset['outcome'];
+    });
+    await page.click(`[data-testid="${button}"]`);
+    await waitFor(page, '[data-testid="result"][data-outcome]');
+    return {
+      outcome: (await attribute(page, '[data-testid="result"]', 'data-outcome')) ?? '',
+      text: (await text(page, '[data-testid="result"]')) ?? '',
+    };
+  }
+
+  const events = async (): Promise<string[]> => (await texts(page, '[data-event]')).reverse();
+
   it('calls Helix through twurple, upgrades scopes for the same user, and ends the session once on a 401', async () => {
     await signIn();
     const me = await result('get-me');
@@ -69,10 +85,10 @@ describe('twurple and scope upgrades against the emulator', () => {
     expect(missing.text).toContain('user:read:follows');
 
     await page.click('[data-testid="upgrade"]');
-    await page.click('[data-testid="authorize"]');
-    await page.waitForSelector('body[data-ready="true"]');
-    await page.waitForFunction(() =>
-      document.getElementById('scopes')?.textContent?.includes('user:read:follows'),
+    await consentAndReturn();
+    await vi.waitFor(
+      async () => expect(await text(page, '[data-testid="scopes"]')).toContain('user:read:follows'),
+      { timeout: 10_000, interval: 50 },
     );
     const follows = await result('get-follows');
     expect(follows.outcome).toBe('ok');
@@ -81,7 +97,7 @@ describe('twurple and scope upgrades against the emulator', () => {
     await control(demo.emulator, 'expire');
     const unauthorized = await result('get-me');
     expect(unauthorized.outcome).toBe('token_invalid');
-    await page.waitForSelector('body[data-state="signed-out"]');
+    await waitFor(page, 'body[data-state="signed-out"]');
     expect(await events()).toEqual(['logout unauthorized']);
   });
 
@@ -89,11 +105,11 @@ describe('twurple and scope upgrades against the emulator', () => {
     await signIn();
     await control(demo.emulator, 'decline-scopes', { scopes: ['user:read:follows'] });
     await page.click('[data-testid="upgrade"]');
-    await page.click('[data-testid="authorize"]');
-    await page.waitForSelector('body[data-ready="true"]');
-    expect(await page.textContent('[data-testid="status"]')).toBe('');
-    expect(await page.textContent('[data-testid="scopes"]')).not.toContain('user:read:follows');
-    expect(await page.isVisible('[data-testid="upgrade"]')).toBe(true);
+    await consentAndReturn();
+    await waitFor(page, 'body[data-state="signed-in"]');
+    expect(await text(page, '[data-testid="status"]')).toBe('');
+    expect(await text(page, '[data-testid="scopes"]')).not.toContain('user:read:follows');
+    expect(await attribute(page, '[data-testid="upgrade"]', 'hidden')).toBeNull();
     expect(await events()).toEqual([]); // same user: no login, no logout
   });
 
@@ -108,12 +124,11 @@ describe('twurple and scope upgrades against the emulator', () => {
       });
     const token = await stored();
     expect(token).not.toBe('');
-    await page.goBack(); // the consent page
-    await page.waitForSelector('[data-testid="authorize"]');
-    await page.click('[data-testid="authorize"]');
-    await page.waitForSelector('body[data-ready="true"]');
-    expect(await page.textContent('[data-testid="status"]')).toBe('no_pending_request');
-    await page.waitForSelector('body[data-state="signed-in"]');
+    await page.back(); // the consent page
+    await waitFor(page, '[data-testid="authorize"]');
+    await consentAndReturn();
+    await waitFor(page, 'body[data-state="signed-in"]');
+    expect(await text(page, '[data-testid="status"]')).toBe('no_pending_request');
     expect(await stored()).toBe(token);
     expect(await events()).toEqual([]); // this page load saw no login and no logout
   });

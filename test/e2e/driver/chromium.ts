@@ -6,6 +6,7 @@ function wrap(page: Page): E2EPage {
   return {
     goto: async (url) => void (await page.goto(url)),
     reload: async () => void (await page.reload()),
+    back: async () => void (await page.goBack()),
     url: async () => page.url(),
     evaluate: (fn, arg) => page.evaluate(fn as (a: unknown) => never, arg),
     click: (selector) => page.click(selector),

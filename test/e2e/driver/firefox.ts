@@ -9,6 +9,9 @@ function wrap(page: Page): E2EPage {
   return {
     goto: async (url) => void (await page.goto(url)),
     reload: async () => void (await page.reload()),
+    // Puppeteer's goBack waits for a load event, and a page Firefox restores from its back-forward
+    // cache fires none; the test waits for what it expects on the page it went back to.
+    back: async () => void (await page.evaluate(() => history.back())),
     url: async () => page.url(),
     evaluate: (fn, arg) => page.evaluate(fn as (a: unknown) => never, arg),
     // A user clicks in the tab in front; a background tab gets no animation frames, and the

@@ -23,6 +23,8 @@ export const engines: readonly EngineName[] = (() => {
 export interface E2EPage {
   goto(url: string): Promise<void>;
   reload(): Promise<void>;
+  /** The browser's Back button; may return before the page it goes back to has loaded. */
+  back(): Promise<void>;
   url(): Promise<string>;
   /** Runs `fn` in the page (it is serialised: no closures) with one JSON argument. */
   evaluate<T, A = undefined>(fn: (arg: A) => T | Promise<T>, arg?: A): Promise<T>;

@@ -120,6 +120,7 @@ function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
   const page: E2EPage = {
     goto: async (url) => void (await run('POST', '/url', { url })),
     reload: async () => void (await run('POST', '/refresh')),
+    back: async () => void (await run('POST', '/back')),
     url: async () => (await run('GET', '/url')) as string,
     evaluate: async (fn, arg) => {
       const script = ASYNC_WRAPPER.replace('FN', fn.toString());
