@@ -47,7 +47,7 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
   const noticeAt = (expiresAt: number): number => expiresAt - deps.expiringNoticeSeconds * 1000;
 
   const runValidation = (): void => {
-    if (validating || session === null) return;
+    if (validating) return;
     validating = true;
     validateDue = Infinity;
     void deps
@@ -115,9 +115,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
         schedule();
         return;
       }
-      if (!sameToken || validateDue === Infinity) {
-        validateDue = (next.validatedAt ?? next.createdAt) + deps.validateIntervalMs;
-      }
+      // The same token keeps its due time; one being validated gets it when the validation ends.
+      if (!sameToken) validateDue = (next.validatedAt ?? next.createdAt) + deps.validateIntervalMs;
       check();
     },
     update(next) {
@@ -135,7 +134,8 @@ export function createLifecycle(deps: LifecycleDeps): Lifecycle {
  * came back. Nothing is touched until called (SSR safety).
  */
 export function browserWakeSignals(callback: () => void): () => void {
-  if (typeof window === 'undefined' || typeof document === 'undefined') return () => undefined;
+  // No document, no page (a server, a worker, Deno's `window` without one); a document has a window.
+  if (typeof document === 'undefined') return () => undefined;
   const onVisibility = (): void => {
     if (document.visibilityState === 'visible') callback();
   };

@@ -316,6 +316,28 @@ describe('lifecycle, while a validation is in flight', () => {
     expect(calls.validate).toBe(1);
   });
 
+  it('a restart with the same token while it is validated: the next is due an interval after', async () => {
+    const slow = slowValidation();
+    let count = 0;
+    const { lifecycle } = setup({
+      validate: () => {
+        count += 1;
+        return slow.validate();
+      },
+    });
+    const stale = session({ validatedAt: now - 2 * HOUR }); // a stored session, long overdue
+    lifecycle.start(stale, false);
+    expect(slow.running).toBe(1);
+    lifecycle.start(stale, false); // e.g. another tab's copy of the same session
+    slow.finish();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(count).toBe(1); // not a second validation at once
+    await advance(HOUR - 1);
+    expect(count).toBe(1);
+    await advance(1);
+    expect(count).toBe(2);
+  });
+
   it('never starts a second validation for a new token while one runs, and runs no timer', async () => {
     const slow = slowValidation();
     const { lifecycle, wake } = setup({ validate: slow.validate });
