@@ -1,5 +1,5 @@
 // Mutation testing of the security and session code (`npm run mutation`; not part of `npm test`:
-// a first run takes over an hour on two cores). Runs are incremental: results for code and tests
+// a full run takes about 45 minutes on two cores). Runs are incremental: results for code and tests
 // that did not change since the last run (reports/stryker-incremental.json) are reused;
 // `npx stryker run --force` runs every mutant again. The JSON report lets anyone recompute the
 // score: `npm run mutation:report` does, and lists survivors test/mutation/equivalent.md does not
