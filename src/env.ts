@@ -42,6 +42,13 @@ export function pageFetch(scope: { readonly fetch?: unknown } = globalThis): typ
   return (input, init) => (found as typeof fetch).call(scope, input, init);
 }
 
+/** The page's BroadcastChannel constructor; null where there is none (Safari before 15.4). */
+export function pageChannel(
+  scope: { BroadcastChannel?: typeof BroadcastChannel } = globalThis,
+): typeof BroadcastChannel | null {
+  return scope.BroadcastChannel ?? null;
+}
+
 /**
  * Throws `environment_unsupported` outside a browser page with Web Crypto (server rendering, an
  * insecure context). `what` names the call, for the message.

@@ -1,5 +1,5 @@
 import { TwitchAuthError } from './errors.js';
-import type { Timers } from './env.js';
+import { type Timers, pageChannel } from './env.js';
 
 /** States of popup logins carry this prefix, so the callback page knows to hand the response back. */
 export const POPUP_STATE_PREFIX = 'popup.';
@@ -18,9 +18,6 @@ function isPopupMessage(value: unknown, state: string): value is PopupMessage {
   const m = value as Partial<Record<keyof PopupMessage, unknown>> | null | undefined;
   return m?.source === MESSAGE_SOURCE && m.state === state && typeof m.href === 'string';
 }
-
-/** The page's BroadcastChannel constructor; null where there is none (Safari before 15.4, SSR). */
-const pageChannel = (): typeof BroadcastChannel | null => globalThis.BroadcastChannel ?? null;
 
 /** The parts of the opening window a popup login uses; `window` unless a test passes a stand-in. */
 export type PopupHost = Pick<Window, 'open' | 'screenX' | 'screenY' | 'outerWidth' | 'outerHeight'>;

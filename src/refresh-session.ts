@@ -1,7 +1,7 @@
 // The refresh path of device sessions, registered with the core by `twitch-spa-login/device`: one refresh coordinator per client, its cross-tab channel, and what
 // each outcome means for the session. The refresh token lives in the stored record only.
 import type { TwitchAuth } from './twitch-auth.js';
-import { defaultTimers } from './env.js';
+import { defaultTimers, pageChannel } from './env.js';
 import { TwitchAuthError } from './errors.js';
 import { type Internals, type RefreshPath, internalsOf } from './internals.js';
 import {
@@ -66,7 +66,8 @@ function coordinatorOf(auth: TwitchAuth): RefreshCoordinator {
   const i = internalsOf(auth);
   const { clientId, endpoints } = i.config;
   const name = `twitch-spa-login:${clientId}:refresh`;
-  const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(name) : undefined;
+  const Channel = pageChannel();
+  const channel = Channel === null ? undefined : new Channel(name);
   // Some engines (and happy-dom) have `navigator.locks` as null.
   const locks =
     typeof navigator === 'undefined'

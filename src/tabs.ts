@@ -1,3 +1,5 @@
+import { pageChannel } from './env.js';
+
 /** What one tab tells the others. No token travels: the others read the shared storage. */
 export type TabMessage = { readonly type: 'login' } | { readonly type: 'logout' };
 
@@ -31,10 +33,10 @@ export function createTabSync(
   storageKey: string,
   storage: Storage | undefined,
   onMessage: (message: TabMessage) => void,
-  Channel: typeof BroadcastChannel | null = globalThis.BroadcastChannel ?? null,
+  Channel: typeof BroadcastChannel | null = pageChannel(),
 ): TabSync {
   let channel: BroadcastChannel | undefined;
-  if (typeof Channel === 'function') {
+  if (Channel !== null) {
     channel = new Channel(channelName);
     channel.onmessage = (event: MessageEvent<unknown>) => {
       if (isTabMessage(event.data)) onMessage({ type: event.data.type });

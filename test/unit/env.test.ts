@@ -1,6 +1,6 @@
-// What the SDK takes from the page: its fetch, found where the page keeps it.
+// What the SDK takes from the page: its fetch, found where the page keeps it, and its BroadcastChannel.
 import { describe, expect, it } from 'vitest';
-import { pageFetch } from '../../src/env';
+import { pageChannel, pageFetch } from '../../src/env';
 import { thrown } from '../helpers/thrown';
 
 describe('the page’s fetch', () => {
@@ -27,5 +27,13 @@ describe('the page’s fetch', () => {
       code: 'environment_unsupported',
       message: expect.stringMatching(/No fetch/),
     });
+  });
+});
+
+describe('the page’s BroadcastChannel', () => {
+  it('is the page’s constructor, or null where the page has none', () => {
+    expect(pageChannel()).toBe(BroadcastChannel);
+    expect(pageChannel({ BroadcastChannel })).toBe(BroadcastChannel);
+    expect(pageChannel({})).toBeNull();
   });
 });
