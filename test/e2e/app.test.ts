@@ -5,13 +5,13 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
 import {
-  type E2EBrowser,
   type E2EContext,
   type E2EPage,
+  closeReportingCsp,
   engines,
-  launch,
   text,
   texts,
+  useBrowser,
   waitFor,
 } from './driver';
 import { type StaticServer, startStaticServer } from './static-server';
@@ -38,36 +38,18 @@ interface TestAuth {
 declare const window: Window & { testAuth: TestAuth };
 
 describe.each(engines)('%s', (engine) => {
-  let browser: E2EBrowser;
+  const browser = useBrowser(engine);
   let context: E2EContext;
   let pages: E2EPage[];
 
-  beforeAll(async () => {
-    browser = await launch(engine);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     emulator.resetConsent();
     emulator.setTokenLifetime(5_184_000);
-    context = await browser.newContext();
+    context = await browser().newContext();
     pages = [];
   });
   afterEach(async () => {
-    // The page's own watcher (fixtures/csp-watch.js) keeps violations in the tab's sessionStorage.
-    // The context closes even when reading fails: WebKitWebDriver allows one session at a time.
-    const violations: string[] = [];
-    try {
-      for (const page of pages) {
-        if (await page.isClosed()) continue;
-        const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
-        violations.push(...(JSON.parse(seen ?? '[]') as string[]));
-      }
-    } finally {
-      await context.close();
-    }
-    expect(violations).toEqual([]);
+    expect(await closeReportingCsp(context, pages)).toEqual([]);
   });
 
   async function openApp(

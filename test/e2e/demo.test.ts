@@ -2,14 +2,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DemoServer, control, startDemo } from './demo-server';
 import {
-  type E2EBrowser,
   type E2EContext,
   type E2EPage,
   attribute,
   engines,
-  launch,
   text,
   texts,
+  useBrowser,
   waitFor,
 } from './driver';
 
@@ -23,19 +22,13 @@ afterAll(async () => {
 });
 
 describe.each(engines)('%s', (engine) => {
-  let browser: E2EBrowser;
+  const browser = useBrowser(engine);
   let context: E2EContext;
   let page: E2EPage;
 
-  beforeAll(async () => {
-    browser = await launch(engine);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     await control(demo.emulator, 'reset-consent');
-    context = await browser.newContext();
+    context = await browser().newContext();
     page = await context.newPage();
   });
   afterEach(async () => {

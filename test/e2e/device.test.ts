@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
-import { type E2EBrowser, type E2EContext, type E2EPage, engines, launch, waitFor } from './driver';
+import { type E2EContext, type E2EPage, engines, useBrowser, waitFor } from './driver';
 
 const CLIENT_ID = 'e2e-device-sdk';
 let emulator: TwitchEmulator;
@@ -97,16 +97,10 @@ const refreshes = () =>
   emulator.requestLog.filter((r) => r.method === 'POST' && r.path === '/oauth2/token').length;
 
 describe.each(engines)('device login with the SDK in %s', (engine) => {
-  let browser: E2EBrowser;
-  beforeAll(async () => {
-    browser = await launch(engine);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
+  const browser = useBrowser(engine);
 
   it('signs in with a code approved on another page, calls Helix, refreshes once, and keeps two tabs on one refresh', async () => {
-    const context = await browser.newContext();
+    const context = await browser().newContext();
     try {
       const tv = await tvPage(context);
       const userCode = await tv.evaluate(async () => {

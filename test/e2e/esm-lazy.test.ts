@@ -14,13 +14,13 @@ import { basename, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
 import {
-  type E2EBrowser,
   type E2EContext,
   type E2EPage,
   attribute,
+  closeReportingCsp,
   engines,
-  launch,
   text,
+  useBrowser,
   waitFor,
 } from './driver';
 
@@ -148,34 +148,18 @@ it('has a lazy chunk to test: the callback path is split off', () => {
 });
 
 describe.each(engines)('ESM build with its lazy callback chunk (strict CSP) in %s', (engine) => {
-  let browser: E2EBrowser;
+  const browser = useBrowser(engine);
   let context: E2EContext;
   let pages: E2EPage[];
 
-  beforeAll(async () => {
-    browser = await launch(engine);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     emulator.resetConsent();
-    context = await browser.newContext();
+    context = await browser().newContext();
     pages = [];
     requested = [];
   });
   afterEach(async () => {
-    // fixtures/csp-watch.js keeps the tab's CSP and Trusted Types violations in sessionStorage.
-    const violations: string[] = [];
-    try {
-      for (const page of pages) {
-        const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
-        violations.push(...(JSON.parse(seen ?? '[]') as string[]));
-      }
-    } finally {
-      await context.close();
-    }
-    expect(violations).toEqual([]);
+    expect(await closeReportingCsp(context, pages)).toEqual([]);
   });
 
   async function newPage(): Promise<E2EPage> {

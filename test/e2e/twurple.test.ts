@@ -4,14 +4,13 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type DemoServer, control, startDemo } from './demo-server';
 import {
-  type E2EBrowser,
   type E2EContext,
   type E2EPage,
   attribute,
   engines,
-  launch,
   text,
   texts,
+  useBrowser,
   waitFor,
 } from './driver';
 
@@ -25,20 +24,14 @@ afterAll(async () => {
 });
 
 describe.each(engines)('twurple and scope upgrades against the emulator in %s', (engine) => {
-  let browser: E2EBrowser;
+  const browser = useBrowser(engine);
   let context: E2EContext;
   let page: E2EPage;
 
-  beforeAll(async () => {
-    browser = await launch(engine);
-  });
-  afterAll(async () => {
-    await browser?.close();
-  });
   beforeEach(async () => {
     await control(demo.emulator, 'reset-consent');
     await control(demo.emulator, 'decline-scopes', { scopes: [] });
-    context = await browser.newContext();
+    context = await browser().newContext();
     page = await context.newPage();
   });
   afterEach(async () => {

@@ -1,7 +1,8 @@
 // One way to write an end-to-end test: against E2EPage, once, for every engine in ENGINES.
+import { afterAll, beforeAll } from 'vitest';
 import { launchChromiumEngine } from './chromium';
 import { launchFirefoxEngine } from './firefox';
-import type { E2EBrowser, E2EPage, EngineName } from './types';
+import type { E2EBrowser, E2EContext, E2EPage, EngineName } from './types';
 import { launchWebKitEngine } from './webkit';
 
 export { engines } from './types';
@@ -16,6 +17,46 @@ export function launch(engine: EngineName): Promise<E2EBrowser> {
     case 'webkit':
       return launchWebKitEngine();
   }
+}
+
+/**
+ * Launches the engine's browser before the enclosing describe block's tests and closes it after
+ * them; the returned function gives the browser inside a test or hook.
+ */
+export function useBrowser(engine: EngineName): () => E2EBrowser {
+  let browser: E2EBrowser | undefined;
+  beforeAll(async () => {
+    browser = await launch(engine);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => {
+    if (browser === undefined) throw new Error(`${engine} did not launch`);
+    return browser;
+  };
+}
+
+/**
+ * Closes the context and returns the CSP and Trusted Types violations its open pages recorded
+ * (fixtures/csp-watch.js keeps them in the tab's sessionStorage, so they survive redirects). The
+ * context closes even when reading fails: WebKitWebDriver allows one session at a time.
+ */
+export async function closeReportingCsp(
+  context: E2EContext,
+  pages: readonly E2EPage[],
+): Promise<string[]> {
+  const violations: string[] = [];
+  try {
+    for (const page of pages) {
+      if (await page.isClosed()) continue;
+      const seen = await page.evaluate(() => sessionStorage.getItem('csp-violations'));
+      violations.push(...(JSON.parse(seen ?? '[]') as string[]));
+    }
+  } finally {
+    await context.close();
+  }
+  return violations;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
