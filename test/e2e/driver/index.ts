@@ -8,7 +8,7 @@ import { launchWebKitEngine } from './webkit';
 export { engines } from './types';
 export type { E2EBrowser, E2EContext, E2EPage, EngineName } from './types';
 
-export function launch(engine: EngineName): Promise<E2EBrowser> {
+function launch(engine: EngineName): Promise<E2EBrowser> {
   switch (engine) {
     case 'chromium':
       return launchChromiumEngine();
