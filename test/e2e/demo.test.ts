@@ -47,17 +47,16 @@ describe.each(engines)('%s', (engine) => {
     await waitFor(page, 'body[data-state="signed-in"]');
   }
 
-  const storedToken = (): Promise<string> =>
+  /** The session record the SDK keeps in sessionStorage (empty when there is none). */
+  const stored = (): Promise<{ accessToken?: string; validatedAt?: number }> =>
     page.evaluate(() => {
       for (let i = 0; i < sessionStorage.length; i += 1) {
         const key = sessionStorage.key(i) ?? '';
-        if (key.endsWith(':session')) {
-          return (JSON.parse(sessionStorage.getItem(key) ?? '{}') as { accessToken: string })
-            .accessToken;
-        }
+        if (key.endsWith(':session')) return JSON.parse(sessionStorage.getItem(key) ?? '{}');
       }
-      return '';
+      return {};
     });
+  const storedToken = async (): Promise<string> => (await stored()).accessToken ?? '';
 
   const logoutEvents = (): Promise<string[]> => texts(page, '[data-event="logout"]');
 
@@ -114,6 +113,8 @@ describe.each(engines)('%s', (engine) => {
 
     it('ends the session once when a token revoked at Twitch meets a 401', async () => {
       await signIn();
+      // After the start-up validation (else it, not the Helix call, meets the revoked token).
+      await expect.poll(async () => (await stored()).validatedAt).toBeGreaterThan(0);
       await control(demo.emulator, 'revoke', { token: await storedToken() });
       await page.click('[data-testid="call-helix"]');
       await waitFor(page, 'body[data-state="signed-out"]');
