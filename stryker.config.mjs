@@ -12,6 +12,7 @@ export default {
   concurrency: 2,
   mutate: [
     'src/api-fetch.ts',
+    'src/callback-path.ts',
     'src/callback-url.ts',
     'src/callback.ts',
     'src/client.ts',

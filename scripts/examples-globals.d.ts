@@ -7,6 +7,7 @@ import type { ApiClient as TwurpleApiClient } from '@twurple/api';
 import type { Session } from 'twitch-spa-login';
 import type { BindingSink } from '../dist/types/adapter-binding.js';
 import type { AuthResponse } from '../dist/types/callback.js';
+import type { ImportCompleteLogin } from '../dist/types/callback-path.js';
 import type { LoginCompleter, LoginCompleterDeps } from '../dist/types/complete-login.js';
 import type { Emitter, TwitchAuthEvents } from '../dist/types/events.js';
 import type { Lifecycle } from '../dist/types/lifecycle.js';
@@ -65,6 +66,7 @@ declare global {
   const emitter: Emitter<TwitchAuthEvents>;
   const lifecycle: Lifecycle;
   const completerDeps: LoginCompleterDeps;
+  const importCompleteLogin: ImportCompleteLogin;
   const popupDeps: PopupLoginDeps;
   const redirectDeps: RedirectDeps;
   function loadCompleter(): Promise<LoginCompleter>;

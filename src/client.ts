@@ -1,14 +1,12 @@
 import { createAuthFetch, helixUrl } from './api-fetch.js';
 import { buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
-import { type CallbackUrl, firstValue } from './callback-url.js';
-import type * as CompleteLogin from './complete-login.js';
-import type { LoginCompleter } from './complete-login.js';
+import { type ImportCompleteLogin, createCallbackPath } from './callback-path.js';
+import type { CallbackUrl } from './callback-url.js';
 import { createCallbackNotice } from './callback-notice.js';
 import { type PageSeams, defaultTimers, pageFetch, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEvents, createEmitter } from './events.js';
 import { type RefreshPath, refreshPath, setInternals } from './internals.js';
-import { prefetchKeySet } from './key-set-prefetch.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
 import { createPendingStore } from './pending.js';
@@ -22,8 +20,7 @@ import { type TabSync, createTabSync } from './tabs.js';
 import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
 import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
 
-/** Loads the lazy callback path; a test can make it fail. */
-export type ImportCompleteLogin = () => Promise<typeof CompleteLogin>;
+export type { ImportCompleteLogin } from './callback-path.js';
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser
@@ -123,31 +120,14 @@ export function createClient(
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
-  // The callback path loads on first use; a failed load is not kept, so the next call retries.
-  let completer: Promise<LoginCompleter> | undefined;
-  const loadCompleter = (): Promise<LoginCompleter> =>
-    (completer ??= importCompleteLogin().then(
-      (lazy) => lazy.createLoginCompleter({ config, transient, fetch: doFetch, now, timers }),
-      (cause: unknown) => {
-        completer = undefined;
-        throw new TwitchAuthError(
-          'network_error',
-          'The login code could not be loaded; try again.',
-          { cause },
-        );
-      },
-    ));
+  const callbackPath = createCallbackPath(
+    { config, transient, fetch: doFetch, now, timers },
+    importCompleteLogin,
+  );
 
-  /** Verifies a response (loading the callback path and the key set side by side) and begins it. */
+  /** Verifies a response and begins its session. */
   async function complete(callback: CallbackUrl): Promise<Session | null> {
-    const oidc =
-      config.responseType === 'token id_token' && firstValue(callback, 'id_token') !== undefined;
-    const keySet = oidc
-      ? prefetchKeySet(config.endpoints.jwks, doFetch(), transient, now())
-      : undefined;
-    const done = await (
-      await loadCompleter()
-    ).complete(callback, keySet, state.current()?.user !== undefined);
+    const done = await callbackPath.complete(callback, state.current()?.user !== undefined);
     if (done === null) return null;
     const { session } = done;
     state.signIn(session);
@@ -250,11 +230,7 @@ export function createClient(
         return loginWithPopup(url, popupState, {
           timeoutMs: config.popupTimeoutMs,
           timers,
-          prepare: () =>
-            void loadCompleter().then(
-              (lazy) => lazy.warm(),
-              () => undefined,
-            ),
+          prepare: () => callbackPath.warm(),
           complete,
           host: page.popupHost,
         });

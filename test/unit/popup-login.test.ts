@@ -10,7 +10,7 @@ import type { Session } from '../../src/session';
 import { recordEvents } from '../helpers/events';
 import { useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
-import { createHarness } from '../helpers/twitch';
+import { JWKS_URL, createHarness } from '../helpers/twitch';
 
 const created = useFreshPage();
 afterEach(() => vi.useRealTimers());
@@ -149,6 +149,21 @@ describe('auth.login({ popup: true })', () => {
     expect(h.auth.session).toBe(session);
     expect(events.login).toEqual([{ session }]);
     expect(popup.closed).toBe(true);
+  });
+
+  it('loads the callback path and the key set while the user consents in the popup', async () => {
+    const { host, popup } = popupHost();
+    let imports = 0;
+    const h = await createHarness({
+      popupHost: host,
+      importCompleteLogin: () => ((imports += 1), import('../../src/complete-login')),
+    });
+    created.push(h.auth);
+    const login = h.auth.login({ popup: true });
+    login.catch(() => undefined);
+    await vi.waitFor(() => expect(h.fake.requests.map((r) => r.url)).toContain(JWKS_URL));
+    expect(imports).toBe(1);
+    popup.closed = true; // the wait ends (popup_closed) instead of outliving the test
   });
 
   it('stays where it is (no returnTo navigation) after a popup login', async () => {
