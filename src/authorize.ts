@@ -1,6 +1,6 @@
 import { TwitchAuthError } from './errors.js';
 import type { TwitchScope } from './scope-names.js';
-import { type ResolvedConfig, SCOPE_TOKEN } from './options.js';
+import { type ResolvedConfig, scopeList } from './options.js';
 import type { PendingRequest } from './pending.js';
 
 /** Options of one login. */
@@ -108,15 +108,8 @@ export function createPendingRequest(
   options: LoginOptions & { readonly mode: 'redirect' | 'popup' },
   env: { readonly now: number; readonly origin: string; readonly granted?: readonly string[] },
 ): PendingRequest {
-  const extra: unknown = options.scopes ?? [];
-  if (
-    !Array.isArray(extra) ||
-    !extra.every((scope) => typeof scope === 'string' && SCOPE_TOKEN.test(scope))
-  ) {
-    throw new TwitchAuthError('invalid_options', 'scopes must be an array of Twitch scopes.');
-  }
   const scopes = requestedScopes(
-    [...config.scopes, ...(env.granted ?? []), ...(extra as string[])],
+    [...config.scopes, ...(env.granted ?? []), ...scopeList(options.scopes)],
     config.responseType,
   );
   const returnTo = safeReturnTo(options.returnTo, env.origin, config.redirectUri);

@@ -1,26 +1,34 @@
 import { createAuthFetch, helixUrl } from './api-fetch.js';
 import { buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
 import { type ImportCompleteLogin, createCallbackPath } from './callback-path.js';
+import type { Refresher } from './device/refresher.js';
 import type { CallbackUrl } from './callback-url.js';
 import { createCallbackNotice } from './callback-notice.js';
 import { type PageSeams, defaultTimers, pageFetch, requireBrowser } from './env.js';
 import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
 import { type TwitchAuthEvents, createEmitter } from './events.js';
-import { type RefreshPath, refreshPath, setInternals } from './internals.js';
+import { setInternals } from './internals.js';
 import { browserWakeSignals, createLifecycle } from './lifecycle.js';
 import { type TwitchAuthOptions, resolveOptions } from './options.js';
 import { createPendingStore } from './pending.js';
 import { POPUP_STATE_PREFIX } from './popup.js';
 import { loginWithPopup } from './popup-login.js';
 import { handleRedirect } from './redirect.js';
-import { type Session, applyValidation, hasScopes } from './session.js';
+import { type ImportRefresher, createRefreshPath } from './refresh-path.js';
+import { type RefreshGrant, type Session, applyValidation, hasScopes } from './session.js';
 import { createSessionState } from './session-state.js';
 import { createKeyValueStore } from './storage.js';
 import { type TabSync, createTabSync } from './tabs.js';
 import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
 import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
 
-export type { ImportCompleteLogin } from './callback-path.js';
+/** The parts of the client loaded on demand (a test passes the modules themselves). */
+export interface LazyParts {
+  /** The callback path: full parser, ID token checks, key set, jose. */
+  readonly completeLogin: ImportCompleteLogin;
+  /** The refresh code of device sessions. */
+  readonly refresher: ImportRefresher;
+}
 
 /**
  * Creates the SDK object. Validates options at once (`invalid_options`) but touches no browser
@@ -39,13 +47,16 @@ export type { ImportCompleteLogin } from './callback-path.js';
  * ```
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
-  return createClient(options, () => import('./complete-login.js'));
+  return createClient(options, {
+    completeLogin: () => import('./complete-login.js'),
+    refresher: () => import('./device/refresher.js'),
+  });
 }
 
-/** {@link createTwitchAuth} with the lazy import (and, for tests, parts of the page) injected. */
+/** {@link createTwitchAuth} with the lazy imports (and, for tests, parts of the page) injected. */
 export function createClient(
   options: TwitchAuthOptions,
-  importCompleteLogin: ImportCompleteLogin,
+  lazy: LazyParts,
   page: PageSeams = {},
 ): TwitchAuth {
   const config = resolveOptions(options);
@@ -77,14 +88,11 @@ export function createClient(
       }),
     // A device session is refreshed instead: shortly before its expiry, or at it.
     onExpiring: (expiresAt, secondsLeft) => {
-      const path = device();
-      if (path === undefined) emitter.emit('expiring', { expiresAt, secondsLeft });
-      else path.expiring(auth);
+      if (!withRefresher((refresher) => refresher.expiring()))
+        emitter.emit('expiring', { expiresAt, secondsLeft });
     },
     onExpired: () => {
-      const path = device();
-      if (path === undefined) state.end('expired');
-      else path.expired(auth);
+      if (!withRefresher((refresher) => refresher.expired())) state.end('expired');
     },
     onWake: browserWakeSignals,
   });
@@ -97,10 +105,42 @@ export function createClient(
     return state.current();
   };
 
-  // Only device sessions carry a refresh token. Their refresh path comes with
-  // `twitch-spa-login/device` (registered when that entry is imported), so an app that never
-  // imports it carries none of it.
-  const device = (): RefreshPath | undefined => (state.refreshable() ? refreshPath() : undefined);
+  // Only device sessions carry a refresh token; their refresh code is loaded when one is met.
+  const refreshPath = createRefreshPath(
+    {
+      clientId: config.clientId,
+      endpoints: config.endpoints,
+      prefix,
+      state,
+      lifecycle,
+      fetch: doFetch,
+      now,
+      timers,
+      report,
+      validate: () => validate(),
+      ...(page.refresh === undefined ? {} : { page: page.refresh }),
+    },
+    lazy.refresher,
+  );
+  /** The refresher when the session carries a refresh token (loading it), else undefined. */
+  function refresher(): Promise<Refresher> | undefined {
+    return state.refreshGrant() === undefined ? undefined : refreshPath.load();
+  }
+  /** Runs `task` on the refresher if the session has one; whether it does. */
+  function withRefresher(task: (refresher: Refresher) => void): boolean {
+    const loading = refresher();
+    if (loading === undefined) return false;
+    loading.then(task, (error: unknown) => report(error, 'Loading the refresh code failed.'));
+    return true;
+  }
+  /** A refresh grant no session will use: spend it on its revocation. */
+  function retire(grant: RefreshGrant | undefined): void {
+    if (grant === undefined) return;
+    void refreshPath.load().then(
+      (loaded) => loaded.retire(grant),
+      (error: unknown) => report(error, 'Loading the refresh code failed.'),
+    );
+  }
 
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
@@ -115,23 +155,30 @@ export function createClient(
       state.setTabs(tabs);
     }
     const session = current();
-    // Other tabs announce their refreshes to the refresh path: have it listening from the start.
-    device()?.start(auth);
+    // Other tabs announce their refreshes to the refresh code: have it listening from the start.
+    withRefresher((loaded) => loaded.start());
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
   const callbackPath = createCallbackPath(
     { config, transient, fetch: doFetch, now, timers },
-    importCompleteLogin,
+    lazy.completeLogin,
   );
+
+  /** A verified login (redirect, popup or device) becomes the session; a replaced grant retires. */
+  function signIn(session: Session, refresh?: RefreshGrant): void {
+    const replaced = state.signIn(session, refresh);
+    retire(replaced?.refresh);
+    start();
+    if (refresh !== undefined) withRefresher((loaded) => loaded.start());
+  }
 
   /** Verifies a response and begins its session. */
   async function complete(callback: CallbackUrl): Promise<Session | null> {
     const done = await callbackPath.complete(callback, state.current()?.user !== undefined);
     if (done === null) return null;
     const { session } = done;
-    state.signIn(session);
-    start();
+    signIn(session);
     const returnTo = safeReturnTo(done.request.returnTo, location.origin, config.redirectUri);
     if (returnTo !== undefined && done.request.mode === 'redirect')
       history.replaceState(history.state, '', returnTo);
@@ -149,8 +196,8 @@ export function createClient(
     } catch (error) {
       if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
         // A device session refreshes (once) and validates the new token instead of ending.
-        const path = device();
-        if (path !== undefined) return path.invalidToken(auth, session, error);
+        const loading = refresher();
+        if (loading !== undefined) return (await loading).invalidToken(session, error);
         state.end('invalid_token', { error });
       }
       throw error;
@@ -199,9 +246,12 @@ export function createClient(
     clientId: config.clientId,
     fetch: doFetch,
     accessToken: () => state.current()?.accessToken,
-    onUnauthorized: (token, ...request) =>
-      device()?.unauthorized(auth, token, ...request) ??
-      void (state.current()?.accessToken === token && state.end('unauthorized')),
+    onUnauthorized: async (token, ...request) => {
+      const loading = refresher();
+      if (loading !== undefined) return (await loading).unauthorized(token, ...request);
+      if (state.current()?.accessToken === token) state.end('unauthorized');
+      return undefined;
+    },
     onOriginMismatch: (origin) =>
       report(
         new TwitchAuthError(
@@ -256,16 +306,24 @@ export function createClient(
     validate,
     async logout({ revoke = true }: LogoutOptions = {}) {
       const ended = state.end('user');
-      if (ended === null || !revoke) return;
+      if (ended === null) return;
+      // The refresh token is forgotten either way; a live one is spent on its revocation.
+      if (ended.refresh !== undefined) retire(ended.refresh);
+      if (!revoke) return;
       try {
-        await revokeToken(doFetch(), config.endpoints.revoke, config.clientId, ended.accessToken);
+        await revokeToken(
+          doFetch(),
+          config.endpoints.revoke,
+          config.clientId,
+          ended.session.accessToken,
+        );
       } catch (error) {
         report(error, 'Revoking the token failed.');
       }
     },
     on: (name, handler) => emitter.on(name, handler),
     destroy() {
-      refreshPath()?.destroy(auth);
+      refreshPath.loaded()?.destroy();
       lifecycle.stop();
       tabs?.close();
       tabs = undefined;
@@ -274,7 +332,10 @@ export function createClient(
       state.forget();
     },
   };
-  const refresh = (): Promise<Session | null> | undefined => device()?.refresh(auth);
-  setInternals(auth, { config, state, fetch: doFetch, now, store, lifecycle, report, refresh });
+  const refresh = async (): Promise<Session | null | undefined> => {
+    const loading = refresher();
+    return loading === undefined ? undefined : (await loading).refresh();
+  };
+  setInternals(auth, { config, state, fetch: doFetch, now, signIn, refresh });
   return auth;
 }

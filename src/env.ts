@@ -2,6 +2,7 @@
 // registry shared by every copy of the SDK on a page.
 import { TwitchAuthError } from './errors.js';
 import type { PopupHost } from './popup.js';
+import type { RefreshPage } from './device/refresher.js';
 import type { StorageLike } from './storage.js';
 
 /** Timer functions, injectable so tests can use fake timers without patching globals. */
@@ -16,6 +17,8 @@ export interface PageSeams {
   /** Where pending requests are kept (the page's sessionStorage): a non-web storage here acts as
    * sessionStorage being unavailable. */
   readonly transient?: StorageLike;
+  /** What the refresh code takes from the page (locks, channel, shared storage, online). */
+  readonly refresh?: Partial<RefreshPage>;
 }
 
 /** The page's timers, looked up at call time. */

@@ -1,80 +1,38 @@
-// Reach into a client from other entries of this package (later: device flow, twurple) without
-// widening the public TwitchAuth type. Not exported from any public entry.
+// What the sibling entries (`twitch-spa-login/device`, `/twurple`) reach of a client, without
+// widening the public TwitchAuth type. Kept on the client object itself under a registered symbol,
+// not in a module-level map: the device add-on script is a second copy of this module on the page
+// and must find the parts of a client that the core script made.
 import { TwitchAuthError } from './errors.js';
 import type { ResolvedConfig } from './options.js';
-import type { Session } from './session.js';
+import type { RefreshGrant, Session } from './session.js';
 import type { SessionState } from './session-state.js';
-import type { TwitchAuth } from './twitch-auth.js';
-import type { Lifecycle } from './lifecycle.js';
-import type { KeyValueStore } from './storage.js';
-import type { ValidateResult } from './twitch-api.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
 export interface Internals {
   readonly config: ResolvedConfig;
-  /** Begin, replace or end the session (events, storage, timers and tabs follow). */
+  /** The session, read and ended through its one owner. */
   readonly state: SessionState;
   /** The configured or global fetch, looked up at call time. */
   readonly fetch: () => typeof fetch;
   readonly now: () => number;
   /**
-   * Gets the session a new token without the user (a refresh token grant): the refreshed session,
-   * or null when the refresh ended it. Undefined when the session cannot be refreshed (no refresh
-   * token, or the device entry was not imported). The twurple provider calls it after a 401.
+   * A verified login becomes the session (another user's ends the current one first, with
+   * `switched_user`); a refresh grant it replaces is retired. Throws `storage_unavailable`.
    */
-  readonly refresh: () => Promise<Session | null> | undefined;
-  readonly store: KeyValueStore;
-  readonly lifecycle: Lifecycle;
-  /** Emits a background failure as an `error` event. */
-  readonly report: (error: unknown, fallbackMessage: string) => void;
-}
-
-const byClient = new WeakMap<object, Internals>();
-
-/**
- * The refresh path of device sessions (src/refresh-session.ts). `twitch-spa-login/device`
- * registers it when imported; without it a device session ends as any other would. The client
- * calls it only while its stored session carries a refresh token.
- */
-export interface RefreshPath {
-  /** A page started with a device session: hear other tabs' refreshes from now on. */
-  start(auth: TwitchAuth): void;
+  readonly signIn: (session: Session, refresh?: RefreshGrant) => void;
   /**
-   * `auth.fetch` got a 401 for `failed`: refresh (one flight for every caller) and resolve the
-   * response of the request sent again with the new token, or undefined to return the 401.
+   * Gets the session a new token without the user (a refresh token grant): the refreshed session,
+   * or null when the refresh ended it; undefined when the session has no refresh token. The
+   * twurple provider calls it after a 401.
    */
-  unauthorized(
-    auth: TwitchAuth,
-    failed: string,
-    resend: (accessToken: string) => Promise<Response>,
-    input: RequestInfo | URL,
-    init: RequestInit | undefined,
-  ): Promise<Response | undefined>;
-  /** Validation said 401: refresh once and resolve the new token's validation. */
-  invalidToken(auth: TwitchAuth, session: Session, error: TwitchAuthError): Promise<ValidateResult>;
-  /** The expiring notice is due: refresh ahead of the expiry instead. */
-  expiring(auth: TwitchAuth): void;
-  /** The token ran out: refresh instead of ending the session. */
-  expired(auth: TwitchAuth): void;
-  /** Refresh now: the refreshed session, or null when the refresh ended it. */
-  refresh(auth: TwitchAuth): Promise<Session | null>;
-  /** `auth.destroy()`: close the tab channel; a later start opens a new one. */
-  destroy(auth: TwitchAuth): void;
+  readonly refresh: () => Promise<Session | null | undefined>;
 }
 
-let registered: RefreshPath | undefined;
+const KEY = Symbol.for('twitch-spa-login.internals');
 
-/** Registers the refresh path (the device entry does, once). */
-export function provideRefreshPath(path: RefreshPath): void {
-  registered = path;
-}
-
-/** The registered refresh path, if the device entry was imported. */
-export const refreshPath = (): RefreshPath | undefined => registered;
-
-/** Registers a client's internals (createTwitchAuth does this once). */
+/** Attaches a client's internals to it (createTwitchAuth does this once), not enumerable. */
 export function setInternals(auth: object, internals: Internals): void {
-  byClient.set(auth, internals);
+  Object.defineProperty(auth, KEY, { value: internals });
 }
 
 /**
@@ -83,12 +41,12 @@ export function setInternals(auth: object, internals: Internals): void {
  * @throws TwitchAuthError `invalid_options` for any other object.
  * @example
  * ```ts
- * const { state, config } = internalsOf(auth);
- * state.begin(session);
+ * const { state } = internalsOf(auth);
+ * const user = state.current()?.user;
  * ```
  */
 export function internalsOf(auth: object): Internals {
-  const internals = byClient.get(auth);
+  const internals = (auth as { [KEY]?: Internals })[KEY];
   if (internals === undefined) {
     throw new TwitchAuthError(
       'invalid_options',

@@ -100,7 +100,27 @@ const CLAIMS: ReadonlySet<string> = new Set<TwitchClaim>([
  * space, `"` and `\\`). The exact list is the compiler's business (TwitchScope); Twitch refuses
  * an unknown scope itself, so the core ships no list.
  */
-export const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/**
+ * The one scope check of the SDK: `value` as a list of scope tokens, or `invalid_options` naming
+ * the first that is not one.
+ *
+ * @example
+ * ```ts
+ * const scopes = scopeList(options.scopes); // [] when undefined
+ * ```
+ */
+export function scopeList(value: unknown): readonly string[] {
+  const scopes = value ?? [];
+  if (!Array.isArray(scopes)) throw invalid('scopes must be an array of Twitch scopes.');
+  for (const scope of scopes as unknown[]) {
+    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
+      throw invalid(`Not a scope token ${JSON.stringify(String(scope)).slice(0, 80)}.`);
+    }
+  }
+  return scopes as string[];
+}
 
 /** The options that take a number of seconds or milliseconds. */
 type NumberOption =
@@ -186,13 +206,7 @@ export function resolveOptions(options: TwitchAuthOptions): ResolvedConfig {
   const redirect = parseSecureUrl(options.redirectUri, 'redirectUri');
   if (redirect.hash !== '') throw invalid('redirectUri must not contain a #fragment.');
 
-  const scopes = options.scopes ?? [];
-  if (!Array.isArray(scopes)) throw invalid('scopes must be an array of Twitch scopes.');
-  for (const scope of scopes) {
-    if (typeof scope !== 'string' || !SCOPE_TOKEN.test(scope)) {
-      throw invalid(`Not a scope token ${JSON.stringify(String(scope)).slice(0, 80)}.`);
-    }
-  }
+  const scopes = scopeList(options.scopes);
   const openid = booleanOption(options, 'openid', true);
   const forceVerify = booleanOption(options, 'forceVerify', false);
   const claims = resolveClaims(options.claims, scopes, openid);

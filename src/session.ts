@@ -137,8 +137,38 @@ export function applyValidation(
 
 const STORED_VERSION = 1;
 
-/** Serialises a session for storage. The user is not stored separately from the ID token. */
-export function serializeSession(session: Session): string {
+/**
+ * What a device session holds beside its session: the refresh token, the login it belongs to
+ * (`lineage`: random per device login) and how many times it was rotated (`generation`). Never in
+ * an event, an error or a log. The pair (lineage, generation) names one refresh token without
+ * holding it, which is what the spent-token ledger records.
+ */
+export interface RefreshGrant {
+  readonly token: string;
+  readonly lineage: string;
+  readonly generation: number;
+}
+
+/**
+ * Whether two refresh grants are the same refresh token (same login, same rotation).
+ *
+ * @example
+ * ```ts
+ * if (!sameGrant(state.stored()?.refresh, mine)) return; // another tab rotated it meanwhile
+ * ```
+ */
+export const sameGrant = (a: RefreshGrant | undefined, b: RefreshGrant | undefined): boolean =>
+  a !== undefined && b !== undefined && a.lineage === b.lineage && a.generation === b.generation;
+
+/** The stored record: the session, and for a device session its refresh grant. */
+export interface StoredRecord {
+  readonly session: Session;
+  readonly refresh?: RefreshGrant;
+}
+
+/** Serialises a session (and its refresh grant) for storage, as ONE value written at once. */
+export function serializeRecord(record: StoredRecord): string {
+  const { session, refresh } = record;
   return JSON.stringify({
     v: STORED_VERSION,
     accessToken: session.accessToken,
@@ -150,7 +180,21 @@ export function serializeSession(session: Session): string {
     expiresAt: session.expiresAt,
     createdAt: session.createdAt,
     validatedAt: session.validatedAt,
+    refresh,
   });
+}
+
+/** Serialises a session without a refresh grant. */
+export const serializeSession = (session: Session): string => serializeRecord({ session });
+
+function parseRefreshGrant(value: unknown): RefreshGrant | null | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) return null;
+  const { token, lineage, generation } = value;
+  if (!isNonEmptyString(token) || !isNonEmptyString(lineage)) return null;
+  if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)
+    return null;
+  return Object.freeze({ token, lineage, generation });
 }
 
 /**
@@ -173,10 +217,11 @@ function storedIdTokenClaims(idToken: string): IdTokenClaims | null {
 }
 
 /**
- * Reads a stored session back, or returns null for anything that is not a well-formed, unexpired
- * session of this schema version. Never throws.
+ * Reads a stored record back, or returns null for anything that is not a well-formed, unexpired
+ * record of this schema version (a device session may be expired: its refresh token renews it).
+ * Never throws. The session state is its one caller: nothing else reads the raw JSON.
  */
-export function parseStoredSession(raw: string | null, now: number): Session | null {
+export function parseStoredRecord(raw: string | null, now: number): StoredRecord | null {
   if (raw === null || raw.length > 64_000) return null;
   let d: unknown;
   try {
@@ -191,9 +236,11 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
   for (const key of ['expiresAt', 'validatedAt'] as const) {
     if (d[key] !== undefined && !isFiniteNumber(d[key])) return null;
   }
+  const refresh = parseRefreshGrant(d['refresh']);
+  if (refresh === null) return null;
   const expiresAt = d['expiresAt'] as number | undefined;
   // An expired device session is kept: its refresh token can still renew it.
-  if (expiresAt !== undefined && expiresAt <= now && !d['refreshToken']) return null;
+  if (expiresAt !== undefined && expiresAt <= now && refresh === undefined) return null;
 
   let user: TwitchUser | undefined;
   const idToken = d['idToken'];
@@ -211,7 +258,7 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
     });
   }
   // Every field was checked above; createSession drops the optional ones that are undefined.
-  return createSession({
+  const session = createSession({
     accessToken: d['accessToken'],
     tokenType: 'bearer',
     scopes: d['scopes'],
@@ -221,4 +268,5 @@ export function parseStoredSession(raw: string | null, now: number): Session | n
     createdAt: d['createdAt'],
     validatedAt: d['validatedAt'],
   } as Session);
+  return Object.freeze(refresh === undefined ? { session } : { session, refresh });
 }

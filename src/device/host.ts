@@ -1,7 +1,7 @@
 import type { TwitchAuth } from '../twitch-auth.js';
 import { defaultTimers } from '../env.js';
 import { internalsOf } from '../internals.js';
-import { beginRefreshable } from '../refresh-session.js';
+import { randomId } from './refresher.js';
 import type { Session } from '../session.js';
 
 /** Timers the device login uses; injected so tests drive time. */
@@ -26,10 +26,12 @@ export interface DeviceHost {
   fetch(): typeof fetch;
   now(): number;
   readonly timers: DeviceTimers;
+  /** The scopes the current session holds (a re-login asks for them again). */
+  granted(): readonly string[];
   /**
-   * Stores `{session, refreshToken}` as one record and begins the session as any login does
-   * (`login` and `change` events, validation, tab sync). The refresh token must never reach an
-   * event or an error.
+   * Stores `{session, refreshToken}` as one record and signs in as any login does (another
+   * user's login ends the current session with `switched_user`; `login` and `change` events,
+   * validation, tab sync). The refresh token must never reach an event or an error.
    */
   beginRefreshableSession(session: Session, refreshToken: string): void;
 }
@@ -46,7 +48,9 @@ export function hostOf(auth: TwitchAuth): DeviceHost {
     fetch: i.fetch,
     now: i.now,
     timers: defaultTimers,
+    granted: () => i.state.current()?.scopes ?? [],
+    // A new lineage per device login: its refresh tokens are spent by (lineage, generation).
     beginRefreshableSession: (session, refreshToken) =>
-      beginRefreshable(auth, session, refreshToken),
+      i.signIn(session, { token: refreshToken, lineage: randomId(), generation: 0 }),
   };
 }

@@ -1,15 +1,11 @@
 // `twitch-spa-login/device`: sign in where a redirect cannot (TVs, OBS browser sources, kiosks)
-// with Twitch's device code grant. Importing it is what brings the device code into an app.
+// with Twitch's device code grant. Importing it brings the device login into an app; refreshing a
+// device session needs no import (the core loads that code when it meets one).
 import type { TwitchAuth } from '../twitch-auth.js';
-import { provideRefreshPath } from '../internals.js';
-import { deviceRefreshPath } from '../refresh-session.js';
 import { hostOf } from './host.js';
 import { type DeviceLogin, type DeviceLoginOptions, startDeviceLoginOn } from './login.js';
 
 export type { DeviceLogin, DeviceLoginOptions };
-
-// Importing this entry is what lets the core refresh device sessions (401, validation, expiry).
-provideRefreshPath(deviceRefreshPath);
 
 /**
  * Starts a device login: asks Twitch for a user code, then polls until the user approves it on

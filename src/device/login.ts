@@ -3,16 +3,18 @@
 // slow hidden timers down (never below the interval), so polling on can only be late, never
 // early, and the code's lifetime is never lost to a pause.
 import { TwitchAuthError, toTwitchAuthError } from '../errors.js';
+import { scopeList } from '../options.js';
+import type { TwitchScope } from '../scopes.js';
 import { type Session, createSession } from '../session.js';
-import { type TokenSet, pollDeviceToken, requestDeviceCode } from '../token-endpoint.js';
+import { type TokenSet, pollDeviceToken, requestDeviceCode } from './token-endpoint.js';
 import { type ValidateResult, validateToken } from '../twitch-api.js';
 import type { DeviceHost } from './host.js';
 import { type PollStep, afterPoll, beforePoll, initialPollState } from './poll.js';
 
 /** Options of {@link startDeviceLogin}. */
 export interface DeviceLoginOptions {
-  /** Scopes to ask for (Twitch's names); none by default. */
-  readonly scopes?: readonly string[];
+  /** Scopes to ask for, beside those the session already holds; none by default. */
+  readonly scopes?: readonly TwitchScope[];
   /** Aborting it is the same as `cancel()`. */
   readonly signal?: AbortSignal;
 }
@@ -59,13 +61,8 @@ export async function startDeviceLoginOn(
   host: DeviceHost,
   options: DeviceLoginOptions = {},
 ): Promise<DeviceLogin> {
-  const scopes = options.scopes ?? [];
-  if (
-    !Array.isArray(scopes) ||
-    !scopes.every((s) => typeof s === 'string' && /^[!#-[\]-~]+$/.test(s))
-  ) {
-    throw new TwitchAuthError('invalid_options', 'scopes must be an array of scope names.');
-  }
+  // A re-login asks again for what the session holds, as a redirect login does.
+  const scopes = [...new Set([...host.granted(), ...scopeList(options.scopes)])];
   const signal = options.signal;
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits below.
   const aborted = (): boolean => signal?.aborted === true;
@@ -214,12 +211,13 @@ function sessionFrom(host: DeviceHost, tokens: TokenSet, info: ValidateResult): 
     );
   }
   const now = host.now();
+  const expiresIn = info.expiresIn ?? tokens.expiresIn;
   return createSession({
     accessToken: tokens.accessToken,
     tokenType: 'bearer',
     scopes: info.scopes,
     user: Object.freeze({ id: info.userId, ...(info.login === null ? {} : { login: info.login }) }),
-    expiresAt: now + (info.expiresIn ?? tokens.expiresIn) * 1000,
+    ...(expiresIn === undefined ? {} : { expiresAt: now + expiresIn * 1000 }),
     createdAt: now,
     validatedAt: now,
   });

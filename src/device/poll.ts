@@ -1,7 +1,7 @@
 // The device code grant's polling as a pure state machine: (state, outcome, now) -> the next step.
-// The driver (index.ts) owns timers and fetch; everything that decides lives here.
-import type { DeviceAuthorization, TokenOutcome, TokenSet } from '../token-endpoint.js';
-import { TOKEN_FACTS } from '../token-endpoint.js';
+// The driver (login.ts) owns timers and fetch; everything that decides lives here.
+import type { DeviceAuthorization, TokenOutcome, TokenSet } from './token-endpoint.js';
+import { TOKEN_FACTS } from './token-endpoint.js';
 
 /** Bounds of the polling loop. */
 export const POLL_LIMITS = Object.freeze({
@@ -119,11 +119,12 @@ export function afterPoll(state: PollState, outcome: TokenOutcome, now: number):
       return Object.freeze({ kind: 'failure', code: 'network_error', status: outcome.status });
     case 'network_error':
     case 'http_error':
-    case 'invalid_refresh_token': {
+    case 'invalid_refresh_token':
+    case 'missing_client_secret': {
       const status = 'status' in outcome ? outcome.status : undefined;
       const transient = status === undefined || status >= 500 || status === 429;
       if (!transient) {
-        const message = outcome.kind === 'http_error' ? outcome.message : undefined;
+        const message = 'message' in outcome ? outcome.message : undefined;
         return Object.freeze({
           kind: 'failure',
           code: 'authorize_error',

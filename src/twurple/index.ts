@@ -135,8 +135,7 @@ export function createTwurpleAuthProvider(auth: TwitchAuth): TwurpleAuthProvider
       toAccessToken(current(user)),
     refreshAccessTokenForUser: async (user) => {
       const session = current(user);
-      const refreshing = internals.refresh();
-      const refreshed = refreshing === undefined ? undefined : await refreshing;
+      const refreshed = await internals.refresh();
       if (refreshed) return toAccessToken(refreshed);
       // An implicit-flow token cannot be refreshed without the user: the 401 ends the session.
       if (internals.state.current()?.accessToken === session.accessToken)

@@ -1,4 +1,6 @@
-import { type ImportCompleteLogin, createClient } from '../../src/client';
+import { type LazyParts, createClient } from '../../src/client';
+import type { ImportCompleteLogin } from '../../src/callback-path';
+import type { RefreshPage } from '../../src/device/refresher';
 import type { PopupHost } from '../../src/popup';
 import type { StorageLike as PageStorage } from '../../src/storage';
 import { createMemoryStorage } from '../../src/index';
@@ -7,6 +9,13 @@ import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
 import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
 
 export const CLIENT_ID = 'test-client-id';
+
+/** The client's lazy parts from the source tree; a test may replace the callback path's import. */
+export function lazyParts(
+  completeLogin: ImportCompleteLogin = () => import('../../src/complete-login'),
+): LazyParts {
+  return { completeLogin, refresher: () => import('../../src/device/refresher') };
+}
 const ISSUER = 'https://id.twitch.tv/oauth2';
 export const JWKS_URL = 'https://id.twitch.tv/oauth2/keys';
 export const VALIDATE_URL = 'https://id.twitch.tv/oauth2/validate';
@@ -79,6 +88,7 @@ export async function createHarness(
   options: Partial<TwitchAuthOptions> & {
     validate?: boolean;
     importCompleteLogin?: ImportCompleteLogin;
+    refreshPage?: Partial<RefreshPage>;
     popupHost?: PopupHost;
     /** Stands in for the tab's sessionStorage (pending requests). */
     transient?: PageStorage;
@@ -92,7 +102,14 @@ export async function createHarness(
     fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
   }
   const storage = createMemoryStorage();
-  const { validate: _validate, importCompleteLogin, popupHost, transient, ...rest } = options;
+  const {
+    validate: _validate,
+    importCompleteLogin,
+    popupHost,
+    transient,
+    refreshPage,
+    ...rest
+  } = options;
   const auth = createClient(
     {
       clientId: CLIENT_ID,
@@ -101,8 +118,12 @@ export async function createHarness(
       fetch: fake.fetch,
       ...rest,
     },
-    importCompleteLogin ?? (() => import('../../src/complete-login')),
-    { ...(popupHost && { popupHost }), ...(transient && { transient }) },
+    lazyParts(importCompleteLogin),
+    {
+      ...(popupHost && { popupHost }),
+      ...(transient && { transient }),
+      ...(refreshPage && { refresh: refreshPage }),
+    },
   );
   return {
     auth,

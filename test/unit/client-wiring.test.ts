@@ -2,7 +2,7 @@
 // the tab channel only for storage 'local', redirect logins refused without sessionStorage, what
 // validation failures report, adoption by a second copy of the SDK, logout and destroy.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ImportCompleteLogin } from '../../src/client';
+import type { ImportCompleteLogin } from '../../src/callback-path';
 import { createClient } from '../../src/client';
 import { createTwitchAuth, createMemoryStorage } from '../../src/index';
 import type { TwitchAuth } from '../../src/index';
@@ -12,6 +12,7 @@ import { useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
 import {
   CLIENT_ID,
+  lazyParts,
   JWKS_URL,
   REVOKE_URL,
   VALIDATE_URL,
@@ -248,7 +249,7 @@ describe('the user and a second copy of the SDK', () => {
         storage: h.storage,
         fetch: h.fake.fetch,
       },
-      realImport,
+      lazyParts(realImport),
     );
     created.push(copy);
     const url = await h.callbackUrl();
@@ -264,7 +265,7 @@ describe('the user and a second copy of the SDK', () => {
     const h = track(await createHarness());
     const copy = createClient(
       { clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/callback', fetch: h.fake.fetch },
-      realImport,
+      lazyParts(realImport),
     );
     created.push(copy);
     const url = 'http://localhost:3000/callback#access_token=x&state=popup.elsewhere';

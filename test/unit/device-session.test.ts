@@ -4,13 +4,15 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../src/client.js';
 import { startDeviceLogin } from '../../src/device/index.js';
 import { type TwitchAuth, createMemoryStorage } from '../../src/index.js';
-import { serializeRecord } from '../../src/refresh-session.js';
-import { createSession } from '../../src/session.js';
+import { createSession, serializeRecord } from '../../src/session.js';
+import type { RefreshPage } from '../../src/device/refresher.js';
+import { testRefreshPage } from '../helpers/refresh-page.js';
 import { createTwurpleAuthProvider } from '../../src/twurple/index.js';
 import { createFakeFetch, json, type FakeFetch } from '../helpers/fake-fetch.js';
 import {
   CLIENT_ID,
   HELIX,
+  lazyParts,
   REVOKE_URL,
   USER_ID,
   VALIDATE_URL,
@@ -25,12 +27,15 @@ const USERS = `${HELIX}/users`;
 
 let fake: FakeFetch;
 let storage: ReturnType<typeof createMemoryStorage>;
+/** Where the spent-token ledger lives: the test browser's localStorage. */
+let localStorageOfThisBrowser: ReturnType<typeof createMemoryStorage>;
 let created: TwitchAuth[];
 let consoleLines: string[];
 
 beforeEach(() => {
   fake = createFakeFetch();
   storage = createMemoryStorage();
+  localStorageOfThisBrowser = createMemoryStorage();
   created = [];
   consoleLines = [];
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
@@ -54,10 +59,16 @@ function seed(accessToken: string, refreshToken: string, expiresAt = Date.now() 
     createdAt: Date.now() - 1000,
     expiresAt,
   });
-  storage.setItem(KEY, serializeRecord({ session, refreshToken, generation: 0 }));
+  storage.setItem(
+    KEY,
+    serializeRecord({
+      session,
+      refresh: { token: refreshToken, lineage: 'lineage-0', generation: 0 },
+    }),
+  );
 }
 
-function client(): TwitchAuth {
+function client(page: Partial<RefreshPage> = {}): TwitchAuth {
   const auth = createClient(
     {
       clientId: CLIENT_ID,
@@ -65,7 +76,8 @@ function client(): TwitchAuth {
       storage,
       fetch: fake.fetch,
     },
-    () => import('../../src/complete-login.js'),
+    lazyParts(),
+    { refresh: testRefreshPage(localStorageOfThisBrowser, page) },
   );
   created.push(auth);
   return auth;
@@ -83,10 +95,11 @@ function tokenServer(options: { gone?: boolean; offline?: boolean } = {}) {
     url: TOKEN_URL,
     times: Infinity,
     respond: async (request) => {
-      if (options.offline === true) throw new TypeError('Failed to fetch');
       const form = new URLSearchParams(await request.text());
       const used = form.get('refresh_token') ?? '';
       uses.push(used);
+      // The request left; its answer is lost (it may have reached Twitch).
+      if (options.offline === true) throw new TypeError('Failed to fetch');
       if (options.gone === true || used !== valid)
         return json({ status: 400, message: 'Invalid refresh token' }, 400);
       n += 1;
@@ -129,8 +142,7 @@ const validateAny = () =>
 const stored = () =>
   JSON.parse(storage.getItem(KEY) ?? 'null') as {
     accessToken: string;
-    refreshToken: string;
-    generation: number;
+    refresh: { token: string; generation: number };
   } | null;
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -149,7 +161,10 @@ describe('a device session in a client', () => {
     expect(seen).toEqual(['at-0', 'at-1']);
     expect(server.uses).toEqual(['rt-0']);
     expect(auth.session?.accessToken).toBe('at-1');
-    expect(stored()).toMatchObject({ accessToken: 'at-1', refreshToken: 'rt-1', generation: 1 });
+    expect(stored()).toMatchObject({
+      accessToken: 'at-1',
+      refresh: { token: 'rt-1', generation: 1 },
+    });
     expect(events.login).toEqual([]);
     expect(events.logout).toEqual([]);
     expect(events.change.at(-1)?.session?.accessToken).toBe('at-1');
@@ -166,7 +181,7 @@ describe('a device session in a client', () => {
     // Announced after destroy(): had the old channel still listened, this tab would wait for a
     // generation 7 that storage never shows, and give up on the refresh.
     const otherTab = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}:refresh`);
-    otherTab.postMessage({ type: 'rotated', generation: 7 });
+    otherTab.postMessage({ type: 'rotated', lineage: 'lineage-0', generation: 7 });
     otherTab.close();
     await new Promise((resolve) => setTimeout(resolve, 50)); // delivery to any listener left
     auth.start();
@@ -265,20 +280,65 @@ describe('a device session in a client', () => {
     expect(auth.session).toBeNull();
   });
 
-  it('keeps the session when the refresh cannot reach Twitch, and returns the 401', async () => {
+  it('ends the session when the refresh answer was lost: its token may be spent at Twitch', async () => {
     seed('at-0', 'rt-0');
-    tokenServer({ offline: true });
+    const server = tokenServer({ offline: true });
     helix(() => 'none');
     const auth = client();
     const events = record(auth);
 
-    const response = await auth.fetch(USERS);
+    expect((await auth.fetch(USERS)).status).toBe(401);
+    expect((await auth.fetch(USERS)).status).toBe(401);
 
-    expect(response.status).toBe(401);
-    expect(auth.session?.accessToken).toBe('at-0');
-    expect(stored()).toMatchObject({ refreshToken: 'rt-0' });
-    expect(events.logout).toEqual([]);
-    expect(events.error.map((e) => e.error.code)).toEqual(['network_error']);
+    expect(server.uses).toEqual(['rt-0']); // never again, although Twitch may not have seen it
+    expect(auth.session).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+    expect(events.logout).toEqual([
+      { reason: 'refresh_failed', error: expect.objectContaining({ code: 'network_error' }) },
+    ]);
+  });
+
+  it('waits for the browser to be online before it spends the refresh token', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    helix(() => 'at-1');
+    validateAny();
+    let goOnline!: () => void;
+    const online = new Promise<void>((resolve) => (goOnline = resolve));
+    const auth = client({ online: () => online });
+
+    const response = auth.fetch(USERS);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.uses).toEqual([]);
+    goOnline();
+
+    expect((await response).status).toBe(200);
+    expect(server.uses).toEqual(['rt-0']);
+  });
+
+  it("ends a Confidential client's session once, naming the fix (twitchdev/issues#943)", async () => {
+    seed('at-0', 'rt-0');
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ status: 400, message: 'missing client secret' }, 400),
+    });
+    helix(() => 'none');
+    const auth = client();
+    const events = record(auth);
+
+    await Promise.all([auth.fetch(USERS), auth.fetch(USERS)]);
+
+    expect(events.logout).toHaveLength(1);
+    const error = events.logout[0]?.error;
+    expect(events.logout[0]?.reason).toBe('refresh_failed');
+    expect(error).toMatchObject({
+      code: 'invalid_options',
+      status: 400,
+      twitchError: 'missing client secret',
+    });
+    expect(error?.message).toMatch(/Public client/);
+    expect(auth.session).toBeNull();
   });
 
   it('refreshes when validation says 401 instead of ending the session', async () => {
@@ -317,18 +377,33 @@ describe('a device session in a client', () => {
 
     expect(server.uses).toEqual(['rt-0']);
     expect(events.logout).toEqual([]);
-    expect(stored()).toMatchObject({ refreshToken: 'rt-1', generation: 1 });
+    expect(stored()).toMatchObject({ refresh: { token: 'rt-1', generation: 1 } });
   });
 
   it('logout revokes the access token and removes the record with its refresh token', async () => {
     seed('at-0', 'rt-0');
     validateAny();
-    fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    fake.expect({
+      method: 'POST',
+      url: REVOKE_URL,
+      times: 2,
+      respond: () => new Response(null, { status: 200 }),
+    });
     const auth = client();
     await auth.logout();
     expect(storage.getItem(KEY)).toBeNull();
-    const revoke = fake.requests.find((r) => r.url === REVOKE_URL);
-    expect(await revoke?.clone().text()).toContain('token=at-0');
+    const revoked = await Promise.all(
+      fake.requests.filter((r) => r.url === REVOKE_URL).map((r) => r.clone().text()),
+    );
+    await vi.waitFor(() =>
+      expect(fake.requests.filter((r) => r.url === REVOKE_URL)).toHaveLength(2),
+    );
+    const bodies = await Promise.all(
+      fake.requests.filter((r) => r.url === REVOKE_URL).map((r) => r.clone().text()),
+    );
+    expect(revoked).toEqual([expect.stringContaining('token=at-0')]);
+    // The refresh token is spent on its revocation: marked first, so no tab sends it again.
+    expect(bodies).toContainEqual(expect.stringContaining('token=rt-0'));
   });
 
   it('signs in with the device grant and never shows the refresh token in the session, events, errors or console', async () => {

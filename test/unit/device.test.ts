@@ -6,7 +6,7 @@ import { startDeviceLoginOn } from '../../src/device/login.js';
 import type { DeviceHost } from '../../src/device/host.js';
 import { POLL_LIMITS, afterPoll, beforePoll, initialPollState } from '../../src/device/poll.js';
 import type { Session } from '../../src/session.js';
-import { classifyTokenResponse } from '../../src/token-endpoint.js';
+import { classifyTokenResponse } from '../../src/device/token-endpoint.js';
 import { createFakeFetch, json, type FakeFetch } from '../helpers/fake-fetch.js';
 import { rejection } from '../helpers/thrown.js';
 
@@ -36,6 +36,8 @@ const pending = () => json({ status: 400, message: 'authorization_pending' }, 40
 let fake: FakeFetch;
 let begun: { session: Session; refreshToken: string }[];
 let host: DeviceHost;
+/** The scopes the host's current session holds. */
+let granted: readonly string[] = [];
 let rejections: unknown[];
 const onRejection = (reason: unknown) => void rejections.push(reason);
 
@@ -44,6 +46,7 @@ beforeEach(() => {
   vi.setSystemTime(NOW);
   fake = createFakeFetch();
   begun = [];
+  granted = [];
   rejections = [];
   process.on('unhandledRejection', onRejection);
   host = {
@@ -55,6 +58,7 @@ beforeEach(() => {
       setTimeout: (run, ms) => setTimeout(run, ms),
       clearTimeout: (h) => clearTimeout(h as number),
     },
+    granted: () => granted,
     beginRefreshableSession: (session, refreshToken) => void begun.push({ session, refreshToken }),
   };
 });
@@ -272,7 +276,9 @@ describe('startDeviceLogin', () => {
       url: E.device,
       respond: json({ status: 400, message: 'invalid scope requested' }, 400),
     });
-    expect(await rejection(startDeviceLoginOn(host, { scopes: ['nope'] }))).toMatchObject({
+    expect(
+      await rejection(startDeviceLoginOn(host, { scopes: ['nope' as 'chat:read'] })),
+    ).toMatchObject({
       code: 'authorize_error',
       status: 400,
       twitchError: 'invalid scope requested',
@@ -289,9 +295,25 @@ describe('startDeviceLogin', () => {
   });
 
   it('rejects scopes that are not an array of names', async () => {
-    expect(await rejection(startDeviceLoginOn(host, { scopes: ['a b'] }))).toMatchObject({
+    expect(
+      await rejection(startDeviceLoginOn(host, { scopes: ['a b' as 'chat:read'] })),
+    ).toMatchObject({
       code: 'invalid_options',
     });
+  });
+  it('asks again for the scopes the session holds, beside the new ones, once each', async () => {
+    granted = ['user:read:email', 'chat:read'];
+    let asked: string | null = null;
+    fake.expect({
+      method: 'POST',
+      url: E.device,
+      respond: async (request) => {
+        asked = new URLSearchParams(await request.text()).get('scopes');
+        return json({ status: 400, message: 'invalid scope requested' }, 400);
+      },
+    });
+    await rejection(startDeviceLoginOn(host, { scopes: ['chat:read', 'moderator:read:chatters'] }));
+    expect(asked).toBe('user:read:email chat:read moderator:read:chatters');
   });
 });
 
@@ -355,8 +377,9 @@ describe('polling state machine', () => {
 });
 
 describe('token responses', () => {
-  it('parses a token set strictly', () => {
-    expect(classifyTokenResponse(200, tokens)).toEqual({
+  it('takes any 200 with an access and a refresh token, whatever else it carries', () => {
+    const parsed = (body: unknown) => classifyTokenResponse(200, body);
+    expect(parsed(tokens)).toEqual({
       kind: 'tokens',
       tokens: {
         accessToken: 'at-1',
@@ -366,15 +389,30 @@ describe('token responses', () => {
         tokenType: 'bearer',
       },
     });
+    // Twitch's refresh docs show `scope` as a string; twurple and twitch_oauth2 treat
+    // token_type and expires_in as optional. Dropping such an answer loses the only live
+    // refresh token (the one sent is spent).
+    const lenient = { kind: 'tokens', tokens: { accessToken: 'at-1', refreshToken: 'rt-1' } };
+    expect(parsed({ ...tokens, scope: 'chat:read user:read:email' })).toMatchObject({
+      ...lenient,
+      tokens: { ...lenient.tokens, scopes: ['chat:read', 'user:read:email'] },
+    });
+    expect(parsed({ ...tokens, token_type: undefined })).toMatchObject(lenient);
+    expect(parsed({ ...tokens, token_type: 'mac' })).toMatchObject(lenient);
+    for (const expiresIn of [undefined, '14000', 0, -1]) {
+      const outcome = parsed({ ...tokens, expires_in: expiresIn });
+      expect(outcome).toMatchObject(lenient);
+      expect(outcome).not.toHaveProperty('tokens.expiresIn');
+    }
+    expect(parsed({ ...tokens, scope: null })).toMatchObject({ tokens: { scopes: [] } });
+    expect(parsed({ ...tokens, scope: [1] })).toMatchObject({ tokens: { scopes: [] } });
     for (const bad of [
-      { ...tokens, token_type: 'mac' },
       { ...tokens, refresh_token: '' },
-      { ...tokens, expires_in: '14000' },
-      { ...tokens, scope: 'chat:read' },
+      { ...tokens, refresh_token: undefined },
       { ...tokens, access_token: undefined },
       null,
     ]) {
-      expect(classifyTokenResponse(200, bad)).toEqual({ kind: 'malformed', status: 200 });
+      expect(parsed(bad)).toEqual({ kind: 'malformed', status: 200 });
     }
   });
   it("classifies Twitch's {status, message} and RFC 6749 {error} bodies", () => {
@@ -396,5 +434,19 @@ describe('token responses', () => {
       message: 'Invalid refresh token',
     });
     expect(classifyTokenResponse(503, undefined)).toEqual({ kind: 'http_error', status: 503 });
+  });
+  it("reads Twitch's message before an RFC 6749 error beside it (the HTTP reason)", () => {
+    const body = { error: 'Bad Request', status: 400, message: 'authorization_pending' };
+    expect(classifyTokenResponse(400, body)).toEqual({ kind: 'authorization_pending' });
+    expect(classifyTokenResponse(400, { error: 'slow_down', message: '' })).toEqual({
+      kind: 'slow_down',
+    });
+  });
+  it("names a Confidential client's refusal (twitchdev/issues#943)", () => {
+    expect(classifyTokenResponse(400, { status: 400, message: 'missing client secret' })).toEqual({
+      kind: 'missing_client_secret',
+      status: 400,
+      message: 'missing client secret',
+    });
   });
 });

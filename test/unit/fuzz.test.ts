@@ -6,7 +6,7 @@ import { readCallbackUrl } from '../../src/callback-url';
 import { isTwitchAuthError } from '../../src/errors';
 import type { TwitchAuth } from '../../src/index';
 import { resolveOptions } from '../../src/options';
-import { parseStoredSession } from '../../src/session';
+import { parseStoredRecord } from '../../src/session';
 import { createHarness } from '../helpers/twitch';
 
 const RUNS = 10_000;
@@ -97,7 +97,7 @@ describe('fuzzing', () => {
         ),
         (raw) => {
           const started = performance.now();
-          const session = parseStoredSession(raw, Date.now());
+          const session = parseStoredRecord(raw, Date.now())?.session ?? null;
           expect(performance.now() - started).toBeLessThan(SLOW_INPUT_MS);
           if (session !== null) {
             expect(session.accessToken).toBeTypeOf('string');

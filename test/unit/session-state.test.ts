@@ -6,7 +6,9 @@ import { TwitchAuthError } from '../../src/errors';
 import { type Emitter, createEmitter } from '../../src/events';
 import type { TwitchAuthEvents } from '../../src/events';
 import type { Lifecycle } from '../../src/lifecycle';
-import { type Session, createSession, serializeSession } from '../../src/session';
+import { type Session, createSession, serializeRecord, serializeSession } from '../../src/session';
+
+const GRANT = Object.freeze({ token: 'rt-1', lineage: 'lineage-1', generation: 2 });
 import { createSessionState } from '../../src/session-state';
 import { type StorageLike, createKeyValueStore, createMemoryStorage } from '../../src/storage';
 import type { TabMessage } from '../../src/tabs';
@@ -113,13 +115,15 @@ describe('reading the stored session', () => {
     expect(state.current()).toEqual(session());
   });
 
-  it('knows a device record by its refresh token', () => {
+  it('reads the refresh grant with the session, once, and storage afresh only when asked', () => {
     const { state, backing } = setup();
-    expect(state.refreshable()).toBe(false);
     backing.setItem(KEY, serializeSession(session()));
-    expect(state.refreshable()).toBe(false);
-    backing.setItem(KEY, JSON.stringify({ session: {}, refreshToken: 'r', generation: 0 }));
-    expect(state.refreshable()).toBe(true);
+    expect(state.refreshGrant()).toBeUndefined();
+    backing.setItem(KEY, serializeRecord({ session: session(), refresh: GRANT }));
+    expect(state.refreshGrant()).toBeUndefined(); // the record was read already
+    expect(state.stored()?.refresh).toEqual(GRANT);
+    state.forget();
+    expect(state.refreshGrant()).toEqual(GRANT);
   });
 });
 
@@ -133,10 +137,11 @@ describe('begin', () => {
     expect(payloads).toEqual([{ session: session() }, { session: session() }]);
   });
 
-  it('stores the record it is given verbatim', () => {
+  it('stores the refresh grant it is given in the same write', () => {
     const { state, backing } = setup();
-    state.begin(session(), '{"the":"record"}');
-    expect(backing.getItem(KEY)).toBe('{"the":"record"}');
+    state.begin(session(), GRANT);
+    expect(backing.getItem(KEY)).toBe(serializeRecord({ session: session(), refresh: GRANT }));
+    expect(state.refreshGrant()).toEqual(GRANT);
   });
 
   it('changes nothing when the write fails', () => {
@@ -235,12 +240,26 @@ describe('replace', () => {
     ]);
   });
 
-  it('leaves a device record (with its refresh token) to the refresh code', () => {
+  it('keeps the refresh grant when it stores a validated device session', () => {
     const { state, backing } = setup();
-    const record = JSON.stringify({ session: {}, refreshToken: 'r', generation: 3 });
-    backing.setItem(KEY, record);
+    state.begin(session(), GRANT);
     state.replace(session({ validatedAt: NOW }));
-    expect(backing.getItem(KEY)).toBe(record);
+    expect(backing.getItem(KEY)).toBe(
+      serializeRecord({ session: session({ validatedAt: NOW }), refresh: GRANT }),
+    );
+  });
+
+  it('never writes over a rotation another tab stored meanwhile (it would bring back a spent token)', () => {
+    const { state, backing } = setup();
+    state.begin(session(), GRANT);
+    const rotated = serializeRecord({
+      session: session({ accessToken: 'token-two' }),
+      refresh: { ...GRANT, token: 'rt-next', generation: GRANT.generation + 1 },
+    });
+    backing.setItem(KEY, rotated);
+    state.replace(session({ validatedAt: NOW }));
+    expect(backing.getItem(KEY)).toBe(rotated);
+    expect(state.current()?.validatedAt).toBe(NOW);
   });
 
   it('emits no change when the session is the same object', () => {
@@ -259,7 +278,7 @@ describe('end', () => {
     state.begin(session());
     log.length = 0;
     payloads.length = 0;
-    expect(state.end('user')).toEqual(session());
+    expect(state.end('user')).toEqual({ session: session() });
     expect(state.current()).toBeNull();
     expect(backing.getItem(KEY)).toBeNull();
     expect(log).toEqual(['stop', 'change', 'post logout', 'logout']);

@@ -5,7 +5,8 @@ import {
   applyValidation,
   createSession,
   hasScopes,
-  parseStoredSession,
+  parseStoredRecord,
+  serializeRecord,
   type Session,
   serializeSession,
   userFromClaims,
@@ -68,7 +69,7 @@ describe('session', () => {
       expiresAt: NOW + 1000,
       createdAt: NOW,
     });
-    const back = parseStoredSession(serializeSession(session), NOW);
+    const back = parseStoredRecord(serializeSession(session), NOW)?.session ?? null;
     expect(back).toEqual(session);
     expect(Object.isFrozen(back)).toBe(true);
   });
@@ -81,7 +82,7 @@ describe('session', () => {
       user: { id: '7', login: 'x' },
       createdAt: NOW,
     });
-    expect(parseStoredSession(serializeSession(session), NOW)?.user).toEqual({
+    expect(parseStoredRecord(serializeSession(session), NOW)?.session.user).toEqual({
       id: '7',
       login: 'x',
     });
@@ -103,7 +104,7 @@ describe('session', () => {
       JSON.stringify({ ...good, scopes: [1] }),
       JSON.stringify({ ...good, createdAt: 'now' }),
     ]) {
-      expect(parseStoredSession(bad, NOW)).toBeNull();
+      expect(parseStoredRecord(bad, NOW)?.session ?? null).toBeNull();
     }
   });
 
@@ -137,7 +138,7 @@ describe('the stored-session loader, one check at a time', () => {
     validatedAt: NOW - 500,
   };
   const load = (changes: Record<string, unknown>) =>
-    parseStoredSession(JSON.stringify({ ...good, ...changes }), NOW);
+    parseStoredRecord(JSON.stringify({ ...good, ...changes }), NOW)?.session ?? null;
 
   it('loads the record the cases start from', () => {
     expect(load({})).toEqual({
@@ -182,15 +183,33 @@ describe('the stored-session loader, one check at a time', () => {
   });
 
   it('keeps an expired device session: its refresh token can renew it', () => {
-    expect(load({ expiresAt: NOW - 1, refreshToken: 'rt' })?.expiresAt).toBe(NOW - 1);
+    const refresh = { token: 'rt', lineage: 'l1', generation: 3 };
+    expect(load({ expiresAt: NOW - 1, refresh })?.expiresAt).toBe(NOW - 1);
+    const record = parseStoredRecord(JSON.stringify({ ...good, refresh }), NOW);
+    expect(record?.refresh).toEqual(refresh);
+    expect(JSON.parse(serializeRecord(record!))).toMatchObject({ refresh });
+  });
+
+  it('reads a malformed refresh grant as signed out, never as a session without one', () => {
+    for (const refresh of [
+      null,
+      'rt',
+      { token: '', lineage: 'l', generation: 0 },
+      { token: 'rt', lineage: 7, generation: 0 },
+      { token: 'rt', lineage: 'l', generation: -1 },
+      { token: 'rt', lineage: 'l', generation: 1.5 },
+      { token: 'rt', lineage: 'l' },
+    ]) {
+      expect(parseStoredRecord(JSON.stringify({ ...good, refresh }), NOW)).toBeNull();
+    }
   });
 
   it('takes a record of 64 000 characters and refuses a longer one', () => {
     const base = JSON.stringify({ ...good, pad: '' });
     const sized = (length: number) =>
       JSON.stringify({ ...good, pad: 'x'.repeat(length - base.length) });
-    expect(parseStoredSession(sized(64_000), NOW)).not.toBeNull();
-    expect(parseStoredSession(sized(64_001), NOW)).toBeNull();
+    expect(parseStoredRecord(sized(64_000), NOW)?.session ?? null).not.toBeNull();
+    expect(parseStoredRecord(sized(64_001), NOW)?.session ?? null).toBeNull();
   });
 
   it('takes the login stored beside the ID token only when it is a string', () => {

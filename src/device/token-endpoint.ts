@@ -1,8 +1,8 @@
 // Twitch's /oauth2/device and /oauth2/token for a public client (no secret): form POSTs with an
-// injected fetch, strict success parsing, and error bodies classified into typed outcomes. Nothing
-// here throws a token or puts one in a message.
-import { TwitchAuthError } from './errors.js';
-import { isFiniteNumber, isNonEmptyString, isPlainObject } from './guards.js';
+// injected fetch, lenient success parsing (never drop a refresh token Twitch handed over), strict
+// error classification into typed outcomes. Nothing here throws a token or puts one in a message.
+import { TwitchAuthError } from '../errors.js';
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from '../guards.js';
 
 /**
  * What Twitch is documented (or only reported) to send. Parts are unverified (TWITCH.md, "Device
@@ -14,8 +14,9 @@ export const TOKEN_FACTS = Object.freeze({
   /** Twitch's /oauth2/device takes `scopes` (space-delimited), not RFC 8628's `scope`. */
   scopesParam: 'scopes',
   /**
-   * Twitch answers `{status, message}` with the RFC 8628 code as `message` (twitchdev/issues#975);
-   * an RFC 6749 `{error}` body is read the same way. Compared case-insensitively.
+   * Twitch answers `{status, message}` with the RFC 8628 code as `message` (twitchdev/issues#975),
+   * sometimes beside an HTTP reason as `error` ("Bad Request"); RFC 6749's `error` is read only
+   * when there is no `message`. Compared case-insensitively.
    */
   messages: Object.freeze({
     authorizationPending: 'authorization_pending',
@@ -25,6 +26,8 @@ export const TOKEN_FACTS = Object.freeze({
     invalidDeviceCode: 'invalid device code',
     invalidRefreshToken: 'invalid refresh token',
     invalidGrant: 'invalid_grant',
+    /** A Confidential client's device-grant refresh without a secret (twitchdev/issues#943). */
+    missingClientSecret: 'missing client secret',
   }),
   /**
    * One 2024 report got `invalid device code` while the user had not yet approved. Treating it as
@@ -39,9 +42,10 @@ export interface TokenSet {
   readonly accessToken: string;
   /** Twitch rotates it: the one that was used to get this set is dead now. */
   readonly refreshToken: string;
-  /** Seconds the access token lives. */
-  readonly expiresIn: number;
+  /** Seconds the access token lives; absent when Twitch did not say (validate will). */
+  readonly expiresIn?: number;
   readonly scopes: readonly string[];
+  /** Twitch may leave `token_type` out; a token endpoint answer is a bearer token. */
   readonly tokenType: 'bearer';
 }
 
@@ -65,6 +69,8 @@ export type TokenOutcome =
   | { readonly kind: 'invalid_device_code'; readonly status: number }
   /** The refresh token is dead (rotated, revoked, 30 days unused): the grant is gone. */
   | { readonly kind: 'invalid_refresh_token'; readonly status: number }
+  /** The app is registered as Confidential: Twitch wants a secret this SDK must never hold. */
+  | { readonly kind: 'missing_client_secret'; readonly status: number; readonly message: string }
   /** A 200 that is not a token set: nothing in it can be trusted. */
   | { readonly kind: 'malformed'; readonly status: number }
   /** Any other HTTP error; `message` is Twitch's text, truncated. */
@@ -106,26 +112,33 @@ async function postForm(
 
 function errorText(body: unknown): string | undefined {
   if (!isPlainObject(body)) return undefined;
-  // RFC 6749 `error` wins over Twitch's `message` when both are present: it is the code.
-  const text = isNonEmptyString(body['error']) ? body['error'] : body['message'];
+  // Twitch's `message` carries the code; its `error` may be only the HTTP reason ("Bad Request").
+  const text = isNonEmptyString(body['message']) ? body['message'] : body['error'];
   return isNonEmptyString(text) ? text.slice(0, MAX_MESSAGE) : undefined;
 }
 
+/** `scope` as Twitch sends it on a token answer: an array, or a space-separated string. */
+function parseScopes(scope: unknown): readonly string[] | undefined {
+  if (scope === undefined || scope === null) return [];
+  if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
+  return Array.isArray(scope) && scope.every((s) => typeof s === 'string') ? scope : undefined;
+}
+
+/**
+ * A success: an access token and a refresh token. Everything else is optional (twurple and
+ * twitch_oauth2 read it so too): a refresh token Twitch handed over is never thrown away over an
+ * odd field, since the one it replaced is spent.
+ */
 function parseTokenSet(body: unknown): TokenSet | undefined {
   if (!isPlainObject(body)) return undefined;
-  const { access_token, refresh_token, expires_in, scope, token_type } = body;
+  const { access_token, refresh_token, expires_in, scope } = body;
   if (!isNonEmptyString(access_token) || !isNonEmptyString(refresh_token)) return undefined;
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') return undefined;
-  if (!isFiniteNumber(expires_in) || expires_in <= 0) return undefined;
-  // Twitch sends `scope` as a JSON array here (unlike the implicit fragment). An absent scope is
-  // an empty grant; anything else that is not an array of strings is refused.
-  const scopes = scope === undefined ? [] : scope;
-  if (!Array.isArray(scopes) || !scopes.every((s) => typeof s === 'string')) return undefined;
+  const scopes = parseScopes(scope) ?? [];
   return Object.freeze({
     accessToken: access_token,
     refreshToken: refresh_token,
-    expiresIn: expires_in,
-    scopes: Object.freeze([...scopes] as string[]),
+    ...(isFiniteNumber(expires_in) && expires_in > 0 ? { expiresIn: expires_in } : {}),
+    scopes: Object.freeze([...scopes]),
     tokenType: 'bearer',
   });
 }
@@ -159,6 +172,9 @@ export function classifyTokenResponse(status: number, body: unknown): TokenOutco
     case m.invalidRefreshToken:
     case m.invalidGrant:
       if (status === 400 || status === 401) return { kind: 'invalid_refresh_token', status };
+      break;
+    case m.missingClientSecret:
+      return { kind: 'missing_client_secret', status, message: text ?? '' };
   }
   return text === undefined
     ? { kind: 'http_error', status }
