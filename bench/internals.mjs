@@ -3,11 +3,11 @@
 // the built dist/ files or the public entries (bench/size.mjs). When src/ is reorganised, fix the
 // paths here; the bench's smoke run in `npm test` (test/node/bench-smoke.test.ts) fails when one
 // of these is moved, renamed or changes shape.
-export { parseAuthResponse } from '../src/callback.ts';
-export { readCallbackUrl } from '../src/callback-url.ts';
-export { defaultTimers } from '../src/env.ts';
-export { verifyIdToken } from '../src/id-token.ts';
-export { createJwksCache } from '../src/jwks.ts';
-export { createPendingStore } from '../src/pending.ts';
-export { takePendingRequest } from '../src/pending-take.ts';
-export { createKeyValueStore } from '../src/storage.ts';
+export { parseAuthResponse } from '../src/callback/response.ts';
+export { readCallbackUrl } from '../src/callback/url.ts';
+export { defaultTimers } from '../src/internal/env.ts';
+export { verifyIdToken } from '../src/id-token/verify.ts';
+export { createJwksCache } from '../src/id-token/jwks.ts';
+export { createPendingStore } from '../src/login/pending.ts';
+export { takePendingRequest } from '../src/login/pending-take.ts';
+export { createKeyValueStore } from '../src/session/storage.ts';

@@ -1,6 +1,6 @@
 // The device code grant's user side: `POST /oauth2/device` hands out codes, `/activate` is where
 // a (seeded) user enters one and approves or declines. The polls are in token.ts.
-import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes.js';
+import { TWITCH_SCOPES, isTwitchScope } from '../src/config/scopes.js';
 import { ACTIVATE_CSP, type ActivatePageInput, activatePage } from './activate-page.js';
 import { DEVICE, TOKEN_ERRORS } from './facts.js';
 import { type Ctx, type Route, readBody, readForm, randomString, send, sendError } from './http.js';

@@ -1,6 +1,6 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { TWITCH_ENDPOINTS, type TwitchEndpoints } from '../src/endpoints.js';
+import { TWITCH_ENDPOINTS, type TwitchEndpoints } from '../src/config/endpoints.js';
 import { controlRoutes, createControls } from './controls.js';
 import { deviceRoutes } from './device.js';
 import { helixRoutes } from './helix.js';

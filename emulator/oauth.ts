@@ -2,7 +2,7 @@
 // `/auth/validate` and `/auth/revoke` are the Twitch CLI mock layout's names, where twurple's
 // `mockServerPort` sends them.
 import type { ServerResponse } from 'node:http';
-import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes.js';
+import { TWITCH_SCOPES, isTwitchScope } from '../src/config/scopes.js';
 import { consentPage, escapeHtml } from './consent-page.js';
 import { REVOKE_ENDS_GRANT } from './facts.js';
 import {

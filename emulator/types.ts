@@ -1,4 +1,4 @@
-import type { TwitchEndpoints } from '../src/endpoints.js';
+import type { TwitchEndpoints } from '../src/config/endpoints.js';
 
 /** A registered app. */
 export interface EmulatorClient {

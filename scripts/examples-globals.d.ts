@@ -6,17 +6,24 @@ import type { JWK } from 'jose';
 import type { ApiClient as TwurpleApiClient } from '@twurple/api';
 import type { Session } from 'twitch-spa-login';
 import type { BindingSink } from '../dist/types/adapter-binding.js';
-import type { AuthResponse } from '../dist/types/callback.js';
-import type { ImportCompleteLogin } from '../dist/types/callback-path.js';
-import type { LoginCompleter, LoginCompleterDeps } from '../dist/types/complete-login.js';
-import type { Emitter, TwitchAuthEvents } from '../dist/types/events.js';
-import type { Lifecycle } from '../dist/types/lifecycle.js';
-import type { PopupLoginDeps } from '../dist/types/popup-login.js';
-import type { RedirectDeps } from '../dist/types/redirect.js';
-import type { SessionState } from '../dist/types/session-state.js';
-import type { ResolvedConfig } from '../dist/types/options.js';
-import type { PendingRequest, PendingStore } from '../dist/types/pending.js';
-import type { KeyValueStore } from '../dist/types/storage.js';
+import type { AuthResponse } from '../dist/types/callback/response.js';
+import type { ImportCompleteLogin } from '../dist/types/callback/lazy-path.js';
+import type { ImportRefresher } from '../dist/types/session/refresh-path.js';
+import type { LoginCompleter, LoginCompleterDeps } from '../dist/types/callback/complete-login.js';
+import type { Emitter } from '../dist/types/internal/emitter.js';
+import type { TwitchAuthEvents } from '../dist/types/session/events.js';
+import type { RefreshDeps } from '../dist/types/device/refresh.js';
+import type { RefreshHost } from '../dist/types/device/refresher.js';
+import type { RefreshGrant } from '../dist/types/session/session.js';
+import type { LoginStarterDeps } from '../dist/types/login/start-login.js';
+import type { ValidationDeps } from '../dist/types/api/validation.js';
+import type { Lifecycle } from '../dist/types/session/lifecycle.js';
+import type { PopupLoginDeps } from '../dist/types/login/popup-login.js';
+import type { RedirectDeps } from '../dist/types/callback/handle-redirect.js';
+import type { SessionState } from '../dist/types/session/state.js';
+import type { ResolvedConfig } from '../dist/types/config/options.js';
+import type { PendingRequest, PendingStore } from '../dist/types/login/pending.js';
+import type { KeyValueStore } from '../dist/types/session/storage.js';
 
 declare global {
   // The reader's app.
@@ -67,6 +74,7 @@ declare global {
   const lifecycle: Lifecycle;
   const completerDeps: LoginCompleterDeps;
   const importCompleteLogin: ImportCompleteLogin;
+  const importRefresher: ImportRefresher;
   const popupDeps: PopupLoginDeps;
   const redirectDeps: RedirectDeps;
   function loadCompleter(): Promise<LoginCompleter>;
@@ -75,4 +83,10 @@ declare global {
   const setSession: BindingSink['setSession'];
   const setLoading: BindingSink['setLoading'];
   const setError: BindingSink['setError'];
+  /** The refresh code's wiring (its own examples). */
+  const deps: RefreshDeps & LoginStarterDeps & ValidationDeps;
+  const host: RefreshHost;
+  const prefix: string;
+  const grant: RefreshGrant;
+  const mine: RefreshGrant;
 }

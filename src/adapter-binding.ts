@@ -1,8 +1,12 @@
 // What the React and Vue adapters share: start the client, handle the callback once, follow the
 // session and background errors, and wrap login so a failure is kept as the adapter's error.
 import type { LoginCallOptions, TwitchAuth } from './twitch-auth.js';
-import { type TwitchAuthError, type TwitchAuthErrorCode, toTwitchAuthError } from './errors.js';
-import type { Session } from './session.js';
+import {
+  type TwitchAuthError,
+  type TwitchAuthErrorCode,
+  toTwitchAuthError,
+} from './internal/errors.js';
+import type { Session } from './session/session.js';
 
 /**
  * What a stale or replayed callback gives (the Back button to Twitch's consent page, then

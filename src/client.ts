@@ -1,26 +1,42 @@
-import { createAuthFetch, helixUrl } from './api-fetch.js';
-import { buildAuthorizeUrl, createPendingRequest, safeReturnTo } from './authorize.js';
-import { type ImportCompleteLogin, createCallbackPath } from './callback-path.js';
-import type { Refresher } from './device/refresher.js';
-import type { CallbackUrl } from './callback-url.js';
-import { createCallbackNotice } from './callback-notice.js';
-import { type PageSeams, defaultTimers, pageFetch, requireBrowser } from './env.js';
-import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './errors.js';
-import { type TwitchAuthEvents, createEmitter } from './events.js';
+// The facade users hold: createTwitchAuth wires the parts below (session state, lifecycle, login,
+// callback, fetch wrapper, refresh path) and exposes the public TwitchAuth. Each part is its own
+// module; what is here is only which part talks to which.
+import { createAuthFetch, helixUrl } from './api/fetch-wrapper.js';
+import { revokeToken } from './api/oauth-calls.js';
+import { createValidation } from './api/validation.js';
+import { handleRedirect } from './callback/handle-redirect.js';
+import { type ImportCompleteLogin, createCallbackPath } from './callback/lazy-path.js';
+import { createCallbackNotice } from './callback/unhandled-notice.js';
+import type { CallbackUrl } from './callback/url.js';
+import { type TwitchAuthOptions, resolveOptions } from './config/options.js';
+import type { RefreshPage } from './device/refresh-page.js';
+import { createEmitter } from './internal/emitter.js';
+import { defaultTimers, pageFetch } from './internal/env.js';
+import { TwitchAuthError, isTwitchAuthError, toTwitchAuthError } from './internal/errors.js';
 import { setInternals } from './internals.js';
-import { browserWakeSignals, createLifecycle } from './lifecycle.js';
-import { type TwitchAuthOptions, resolveOptions } from './options.js';
-import { createPendingStore } from './pending.js';
-import { POPUP_STATE_PREFIX } from './popup.js';
-import { loginWithPopup } from './popup-login.js';
-import { handleRedirect } from './redirect.js';
-import { type ImportRefresher, createRefreshPath } from './refresh-path.js';
-import { type RefreshGrant, type Session, applyValidation, hasScopes } from './session.js';
-import { createSessionState } from './session-state.js';
-import { createKeyValueStore } from './storage.js';
-import { type TabSync, createTabSync } from './tabs.js';
+import { safeReturnTo } from './login/authorize.js';
+import { createPendingStore } from './login/pending.js';
+import type { PopupHost } from './login/popup.js';
+import { loginWithPopup } from './login/popup-login.js';
+import { createLoginStarter } from './login/start-login.js';
+import type { TwitchAuthEvents } from './session/events.js';
+import { browserWakeSignals, createLifecycle } from './session/lifecycle.js';
+import { type ImportRefresher, createRefreshPath } from './session/refresh-path.js';
+import { type RefreshGrant, type Session, hasScopes } from './session/session.js';
+import { createSessionState } from './session/state.js';
+import { type StorageLike, createKeyValueStore } from './session/storage.js';
+import { type TabSync, createTabSync } from './session/tabs.js';
 import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
-import { type ValidateResult, revokeToken, validateToken } from './twitch-api.js';
+
+/** What a test may put in place of the page's own: the popup's opener, the tab's sessionStorage. */
+export interface PageSeams {
+  readonly popupHost?: PopupHost;
+  /** Where pending requests are kept (the page's sessionStorage): a non-web storage here acts as
+   * sessionStorage being unavailable. */
+  readonly transient?: StorageLike;
+  /** What the refresh code takes from the page (locks, channel, shared storage, online). */
+  readonly refresh?: Partial<RefreshPage>;
+}
 
 /** The parts of the client loaded on demand (a test passes the modules themselves). */
 export interface LazyParts {
@@ -48,7 +64,7 @@ export interface LazyParts {
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {
   return createClient(options, {
-    completeLogin: () => import('./complete-login.js'),
+    completeLogin: () => import('./callback/complete-login.js'),
     refresher: () => import('./device/refresher.js'),
   });
 }
@@ -64,7 +80,6 @@ export function createClient(
   const store = createKeyValueStore(config.storage, prefix);
   // The pending request must survive the redirect in this tab; the key set is public and per tab.
   const transient = createKeyValueStore(page.transient ?? 'session', prefix);
-  const pending = createPendingStore(transient);
   const now = (): number => Date.now();
   const timers = defaultTimers;
   const doFetch = (): typeof fetch => config.fetch ?? pageFetch();
@@ -88,23 +103,15 @@ export function createClient(
       }),
     // A device session is refreshed instead: shortly before its expiry, or at it.
     onExpiring: (expiresAt, secondsLeft) => {
-      if (!withRefresher((refresher) => refresher.expiring()))
+      if (!refreshPath.whenRefreshable((refresher) => refresher.expiring()))
         emitter.emit('expiring', { expiresAt, secondsLeft });
     },
     onExpired: () => {
-      if (!withRefresher((refresher) => refresher.expired())) state.end('expired');
+      if (!refreshPath.whenRefreshable((refresher) => refresher.expired())) state.end('expired');
     },
     onWake: browserWakeSignals,
   });
   const state = createSessionState({ store, emitter, lifecycle, now, report });
-  let tabs: TabSync | undefined;
-  let started = false;
-  const noticeCallback = createCallbackNotice(timers, report);
-  const current = (): Session | null => {
-    noticeCallback();
-    return state.current();
-  };
-
   // Only device sessions carry a refresh token; their refresh code is loaded when one is met.
   const refreshPath = createRefreshPath(
     {
@@ -122,26 +129,26 @@ export function createClient(
     },
     lazy.refresher,
   );
-  /** The refresher when the session carries a refresh token (loading it), else undefined. */
-  function refresher(): Promise<Refresher> | undefined {
-    return state.refreshGrant() === undefined ? undefined : refreshPath.load();
-  }
-  /** Runs `task` on the refresher if the session has one; whether it does. */
-  function withRefresher(task: (refresher: Refresher) => void): boolean {
-    const loading = refresher();
-    if (loading === undefined) return false;
-    loading.then(task, (error: unknown) => report(error, 'Loading the refresh code failed.'));
-    return true;
-  }
-  /** A refresh grant no session will use: spend it on its revocation. */
-  function retire(grant: RefreshGrant | undefined): void {
-    if (grant === undefined) return;
-    void refreshPath.load().then(
-      (loaded) => loaded.retire(grant),
-      (error: unknown) => report(error, 'Loading the refresh code failed.'),
-    );
-  }
+  const validate = createValidation({ config, state, refreshPath, fetch: doFetch, now });
+  const startLogin = createLoginStarter({
+    config,
+    pending: createPendingStore(transient),
+    transient,
+    granted: () => state.current()?.scopes ?? [],
+    now,
+  });
+  const callbackPath = createCallbackPath(
+    { config, transient, fetch: doFetch, now, timers },
+    lazy.completeLogin,
+  );
+  const noticeCallback = createCallbackNotice(timers, report);
+  const current = (): Session | null => {
+    noticeCallback();
+    return state.current();
+  };
 
+  let tabs: TabSync | undefined;
+  let started = false;
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
     started = true;
@@ -156,25 +163,20 @@ export function createClient(
     }
     const session = current();
     // Other tabs announce their refreshes to the refresh code: have it listening from the start.
-    withRefresher((loaded) => loaded.start());
+    refreshPath.whenRefreshable((refresher) => refresher.start());
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
-  const callbackPath = createCallbackPath(
-    { config, transient, fetch: doFetch, now, timers },
-    lazy.completeLogin,
-  );
-
   /** A verified login (redirect, popup or device) becomes the session; a replaced grant retires. */
-  function signIn(session: Session, refresh?: RefreshGrant): void {
+  const signIn = (session: Session, refresh?: RefreshGrant): void => {
     const replaced = state.signIn(session, refresh);
-    retire(replaced?.refresh);
+    refreshPath.retire(replaced?.refresh);
     start();
-    if (refresh !== undefined) withRefresher((loaded) => loaded.start());
-  }
+    if (refresh !== undefined) refreshPath.whenRefreshable((refresher) => refresher.start());
+  };
 
   /** Verifies a response and begins its session. */
-  async function complete(callback: CallbackUrl): Promise<Session | null> {
+  const complete = async (callback: CallbackUrl): Promise<Session | null> => {
     const done = await callbackPath.complete(callback, state.current()?.user !== undefined);
     if (done === null) return null;
     const { session } = done;
@@ -183,62 +185,7 @@ export function createClient(
     if (returnTo !== undefined && done.request.mode === 'redirect')
       history.replaceState(history.state, '', returnTo);
     return session;
-  }
-
-  async function validate(): Promise<ValidateResult> {
-    const session = state.current();
-    if (session === null)
-      throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
-    const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
-    let result: ValidateResult;
-    try {
-      result = await validateToken(doFetch(), config.endpoints.validate, session.accessToken);
-    } catch (error) {
-      if (isTwitchAuthError(error) && error.code === 'token_invalid' && stillCurrent()) {
-        // A device session refreshes (once) and validates the new token instead of ending.
-        const loading = refresher();
-        if (loading !== undefined) return (await loading).invalidToken(session, error);
-        state.end('invalid_token', { error });
-      }
-      throw error;
-    }
-    if (!stillCurrent()) return result; // ended meanwhile
-    const outcome = applyValidation(session, result, config.clientId, now());
-    if ('error' in outcome) {
-      state.end('invalid_token', { error: outcome.error });
-      throw outcome.error;
-    }
-    state.replace(outcome.session);
-    return result;
-  }
-
-  /** `method` names the call in messages. */
-  function startLogin(
-    opts: LoginCallOptions,
-    mode: 'redirect' | 'popup',
-    method = 'login()',
-  ): string {
-    requireBrowser(method);
-    const granted = state.current()?.scopes ?? [];
-    const base = createPendingRequest(
-      config,
-      { ...opts, mode },
-      { now: now(), origin: location.origin, granted },
-    );
-    const request = mode === 'popup' ? { ...base, state: POPUP_STATE_PREFIX + base.state } : base;
-    if (
-      mode === 'redirect' &&
-      config.storage !== 'memory' &&
-      transient.webStorage() === undefined
-    ) {
-      throw new TwitchAuthError(
-        'storage_unavailable',
-        'sessionStorage is unavailable, so a redirect login cannot survive the page change; use login({ popup: true }).',
-      );
-    }
-    pending.save(request);
-    return buildAuthorizeUrl(config, request, opts);
-  }
+  };
 
   const helixOrigin = new URL(config.endpoints.helix).origin;
   const authFetch = createAuthFetch({
@@ -247,8 +194,8 @@ export function createClient(
     fetch: doFetch,
     accessToken: () => state.current()?.accessToken,
     onUnauthorized: async (token, ...request) => {
-      const loading = refresher();
-      if (loading !== undefined) return (await loading).unauthorized(token, ...request);
+      const refresher = refreshPath.forSession();
+      if (refresher !== undefined) return (await refresher).unauthorized(token, ...request);
       if (state.current()?.accessToken === token) state.end('unauthorized');
       return undefined;
     },
@@ -308,7 +255,7 @@ export function createClient(
       const ended = state.end('user');
       if (ended === null) return;
       // The refresh token is forgotten either way; a live one is spent on its revocation.
-      if (ended.refresh !== undefined) retire(ended.refresh);
+      refreshPath.retire(ended.refresh);
       if (!revoke) return;
       try {
         await revokeToken(
@@ -332,10 +279,13 @@ export function createClient(
       state.forget();
     },
   };
-  const refresh = async (): Promise<Session | null | undefined> => {
-    const loading = refresher();
-    return loading === undefined ? undefined : (await loading).refresh();
-  };
-  setInternals(auth, { config, state, fetch: doFetch, now, signIn, refresh });
+  setInternals(auth, {
+    config,
+    state,
+    fetch: doFetch,
+    now,
+    signIn,
+    refresh: () => refreshPath.refresh(),
+  });
   return auth;
 }

@@ -2,21 +2,21 @@
 // set cache, timers) stay private so they can change without a breaking release.
 export { createTwitchAuth } from './client.js';
 export type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
-export type { LoginOptions } from './authorize.js';
-export { TwitchAuthError, isTwitchAuthError, ERROR_CODES } from './errors.js';
-export type { TwitchAuthErrorCode, TwitchAuthErrorDetails } from './errors.js';
+export type { LoginOptions } from './login/authorize.js';
+export { TwitchAuthError, isTwitchAuthError, ERROR_CODES } from './internal/errors.js';
+export type { TwitchAuthErrorCode, TwitchAuthErrorDetails } from './internal/errors.js';
 export type {
   LogoutReason,
   TwitchAuthEventHandler,
   TwitchAuthEventName,
   TwitchAuthEvents,
-} from './events.js';
-export { TWITCH_ENDPOINTS } from './endpoints.js';
-export type { TwitchEndpoints } from './endpoints.js';
-export type { TwitchAuthOptions, TwitchClaim, TwitchClaimsRequest } from './options.js';
-export { TWITCH_SCOPES, isTwitchScope } from './scopes.js';
-export type { TwitchScope } from './scopes.js';
-export type { Session, TwitchUser } from './session.js';
-export { createMemoryStorage } from './storage.js';
-export type { StorageLike, StorageOption } from './storage.js';
-export type { ValidateResult } from './twitch-api.js';
+} from './session/events.js';
+export { TWITCH_ENDPOINTS } from './config/endpoints.js';
+export type { TwitchEndpoints } from './config/endpoints.js';
+export type { TwitchAuthOptions, TwitchClaim, TwitchClaimsRequest } from './config/options.js';
+export { TWITCH_SCOPES, isTwitchScope } from './config/scopes.js';
+export type { TwitchScope } from './config/scopes.js';
+export type { Session, TwitchUser } from './session/session.js';
+export { createMemoryStorage } from './session/storage.js';
+export type { StorageLike, StorageOption } from './session/storage.js';
+export type { ValidateResult } from './api/oauth-calls.js';

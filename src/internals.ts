@@ -2,10 +2,10 @@
 // widening the public TwitchAuth type. Kept on the client object itself under a registered symbol,
 // not in a module-level map: the device add-on script is a second copy of this module on the page
 // and must find the parts of a client that the core script made.
-import { TwitchAuthError } from './errors.js';
-import type { ResolvedConfig } from './options.js';
-import type { RefreshGrant, Session } from './session.js';
-import type { SessionState } from './session-state.js';
+import { TwitchAuthError } from './internal/errors.js';
+import type { ResolvedConfig } from './config/options.js';
+import type { RefreshGrant, Session } from './session/session.js';
+import type { SessionState } from './session/state.js';
 
 /** What a sibling entry may use of a client made by createTwitchAuth. */
 export interface Internals {

@@ -1,10 +1,10 @@
 // The object an app holds, as a type: what `createTwitchAuth` returns (src/client.ts builds it).
-import type { AuthFetch } from './api-fetch.js';
-import type { LoginOptions } from './authorize.js';
-import type { TwitchAuthEventHandler, TwitchAuthEventName } from './events.js';
-import type { TwitchScope } from './scope-names.js';
-import type { Session, TwitchUser } from './session.js';
-import type { ValidateResult } from './twitch-api.js';
+import type { AuthFetch } from './api/fetch-wrapper.js';
+import type { LoginOptions } from './login/authorize.js';
+import type { TwitchAuthEventHandler, TwitchAuthEventName } from './session/events.js';
+import type { TwitchScope } from './config/scope-names.js';
+import type { Session, TwitchUser } from './session/session.js';
+import type { ValidateResult } from './api/oauth-calls.js';
 
 /** Options of {@link TwitchAuth.login}. */
 export interface LoginCallOptions extends LoginOptions {

@@ -1,8 +1,8 @@
 import type { TwitchAuth } from '../twitch-auth.js';
-import { defaultTimers } from '../env.js';
+import { defaultTimers } from '../internal/env.js';
 import { internalsOf } from '../internals.js';
-import { randomId } from './refresher.js';
-import type { Session } from '../session.js';
+import { randomToken } from '../internal/random.js';
+import type { Session } from '../session/session.js';
 
 /** Timers the device login uses; injected so tests drive time. */
 interface DeviceTimers {
@@ -51,6 +51,6 @@ export function hostOf(auth: TwitchAuth): DeviceHost {
     granted: () => i.state.current()?.scopes ?? [],
     // A new lineage per device login: its refresh tokens are spent by (lineage, generation).
     beginRefreshableSession: (session, refreshToken) =>
-      i.signIn(session, { token: refreshToken, lineage: randomId(), generation: 0 }),
+      i.signIn(session, { token: refreshToken, lineage: randomToken(), generation: 0 }),
   };
 }

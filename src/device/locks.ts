@@ -1,7 +1,7 @@
 // The cross-tab lock of the refresh code: Web Locks where the browser has them, else a timed claim
 // in the shared storage. Both are chained behind an in-page queue, so one page never races itself.
-import type { Timers } from '../env.js';
-import type { KeyValueStore } from '../storage.js';
+import type { Timers } from '../internal/env.js';
+import type { KeyValueStore } from '../session/storage.js';
 
 /** Runs `task` while holding the lock. */
 export type RefreshLock = <T>(task: () => Promise<T>) => Promise<T>;
@@ -22,11 +22,6 @@ export function webLock(locks: LockManager, name: string): RefreshLock {
 /**
  * An in-page queue: tasks run one at a time, also after one fails.
  *
- * @example
- * ```ts
- * const lock = createLocalLock();
- * await lock(async () => 'one at a time');
- * ```
  */
 function createLocalLock(): RefreshLock {
   let tail: Promise<unknown> = Promise.resolve();
@@ -112,7 +107,7 @@ export function createStorageLock(
  *
  * @example
  * ```ts
- * const lock = queued(navigator.locks ? webLock(navigator.locks, name) : createStorageLock(...));
+ * const lock = queued(webLock(navigator.locks, 'twitch-spa-login:my-client-id:refresh'));
  * ```
  */
 export function queued(cross: RefreshLock): RefreshLock {

@@ -2,12 +2,13 @@
 // with Twitch's device code grant. Pages hidden in the background are NOT paused: browsers only
 // slow hidden timers down (never below the interval), so polling on can only be late, never
 // early, and the code's lifetime is never lost to a pause.
-import { TwitchAuthError, toTwitchAuthError } from '../errors.js';
-import { scopeList } from '../options.js';
-import type { TwitchScope } from '../scopes.js';
-import { type Session, createSession } from '../session.js';
-import { type TokenSet, pollDeviceToken, requestDeviceCode } from './token-endpoint.js';
-import { type ValidateResult, validateToken } from '../twitch-api.js';
+import { TwitchAuthError, toTwitchAuthError } from '../internal/errors.js';
+import { scopeList } from '../config/options.js';
+import type { TwitchScope } from '../config/scopes.js';
+import { type Session, createSession } from '../session/session.js';
+import { requestDeviceCode } from './device-code.js';
+import { type TokenSet, pollDeviceToken } from './token-endpoint.js';
+import { type ValidateResult, validateToken } from '../api/oauth-calls.js';
 import type { DeviceHost } from './host.js';
 import { type PollStep, afterPoll, beforePoll, initialPollState } from './poll.js';
 

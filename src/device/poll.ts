@@ -1,6 +1,7 @@
 // The device code grant's polling as a pure state machine: (state, outcome, now) -> the next step.
 // The driver (login.ts) owns timers and fetch; everything that decides lives here.
-import type { DeviceAuthorization, TokenOutcome, TokenSet } from './token-endpoint.js';
+import type { DeviceAuthorization } from './device-code.js';
+import type { TokenOutcome, TokenSet } from './token-endpoint.js';
 import { TOKEN_FACTS } from './token-endpoint.js';
 
 /** Bounds of the polling loop. */

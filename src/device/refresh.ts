@@ -20,8 +20,13 @@
 //
 // Signals between tabs carry the lineage (one per device login) they are about, so two users'
 // sessions in two tabs never disturb each other. No token travels in a signal.
-import type { Timers } from '../env.js';
-import { type RefreshGrant, type Session, type StoredRecord, createSession } from '../session.js';
+import type { Timers } from '../internal/env.js';
+import {
+  type RefreshGrant,
+  type Session,
+  type StoredRecord,
+  createSession,
+} from '../session/session.js';
 import type { RefreshLock } from './locks.js';
 import type { SpentLedger } from './spent-ledger.js';
 import { type TokenOutcome, type TokenSet, refreshTokens } from './token-endpoint.js';

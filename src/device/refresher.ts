@@ -3,35 +3,17 @@
 // its stored session carries a refresh token, so a page that restores a device session refreshes
 // it whatever it imports, and a page that never sees one never downloads it. The invariant that a
 // refresh token is sent at most once lives in refresh.ts; this module only applies its outcomes.
-import { type Timers, pageChannel } from '../env.js';
-import { TwitchAuthError } from '../errors.js';
-import type { Lifecycle } from '../lifecycle.js';
-import type { RefreshGrant, Session } from '../session.js';
-import type { SessionState } from '../session-state.js';
-import { type KeyValueStore, createKeyValueStore } from '../storage.js';
-import { type ValidateResult, revokeToken } from '../twitch-api.js';
+import type { Timers } from '../internal/env.js';
+import type { TwitchAuthError } from '../internal/errors.js';
+import type { Lifecycle } from '../session/lifecycle.js';
+import type { RefreshGrant, Session } from '../session/session.js';
+import type { SessionState } from '../session/state.js';
+import { type ValidateResult, revokeToken } from '../api/oauth-calls.js';
 import { createStorageLock, queued, webLock } from './locks.js';
-import {
-  type EndCause,
-  type RefreshResult,
-  type RefreshSignal,
-  createRefreshCoordinator,
-} from './refresh.js';
+import { type RefreshResult, type RefreshSignal, createRefreshCoordinator } from './refresh.js';
+import { endError } from './refresh-errors.js';
+import { type RefreshPage, pageOf } from './refresh-page.js';
 import { createSpentLedger } from './spent-ledger.js';
-
-/** What the refresh code takes from the page; tests pass stand-ins. */
-export interface RefreshPage {
-  /** Web Locks, or null where the browser has none. */
-  readonly locks: LockManager | null;
-  /** The BroadcastChannel constructor, or null. */
-  readonly Channel: typeof BroadcastChannel | null;
-  /** The storage every tab of the origin shares (localStorage), under the client's prefix. */
-  readonly shared: KeyValueStore;
-  /** Resolves once the browser does not say it is offline (`navigator.onLine`). */
-  online(): Promise<void>;
-  /** A random id for this page (the storage claim's owner). */
-  readonly tab: string;
-}
 
 /** What the client hands the refresh code. */
 export interface RefreshHost {
@@ -50,33 +32,6 @@ export interface RefreshHost {
   validate(): Promise<ValidateResult>;
   /** Test seams: what is given here replaces the page's own. */
   readonly page?: Partial<RefreshPage>;
-}
-
-/** A random hex id (a page's claim, a device login's lineage). */
-export function randomId(): string {
-  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) =>
-    b.toString(16).padStart(2, '0'),
-  ).join('');
-}
-
-/** The page's own {@link RefreshPage}, with `seams` in place of its parts. */
-function pageOf(prefix: string, seams: Partial<RefreshPage> = {}): RefreshPage {
-  // Some engines (and happy-dom) have `navigator.locks` as null.
-  const locks = typeof navigator === 'undefined' ? null : (navigator.locks as LockManager | null);
-  const online = (): Promise<void> =>
-    navigator.onLine !== false
-      ? Promise.resolve()
-      : new Promise((resolve) => {
-          window.addEventListener('online', () => resolve(), { once: true });
-        });
-  return {
-    locks: locks ?? null,
-    Channel: pageChannel(),
-    shared: createKeyValueStore('local', prefix),
-    online,
-    tab: randomId(),
-    ...seams,
-  };
 }
 
 /** The refresh side of a client whose session carries a refresh token. */
@@ -105,47 +60,6 @@ export interface Refresher {
   retire(grant: RefreshGrant): Promise<void>;
   /** `auth.destroy()`: stop every timer and close the channel; `start` opens them anew. */
   destroy(): void;
-}
-
-const CONFIDENTIAL_HINT =
-  'Twitch will not refresh this token without a client secret: the app is registered as a ' +
-  'Confidential client. Register it as a Public client in the Twitch developer console (a ' +
-  'browser must never hold a secret), and do not share it with a Confidential server.';
-
-/** The error a session ends with, per cause. Never carries a token. */
-function endError(cause: EndCause): TwitchAuthError {
-  switch (cause.why) {
-    case 'spent_elsewhere':
-      return new TwitchAuthError(
-        'token_invalid',
-        "Another tab of this browser used this session's refresh token, and this tab cannot see " +
-          'the new one; sign in again here.',
-      );
-    case 'refused':
-      return new TwitchAuthError(
-        'token_invalid',
-        'Twitch refused the refresh token; sign in again.',
-        {
-          status: cause.status,
-        },
-      );
-    case 'confidential_client':
-      return new TwitchAuthError('invalid_options', CONFIDENTIAL_HINT, {
-        status: cause.status,
-        twitchError: cause.message,
-      });
-    case 'lost':
-      return new TwitchAuthError(
-        'network_error',
-        'The refresh got no usable answer. Its token may be spent at Twitch, so the session ends ' +
-          'here rather than risk the grant; sign in again.',
-        { ...(cause.status === undefined ? {} : { status: cause.status }), cause: cause.cause },
-      );
-    case 'storage':
-      return new TwitchAuthError('storage_unavailable', 'Could not store the refreshed session.', {
-        cause: cause.cause,
-      });
-  }
 }
 
 function isSignal(value: unknown): value is RefreshSignal {

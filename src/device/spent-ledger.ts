@@ -1,8 +1,8 @@
 // Which refresh tokens have left this browser: one record in the storage every tab of the origin
 // shares (localStorage), also when sessions live in sessionStorage, which a duplicated tab copies.
 // It names tokens by (lineage, generation), never holds one, and only ever grows per lineage.
-import type { RefreshGrant } from '../session.js';
-import type { KeyValueStore } from '../storage.js';
+import type { RefreshGrant } from '../session/session.js';
+import type { KeyValueStore } from '../session/storage.js';
 
 /** How many logins' marks are kept; the oldest mark goes first (a login per lineage). */
 const MAX_LINEAGES = 32;

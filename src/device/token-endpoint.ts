@@ -1,8 +1,7 @@
 // Twitch's /oauth2/device and /oauth2/token for a public client (no secret): form POSTs with an
 // injected fetch, lenient success parsing (never drop a refresh token Twitch handed over), strict
 // error classification into typed outcomes. Nothing here throws a token or puts one in a message.
-import { TwitchAuthError } from '../errors.js';
-import { isFiniteNumber, isNonEmptyString, isPlainObject } from '../guards.js';
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from '../internal/guards.js';
 
 /**
  * What Twitch is documented (or only reported) to send. Parts are unverified (TWITCH.md, "Device
@@ -49,16 +48,6 @@ export interface TokenSet {
   readonly tokenType: 'bearer';
 }
 
-/** Twitch's answer to `POST /oauth2/device`. `deviceCode` is a secret of this page. */
-export interface DeviceAuthorization {
-  readonly deviceCode: string;
-  readonly userCode: string;
-  readonly verificationUri: string;
-  readonly expiresIn: number;
-  /** Seconds between polls. */
-  readonly interval: number;
-}
-
 /** Everything a token request can end in. Only `tokens` carries a secret. */
 export type TokenOutcome =
   | { readonly kind: 'tokens'; readonly tokens: TokenSet }
@@ -80,7 +69,8 @@ export type TokenOutcome =
 
 const MAX_MESSAGE = 500;
 
-async function postForm(
+/** A form POST to a Twitch OAuth endpoint: the response and its JSON body, or why none came. */
+export async function postForm(
   doFetch: typeof fetch,
   url: string,
   form: Record<string, string>,
@@ -110,7 +100,8 @@ async function postForm(
   return { response, body };
 }
 
-function errorText(body: unknown): string | undefined {
+/** Twitch's error text of a body, truncated; undefined when it has none. */
+export function errorText(body: unknown): string | undefined {
   if (!isPlainObject(body)) return undefined;
   // Twitch's `message` carries the code; its `error` may be only the HTTP reason ("Bad Request").
   const text = isNonEmptyString(body['message']) ? body['message'] : body['error'];
@@ -238,74 +229,5 @@ export function refreshTokens(
     client_id: clientId,
     grant_type: 'refresh_token',
     refresh_token: refreshToken,
-  });
-}
-
-/**
- * Starts a device login: `POST /oauth2/device`. Throws `network_error` without an HTTP answer, and
- * `authorize_error` (with Twitch's message and the status) for any refusal or malformed answer.
- *
- * @example
- * ```ts
- * const { userCode, verificationUri } = await requestDeviceCode(fetch, url, clientId, ['chat:read']);
- * ```
- */
-export async function requestDeviceCode(
-  doFetch: typeof fetch,
-  url: string,
-  clientId: string,
-  scopes: readonly string[],
-  signal?: AbortSignal,
-): Promise<DeviceAuthorization> {
-  const result = await postForm(
-    doFetch,
-    url,
-    { client_id: clientId, [TOKEN_FACTS.scopesParam]: scopes.join(' ') },
-    signal,
-  );
-  if ('error' in result) {
-    throw new TwitchAuthError('network_error', `Could not reach ${new URL(url).origin}.`, {
-      cause: result.error,
-    });
-  }
-  const { response, body } = result;
-  const status = response.status;
-  if (status !== 200) {
-    const text = errorText(body);
-    throw new TwitchAuthError(
-      'authorize_error',
-      `Twitch refused to start a device login (${status}).`,
-      {
-        status,
-        ...(text === undefined ? {} : { twitchError: text, twitchErrorDescription: text }),
-      },
-    );
-  }
-  const d = isPlainObject(body) ? body : {};
-  const { device_code, user_code, verification_uri, expires_in, interval } = d;
-  if (
-    !isNonEmptyString(device_code) ||
-    !isNonEmptyString(user_code) ||
-    !isNonEmptyString(verification_uri) ||
-    !/^https?:\/\//.test(verification_uri) ||
-    !isFiniteNumber(expires_in) ||
-    expires_in <= 0 ||
-    (interval !== undefined && (!isFiniteNumber(interval) || interval < 0))
-  ) {
-    throw new TwitchAuthError(
-      'authorize_error',
-      'Twitch answered /oauth2/device with a malformed body.',
-      {
-        status,
-      },
-    );
-  }
-  return Object.freeze({
-    deviceCode: device_code,
-    userCode: user_code,
-    verificationUri: verification_uri,
-    expiresIn: expires_in,
-    // RFC 8628: 5 s when the server names no interval.
-    interval: interval ?? 5,
   });
 }

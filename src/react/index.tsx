@@ -10,9 +10,9 @@ import {
 } from 'react';
 import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
 import type { LogoutOptions, TwitchAuth } from '../twitch-auth.js';
-import type { TwitchAuthError } from '../errors.js';
-import type { TwitchScope } from '../scope-names.js';
-import { type Session, type TwitchUser, hasScopes } from '../session.js';
+import type { TwitchAuthError } from '../internal/errors.js';
+import type { TwitchScope } from '../config/scope-names.js';
+import { type Session, type TwitchUser, hasScopes } from '../session/session.js';
 
 /** What {@link useTwitchAuth} returns; re-rendered on every session change. */
 export interface TwitchAuthState {

@@ -8,9 +8,9 @@ import type {
   AuthProvider,
 } from '@twurple/auth';
 import type { TwitchAuth } from '../twitch-auth.js';
-import { TwitchAuthError } from '../errors.js';
+import { TwitchAuthError } from '../internal/errors.js';
 import { internalsOf } from '../internals.js';
-import type { Session } from '../session.js';
+import type { Session } from '../session/session.js';
 
 /** twurple's `UserIdResolvable`: a user id, or an object with one (a `HelixUser`). */
 export type TwurpleUser = string | number | { readonly id: string };

@@ -13,9 +13,9 @@ import {
 } from 'vue';
 import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
 import type { LogoutOptions, TwitchAuth } from '../twitch-auth.js';
-import type { TwitchAuthError } from '../errors.js';
-import type { TwitchScope } from '../scope-names.js';
-import { type Session, type TwitchUser, hasScopes } from '../session.js';
+import type { TwitchAuthError } from '../internal/errors.js';
+import type { TwitchScope } from '../config/scope-names.js';
+import { type Session, type TwitchUser, hasScopes } from '../session/session.js';
 
 /** What {@link useTwitchAuth} returns: reactive state plus the SDK's actions. */
 export interface TwitchAuthComposable {

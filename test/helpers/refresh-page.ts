@@ -1,7 +1,7 @@
 // The page parts the refresh code takes (test/unit): a Web Locks stand-in, the shared storage
 // every tab of a test browser sees, and an online switch. Nothing global is touched.
-import type { RefreshPage } from '../../src/device/refresher';
-import { type StorageLike, createKeyValueStore } from '../../src/storage';
+import type { RefreshPage } from '../../src/device/refresh-page';
+import { type StorageLike, createKeyValueStore } from '../../src/session/storage';
 import { CLIENT_ID } from './twitch';
 
 /** Web Locks for tabs of one test browser: one holder per name, in request order. */

@@ -1,8 +1,8 @@
 import { type LazyParts, createClient } from '../../src/client';
-import type { ImportCompleteLogin } from '../../src/callback-path';
-import type { RefreshPage } from '../../src/device/refresher';
-import type { PopupHost } from '../../src/popup';
-import type { StorageLike as PageStorage } from '../../src/storage';
+import type { ImportCompleteLogin } from '../../src/callback/lazy-path';
+import type { RefreshPage } from '../../src/device/refresh-page';
+import type { PopupHost } from '../../src/login/popup';
+import type { StorageLike as PageStorage } from '../../src/session/storage';
 import { createMemoryStorage } from '../../src/index';
 import type { LoginOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
@@ -12,7 +12,7 @@ export const CLIENT_ID = 'test-client-id';
 
 /** The client's lazy parts from the source tree; a test may replace the callback path's import. */
 export function lazyParts(
-  completeLogin: ImportCompleteLogin = () => import('../../src/complete-login'),
+  completeLogin: ImportCompleteLogin = () => import('../../src/callback/complete-login'),
 ): LazyParts {
   return { completeLogin, refresher: () => import('../../src/device/refresher') };
 }

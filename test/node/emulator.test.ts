@@ -2,7 +2,7 @@ import { createLocalJWKSet, jwtVerify } from 'jose';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
-import { TWITCH_ENDPOINTS, resolveEndpoints } from '../../src/endpoints';
+import { TWITCH_ENDPOINTS, resolveEndpoints } from '../../src/config/endpoints';
 
 const CLIENT = 'emu-test';
 const REDIRECT = 'http://localhost:5173/callback';

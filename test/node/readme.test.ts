@@ -69,20 +69,20 @@ describe('README documents the public API', () => {
   });
 
   it('names every option, login option, logout option, event and logout reason', () => {
-    expect(undocumented(declared('src/options.ts', 'TwitchAuthOptions'))).toEqual([]);
-    expect(undocumented(declared('src/authorize.ts', 'LoginOptions'))).toEqual([]);
+    expect(undocumented(declared('src/config/options.ts', 'TwitchAuthOptions'))).toEqual([]);
+    expect(undocumented(declared('src/login/authorize.ts', 'LoginOptions'))).toEqual([]);
     expect(undocumented(declared('src/twitch-auth.ts', 'LoginCallOptions'))).toEqual([]);
     expect(undocumented(declared('src/twitch-auth.ts', 'LogoutOptions'))).toEqual([]);
     expect(undocumented(declared('src/twitch-auth.ts', 'TwitchAuth'))).toEqual([]);
-    expect(undocumented(declared('src/events.ts', 'TwitchAuthEvents'))).toEqual([]);
-    expect(undocumented(declared('src/events.ts', 'LogoutReason'))).toEqual([]);
+    expect(undocumented(declared('src/session/events.ts', 'TwitchAuthEvents'))).toEqual([]);
+    expect(undocumented(declared('src/session/events.ts', 'LogoutReason'))).toEqual([]);
     expect(undocumented(declared('src/device/login.ts', 'DeviceLoginOptions'))).toEqual([]);
     expect(undocumented(declared('src/device/login.ts', 'DeviceLogin'))).toEqual([]);
-    expect(undocumented(declared('src/endpoints.ts', 'TwitchEndpoints'))).toEqual([]);
+    expect(undocumented(declared('src/config/endpoints.ts', 'TwitchEndpoints'))).toEqual([]);
   });
 
   it('names every error code', async () => {
-    const { ERROR_CODES } = (await import(join(ROOT, 'src/errors.ts'))) as {
+    const { ERROR_CODES } = (await import(join(ROOT, 'src/internal/errors.ts'))) as {
       ERROR_CODES: readonly string[];
     };
     expect(ERROR_CODES.length).toBeGreaterThan(20);

@@ -13,13 +13,13 @@ import { type Cost, compressed, coreCost } from '../../bench/size.mjs';
  * hasScopes and scope unions, the callback_not_handled and helix_origin_mismatch hints, default
  * claims). A ratchet a little over that: lower it as the eager part shrinks.
  */
-const EAGER_GZIP_BUDGET = 11_500;
+const EAGER_GZIP_BUDGET = 12_500;
 /**
  * dist/twitch-spa-login.iife.js as shipped (whole API, jose, the callback path and, since issue 15,
  * the device login with its refresh path inside). Target 17 KB; measured 18_584 after the split,
  * 19_209 with this round's features, 23_240 with the device login (about 3_800 bytes gzip).
  */
-const IIFE_GZIP_BUDGET = 23_500;
+const IIFE_GZIP_BUDGET = 25_200;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 
@@ -50,19 +50,19 @@ describe('size budget', () => {
   });
 
   it('ships no scope list in the core: the scope names and descriptions are for apps that import them', () => {
-    expect(inputs).not.toContain('src/scope-names.ts');
-    expect(inputs).not.toContain('src/scopes.ts');
+    expect(inputs).not.toContain('src/config/scope-names.ts');
+    expect(inputs).not.toContain('src/config/scopes.ts');
   });
 
   it('leaves the callback path (strict parser, ID token verification, key set cache, jose verify) to the lazy chunk', () => {
     const callbackOnly = [
-      'src/callback.ts',
-      'src/complete-login.ts',
-      'src/id-token.ts',
-      'src/jwks.ts',
-      'src/jws.ts',
-      'src/key-set.ts',
-      'src/pending-take.ts',
+      'src/callback/response.ts',
+      'src/callback/complete-login.ts',
+      'src/id-token/verify.ts',
+      'src/id-token/jwks.ts',
+      'src/id-token/jws.ts',
+      'src/id-token/key-set.ts',
+      'src/login/pending-take.ts',
     ];
     expect(inputs.filter((path) => callbackOnly.includes(path))).toEqual([]);
     expect(inputs.filter((path) => /node_modules\/jose\/.*(verify|key|jws)/.test(path))).toEqual(

@@ -2,7 +2,7 @@
 // the tab channel only for storage 'local', redirect logins refused without sessionStorage, what
 // validation failures report, adoption by a second copy of the SDK, logout and destroy.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ImportCompleteLogin } from '../../src/callback-path';
+import type { ImportCompleteLogin } from '../../src/callback/lazy-path';
 import { createClient } from '../../src/client';
 import { createTwitchAuth, createMemoryStorage } from '../../src/index';
 import type { TwitchAuth } from '../../src/index';
@@ -27,7 +27,7 @@ const track = <T extends { auth: TwitchAuth }>(h: T): T => {
   created.push(h.auth);
   return h;
 };
-const realImport: ImportCompleteLogin = () => import('../../src/complete-login');
+const realImport: ImportCompleteLogin = () => import('../../src/callback/complete-login');
 
 describe('createTwitchAuth', () => {
   it('loads its own callback path and completes a login with it', async () => {

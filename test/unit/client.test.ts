@@ -128,7 +128,7 @@ describe('handleRedirect', () => {
         importCompleteLogin: () =>
           failures-- > 0
             ? Promise.reject(new TypeError('Failed to fetch dynamically imported module'))
-            : import('../../src/complete-login'),
+            : import('../../src/callback/complete-login'),
       }),
     );
     const events = record(h.auth);

@@ -1,12 +1,12 @@
 // Property-based tests: whatever arrives, the SDK answers with a value or a TwitchAuthError, fast.
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseAuthResponse } from '../../src/callback';
-import { readCallbackUrl } from '../../src/callback-url';
-import { isTwitchAuthError } from '../../src/errors';
+import { parseAuthResponse } from '../../src/callback/response';
+import { readCallbackUrl } from '../../src/callback/url';
+import { isTwitchAuthError } from '../../src/internal/errors';
 import type { TwitchAuth } from '../../src/index';
-import { resolveOptions } from '../../src/options';
-import { parseStoredRecord } from '../../src/session';
+import { resolveOptions } from '../../src/config/options';
+import { parseStoredRecord } from '../../src/session/session';
 import { createHarness } from '../helpers/twitch';
 
 const RUNS = 10_000;

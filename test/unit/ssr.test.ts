@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createSSRApp, defineComponent, h } from 'vue';
 import { renderToString as renderVue } from 'vue/server-renderer';
 import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
-import { browserWakeSignals } from '../../src/lifecycle';
+import { browserWakeSignals } from '../../src/session/lifecycle';
 import { TwitchAuthProvider, useTwitchAuth } from '../../src/react/index';
 import { createTwitchAuthPlugin, useTwitchAuth as useVueTwitchAuth } from '../../src/vue/index';
 

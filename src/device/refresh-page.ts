@@ -1,0 +1,39 @@
+// What the refresh code takes from the page (Web Locks, the message channel, the storage every tab
+// shares, whether the browser is online), looked up when the refresh code loads; tests pass stand-ins.
+import { pageChannel } from '../internal/env.js';
+import { randomToken } from '../internal/random.js';
+import { type KeyValueStore, createKeyValueStore } from '../session/storage.js';
+
+/** What the refresh code takes from the page; tests pass stand-ins. */
+export interface RefreshPage {
+  /** Web Locks, or null where the browser has none. */
+  readonly locks: LockManager | null;
+  /** The BroadcastChannel constructor, or null. */
+  readonly Channel: typeof BroadcastChannel | null;
+  /** The storage every tab of the origin shares (localStorage), under the client's prefix. */
+  readonly shared: KeyValueStore;
+  /** Resolves once the browser does not say it is offline (`navigator.onLine`). */
+  online(): Promise<void>;
+  /** A random id for this page (the storage claim's owner). */
+  readonly tab: string;
+}
+
+/** The page's own {@link RefreshPage}, with `seams` in place of its parts. */
+export function pageOf(prefix: string, seams: Partial<RefreshPage> = {}): RefreshPage {
+  // Some engines (and happy-dom) have `navigator.locks` as null.
+  const locks = typeof navigator === 'undefined' ? null : (navigator.locks as LockManager | null);
+  const online = (): Promise<void> =>
+    navigator.onLine !== false
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          window.addEventListener('online', () => resolve(), { once: true });
+        });
+  return {
+    locks: locks ?? null,
+    Channel: pageChannel(),
+    shared: createKeyValueStore('local', prefix),
+    online,
+    tab: randomToken(),
+    ...seams,
+  };
+}

@@ -1,0 +1,272 @@
+import { TwitchAuthError } from '../internal/errors.js';
+import { isFiniteNumber, isNonEmptyString, isPlainObject } from '../internal/guards.js';
+import * as base64url from 'jose/base64url';
+import type { ValidateResult } from '../api/oauth-calls.js';
+
+/**
+ * The signed-in Twitch user. `id` always; the rest when the ID token's claims or
+ * `/oauth2/validate` supplied them.
+ */
+export interface TwitchUser {
+  /** Twitch user id (the ID token's `sub`). */
+  readonly id: string;
+  /** Lowercase login name, from `/oauth2/validate`. */
+  readonly login?: string;
+  /** Display name (`preferred_username`; may have capitals and non-ASCII letters). */
+  readonly displayName?: string;
+  /** Verified email (needs the `user:read:email` scope and the `email` claim). */
+  readonly email?: string;
+  readonly emailVerified?: boolean;
+  /** Profile image URL (the `picture` claim). */
+  readonly picture?: string;
+}
+
+/**
+ * A verified Twitch session. Frozen; a new object replaces it when anything changes.
+ */
+export interface Session {
+  /** The user access token. Send it only to Twitch; `auth.fetch` does that for you. */
+  readonly accessToken: string;
+  readonly tokenType: 'bearer';
+  /**
+   * The scopes Twitch granted, as it reported them (the callback's `scope`, then each
+   * `/oauth2/validate`); a scope the user declined is not here.
+   */
+  readonly scopes: readonly string[];
+  /** The verified ID token (OIDC mode only). */
+  readonly idToken?: string;
+  readonly user?: TwitchUser;
+  /** When the token expires (ms since the epoch), once `/oauth2/validate` has told us. */
+  readonly expiresAt?: number;
+  /** When the session was created (ms since the epoch). */
+  readonly createdAt: number;
+  /** The last successful `/oauth2/validate` (ms since the epoch). */
+  readonly validatedAt?: number;
+}
+
+/** The ID token claims the SDK reads (after verification). */
+export interface IdTokenClaims {
+  readonly sub: string;
+  readonly preferred_username?: unknown;
+  readonly email?: unknown;
+  readonly email_verified?: unknown;
+  readonly picture?: unknown;
+  readonly [claim: string]: unknown;
+}
+
+/** Builds a {@link TwitchUser} from verified claims, ignoring claims of the wrong type. */
+export function userFromClaims(claims: IdTokenClaims, login?: string): TwitchUser {
+  const user: { -readonly [K in keyof TwitchUser]: TwitchUser[K] } = { id: claims.sub };
+  if (login !== undefined) user.login = login;
+  if (typeof claims.preferred_username === 'string' && claims.preferred_username !== '')
+    user.displayName = claims.preferred_username;
+  // Twitch sends email: null when the address is unverified.
+  if (typeof claims.email === 'string' && claims.email !== '') user.email = claims.email;
+  if (typeof claims.email_verified === 'boolean') user.emailVerified = claims.email_verified;
+  if (typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture))
+    user.picture = claims.picture;
+  return Object.freeze(user);
+}
+
+/**
+ * Whether `session` holds every one of `scopes` (false without a session).
+ *
+ * @example
+ * ```ts
+ * if (!hasScopes(auth.session, ['channel:read:polls'])) await auth.login({ scopes: ['channel:read:polls'] });
+ * ```
+ */
+export function hasScopes(session: Session | null, scopes: readonly string[]): boolean {
+  return session !== null && scopes.every((scope) => session.scopes.includes(scope));
+}
+
+/** Makes a frozen session, dropping undefined optional fields. */
+export function createSession(fields: Session): Session {
+  const session: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) session[key] = value;
+  session['scopes'] = Object.freeze([...fields.scopes]);
+  return Object.freeze(session as unknown as Session);
+}
+
+/**
+ * What a `/oauth2/validate` answer means for a session, decided without side effects: the
+ * updated session (user id and login from Twitch, the expiry learned, `validatedAt`), or the
+ * `token_invalid` error when the token belongs to another app or user (the caller ends the
+ * session).
+ *
+ * @example
+ * ```ts
+ * const outcome = applyValidation(session, await validateToken(fetch, url, token), clientId, Date.now());
+ * if ('error' in outcome) state.end('invalid_token', { error: outcome.error });
+ * else state.replace(outcome.session);
+ * ```
+ */
+export function applyValidation(
+  session: Session,
+  result: ValidateResult,
+  clientId: string,
+  now: number,
+): { readonly session: Session } | { readonly error: TwitchAuthError } {
+  const userId = session.user?.id;
+  if (result.clientId !== clientId || (userId !== undefined && result.userId !== userId)) {
+    return {
+      error: new TwitchAuthError(
+        'token_invalid',
+        'Twitch says the token belongs to another app or user.',
+      ),
+    };
+  }
+  const user: TwitchUser | undefined =
+    result.userId === null
+      ? session.user
+      : Object.freeze({
+          ...session.user,
+          id: result.userId,
+          ...(result.login === null ? {} : { login: result.login }),
+        });
+  return {
+    session: createSession({
+      ...session,
+      ...(user === undefined ? {} : { user }),
+      scopes: result.scopes, // Twitch's word on what the token can do
+      ...(result.expiresIn === null ? {} : { expiresAt: now + result.expiresIn * 1000 }),
+      validatedAt: now,
+    }),
+  };
+}
+
+const STORED_VERSION = 1;
+
+/**
+ * What a device session holds beside its session: the refresh token, the login it belongs to
+ * (`lineage`: random per device login) and how many times it was rotated (`generation`). Never in
+ * an event, an error or a log. The pair (lineage, generation) names one refresh token without
+ * holding it, which is what the spent-token ledger records.
+ */
+export interface RefreshGrant {
+  readonly token: string;
+  readonly lineage: string;
+  readonly generation: number;
+}
+
+/**
+ * Whether two refresh grants are the same refresh token (same login, same rotation).
+ *
+ * @example
+ * ```ts
+ * if (!sameGrant(state.stored()?.refresh, mine)) return; // another tab rotated it meanwhile
+ * ```
+ */
+export const sameGrant = (a: RefreshGrant | undefined, b: RefreshGrant | undefined): boolean =>
+  a !== undefined && b !== undefined && a.lineage === b.lineage && a.generation === b.generation;
+
+/** The stored record: the session, and for a device session its refresh grant. */
+export interface StoredRecord {
+  readonly session: Session;
+  readonly refresh?: RefreshGrant;
+}
+
+/** Serialises a session (and its refresh grant) for storage, as ONE value written at once. */
+export function serializeRecord(record: StoredRecord): string {
+  const { session, refresh } = record;
+  return JSON.stringify({
+    v: STORED_VERSION,
+    accessToken: session.accessToken,
+    scopes: session.scopes,
+    idToken: session.idToken,
+    // With an ID token the user is re-derived from it on load; without one (plain OAuth mode)
+    // /oauth2/validate is the only source, so keep what it said.
+    user: session.idToken === undefined ? session.user : session.user?.login,
+    expiresAt: session.expiresAt,
+    createdAt: session.createdAt,
+    validatedAt: session.validatedAt,
+    refresh,
+  });
+}
+
+/** Serialises a session without a refresh grant. */
+export const serializeSession = (session: Session): string => serializeRecord({ session });
+
+function parseRefreshGrant(value: unknown): RefreshGrant | null | undefined {
+  if (value === undefined) return undefined;
+  if (!isPlainObject(value)) return null;
+  const { token, lineage, generation } = value;
+  if (!isNonEmptyString(token) || !isNonEmptyString(lineage)) return null;
+  if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0)
+    return null;
+  return Object.freeze({ token, lineage, generation });
+}
+
+/**
+ * The claims of a stored ID token, or null when it is not a compact JWS whose payload is a JSON
+ * object with a `sub`. The token was verified (structure, signature, claims) before it was stored
+ * and storage belongs to this origin, so on load it only says who the user is: the strict checks
+ * of jws.ts stay with the callback path, and anything malformed still discards the session.
+ */
+function storedIdTokenClaims(idToken: string): IdTokenClaims | null {
+  const [, payload, signature, extra] = idToken.split('.');
+  if (payload === undefined || signature === undefined || extra !== undefined) return null;
+  try {
+    const claims: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
+    return isPlainObject(claims) && isNonEmptyString(claims['sub'])
+      ? (claims as IdTokenClaims)
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reads a stored record back, or returns null for anything that is not a well-formed, unexpired
+ * record of this schema version (a device session may be expired: its refresh token renews it).
+ * Never throws. The session state is its one caller: nothing else reads the raw JSON.
+ */
+export function parseStoredRecord(raw: string | null, now: number): StoredRecord | null {
+  if (raw === null || raw.length > 64_000) return null;
+  let d: unknown;
+  try {
+    d = JSON.parse(raw);
+  } catch {
+    return null;
+  }
+  if (!isPlainObject(d)) return null;
+  if (d['v'] !== STORED_VERSION || !isNonEmptyString(d['accessToken'])) return null;
+  if (!Array.isArray(d['scopes']) || !d['scopes'].every((s) => typeof s === 'string')) return null;
+  if (!isFiniteNumber(d['createdAt'])) return null;
+  for (const key of ['expiresAt', 'validatedAt'] as const) {
+    if (d[key] !== undefined && !isFiniteNumber(d[key])) return null;
+  }
+  const refresh = parseRefreshGrant(d['refresh']);
+  if (refresh === null) return null;
+  const expiresAt = d['expiresAt'] as number | undefined;
+  // An expired device session is kept: its refresh token can still renew it.
+  if (expiresAt !== undefined && expiresAt <= now && refresh === undefined) return null;
+
+  let user: TwitchUser | undefined;
+  const idToken = d['idToken'];
+  if (idToken !== undefined) {
+    if (!isNonEmptyString(idToken)) return null;
+    const claims = storedIdTokenClaims(idToken);
+    if (claims === null) return null;
+    user = userFromClaims(claims, isNonEmptyString(d['user']) ? d['user'] : undefined);
+  } else if (d['user'] !== undefined) {
+    const u = d['user'];
+    if (!isPlainObject(u) || !isNonEmptyString(u['id'])) return null;
+    user = Object.freeze({
+      id: u['id'],
+      ...(isNonEmptyString(u['login']) ? { login: u['login'] } : {}),
+    });
+  }
+  // Every field was checked above; createSession drops the optional ones that are undefined.
+  const session = createSession({
+    accessToken: d['accessToken'],
+    tokenType: 'bearer',
+    scopes: d['scopes'],
+    idToken,
+    user,
+    expiresAt,
+    createdAt: d['createdAt'],
+    validatedAt: d['validatedAt'],
+  } as Session);
+  return Object.freeze(refresh === undefined ? { session } : { session, refresh });
+}

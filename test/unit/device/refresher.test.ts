@@ -1,0 +1,469 @@
+// The device entry wired into a real client: refresh on 401, validation and expiry; one refresh
+// for many callers; the refresh token kept out of everything public.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createClient } from '../../../src/client.js';
+import { startDeviceLogin } from '../../../src/device/index.js';
+import { type TwitchAuth, createMemoryStorage } from '../../../src/index.js';
+import { createSession, serializeRecord } from '../../../src/session/session.js';
+import type { RefreshPage } from '../../../src/device/refresh-page.js';
+import { testRefreshPage } from '../../helpers/refresh-page.js';
+import { createTwurpleAuthProvider } from '../../../src/twurple/index.js';
+import { createFakeFetch, json, type FakeFetch } from '../../helpers/fake-fetch.js';
+import {
+  CLIENT_ID,
+  HELIX,
+  lazyParts,
+  REVOKE_URL,
+  USER_ID,
+  VALIDATE_URL,
+  validateBody,
+} from '../../helpers/twitch.js';
+import { recordEvents } from '../../helpers/events';
+
+const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
+const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
+const KEY = `twitch-spa-login:${CLIENT_ID}:session`;
+const USERS = `${HELIX}/users`;
+
+let fake: FakeFetch;
+let storage: ReturnType<typeof createMemoryStorage>;
+/** Where the spent-token ledger lives: the test browser's localStorage. */
+let localStorageOfThisBrowser: ReturnType<typeof createMemoryStorage>;
+let created: TwitchAuth[];
+let consoleLines: string[];
+
+beforeEach(() => {
+  fake = createFakeFetch();
+  storage = createMemoryStorage();
+  localStorageOfThisBrowser = createMemoryStorage();
+  created = [];
+  consoleLines = [];
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    vi.spyOn(console, level).mockImplementation(
+      (...args: unknown[]) => void consoleLines.push(args.map(String).join(' ')),
+    );
+  }
+});
+afterEach(() => {
+  for (const auth of created) auth.destroy();
+  vi.restoreAllMocks();
+  vi.useRealTimers();
+});
+
+function seed(accessToken: string, refreshToken: string, expiresAt = Date.now() + 3_600_000): void {
+  const session = createSession({
+    accessToken,
+    tokenType: 'bearer',
+    scopes: ['chat:read'],
+    user: { id: USER_ID, login: 'twitchdev' },
+    createdAt: Date.now() - 1000,
+    expiresAt,
+  });
+  storage.setItem(
+    KEY,
+    serializeRecord({
+      session,
+      refresh: { token: refreshToken, lineage: 'lineage-0', generation: 0 },
+    }),
+  );
+}
+
+function client(page: Partial<RefreshPage> = {}): TwitchAuth {
+  const auth = createClient(
+    {
+      clientId: CLIENT_ID,
+      redirectUri: 'http://localhost:3000/callback',
+      storage,
+      fetch: fake.fetch,
+    },
+    lazyParts(),
+    { refresh: testRefreshPage(localStorageOfThisBrowser, page) },
+  );
+  created.push(auth);
+  return auth;
+}
+
+const record = recordEvents;
+
+/** Twitch's token endpoint with rotation; counts every use of a refresh token. */
+function tokenServer(options: { gone?: boolean; offline?: boolean } = {}) {
+  let valid = 'rt-0';
+  let n = 0;
+  const uses: string[] = [];
+  fake.expect({
+    method: 'POST',
+    url: TOKEN_URL,
+    times: Infinity,
+    respond: async (request) => {
+      const form = new URLSearchParams(await request.text());
+      const used = form.get('refresh_token') ?? '';
+      uses.push(used);
+      // The request left; its answer is lost (it may have reached Twitch).
+      if (options.offline === true) throw new TypeError('Failed to fetch');
+      if (options.gone === true || used !== valid)
+        return json({ status: 400, message: 'Invalid refresh token' }, 400);
+      n += 1;
+      valid = `rt-${n}`;
+      return json({
+        access_token: `at-${n}`,
+        refresh_token: valid,
+        expires_in: 14_000,
+        scope: ['chat:read'],
+        token_type: 'bearer',
+      });
+    },
+  });
+  return { uses };
+}
+
+/** Helix accepting only `good` (a function, so it can follow rotations). */
+function helix(good: () => string) {
+  const seen: string[] = [];
+  fake.expect({
+    url: USERS,
+    times: Infinity,
+    respond: (request) => {
+      const token = (request.headers.get('authorization') ?? '').replace('Bearer ', '');
+      seen.push(token);
+      return token === good()
+        ? json({ data: [{ id: USER_ID }] })
+        : json({ status: 401, message: 'Invalid OAuth token' }, 401);
+    },
+  });
+  return seen;
+}
+
+const validateAny = () =>
+  fake.expect({
+    url: VALIDATE_URL,
+    times: Infinity,
+    respond: json(validateBody({ client_id: CLIENT_ID })),
+  });
+const stored = () =>
+  JSON.parse(storage.getItem(KEY) ?? 'null') as {
+    accessToken: string;
+    refresh: { token: string; generation: number };
+  } | null;
+const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('a device session in a client', () => {
+  it('answers a 401 with one refresh and the retried request, as a change (not a login)', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    const seen = helix(() => 'at-1');
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+
+    const response = await auth.fetch(USERS);
+
+    expect(response.status).toBe(200);
+    expect(seen).toEqual(['at-0', 'at-1']);
+    expect(server.uses).toEqual(['rt-0']);
+    expect(auth.session?.accessToken).toBe('at-1');
+    expect(stored()).toMatchObject({
+      accessToken: 'at-1',
+      refresh: { token: 'rt-1', generation: 1 },
+    });
+    expect(events.login).toEqual([]);
+    expect(events.logout).toEqual([]);
+    expect(events.change.at(-1)?.session?.accessToken).toBe('at-1');
+  });
+
+  it('stops hearing other tabs after destroy(), and hears anew from a fresh start', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    helix(() => 'at-1');
+    validateAny();
+    const auth = client();
+    auth.start();
+    auth.destroy();
+    // Announced after destroy(): had the old channel still listened, this tab would wait for a
+    // generation 7 that storage never shows, and give up on the refresh.
+    const otherTab = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}:refresh`);
+    otherTab.postMessage({ type: 'rotated', lineage: 'lineage-0', generation: 7 });
+    otherTab.close();
+    await new Promise((resolve) => setTimeout(resolve, 50)); // delivery to any listener left
+    auth.start();
+    const started = Date.now();
+    expect((await auth.fetch(USERS)).status).toBe(200);
+    expect(server.uses).toEqual(['rt-0']);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('refreshes ahead of the expiry instead of telling the app it expires', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    seed('at-0', 'rt-0', Date.now() + 60_000); // inside the expiring notice (300 s)
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+    auth.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(events.expiring).toEqual([]);
+    expect(events.logout).toEqual([]);
+  });
+
+  it('turns 10 concurrent 401s into one token request, each request retried once', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    const seen = helix(() => 'at-1');
+    validateAny();
+    const auth = client();
+
+    const responses = await Promise.all(Array.from({ length: 10 }, () => auth.fetch(USERS)));
+
+    expect(responses.map((r) => r.status)).toEqual(Array(10).fill(200));
+    expect(server.uses).toEqual(['rt-0']);
+    expect(seen.filter((t) => t === 'at-0')).toHaveLength(10);
+    expect(seen.filter((t) => t === 'at-1')).toHaveLength(10);
+  });
+
+  it('does not retry a request whose body cannot be replayed, but still refreshes', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer();
+    fake.expect({ method: 'POST', url: USERS, respond: json({ status: 401 }, 401) });
+    validateAny();
+    const auth = client();
+    const body = new ReadableStream({ start: (c) => c.close() });
+    const response = await auth.fetch(USERS, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(401);
+    expect(auth.session?.accessToken).toBe('at-1');
+  });
+
+  it('ends the session once with refresh_failed when the grant is gone', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer({ gone: true });
+    helix(() => 'none');
+    const auth = client();
+    const events = record(auth);
+
+    const responses = await Promise.all([auth.fetch(USERS), auth.fetch(USERS), auth.fetch(USERS)]);
+
+    expect(responses.map((r) => r.status)).toEqual([401, 401, 401]);
+    expect(events.logout).toHaveLength(1);
+    expect(events.logout[0]).toMatchObject({ reason: 'refresh_failed' });
+    expect(auth.session).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it('lets the twurple provider refresh a device session after a 401 instead of ending it', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+    const provider = createTwurpleAuthProvider(auth);
+
+    const token = await provider.refreshAccessTokenForUser(USER_ID);
+
+    expect(token).toMatchObject({ accessToken: 'at-1', refreshToken: null, userId: USER_ID });
+    expect(server.uses).toEqual(['rt-0']);
+    expect(auth.session?.accessToken).toBe('at-1');
+    expect(events.logout).toEqual([]);
+  });
+
+  it('ends a device session through the twurple provider once when the grant is gone', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer({ gone: true });
+    const auth = client();
+    const events = record(auth);
+    const provider = createTwurpleAuthProvider(auth);
+
+    await expect(provider.refreshAccessTokenForUser(USER_ID)).rejects.toMatchObject({
+      code: 'token_invalid',
+    });
+    expect(events.logout).toEqual([expect.objectContaining({ reason: 'refresh_failed' })]);
+    expect(auth.session).toBeNull();
+  });
+
+  it('ends the session when the refresh answer was lost: its token may be spent at Twitch', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer({ offline: true });
+    helix(() => 'none');
+    const auth = client();
+    const events = record(auth);
+
+    expect((await auth.fetch(USERS)).status).toBe(401);
+    expect((await auth.fetch(USERS)).status).toBe(401);
+
+    expect(server.uses).toEqual(['rt-0']); // never again, although Twitch may not have seen it
+    expect(auth.session).toBeNull();
+    expect(storage.getItem(KEY)).toBeNull();
+    expect(events.logout).toEqual([
+      { reason: 'refresh_failed', error: expect.objectContaining({ code: 'network_error' }) },
+    ]);
+  });
+
+  it('waits for the browser to be online before it spends the refresh token', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    helix(() => 'at-1');
+    validateAny();
+    let goOnline!: () => void;
+    const online = new Promise<void>((resolve) => (goOnline = resolve));
+    const auth = client({ online: () => online });
+
+    const response = auth.fetch(USERS);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(server.uses).toEqual([]);
+    goOnline();
+
+    expect((await response).status).toBe(200);
+    expect(server.uses).toEqual(['rt-0']);
+  });
+
+  it("ends a Confidential client's session once, naming the fix (twitchdev/issues#943)", async () => {
+    seed('at-0', 'rt-0');
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ status: 400, message: 'missing client secret' }, 400),
+    });
+    helix(() => 'none');
+    const auth = client();
+    const events = record(auth);
+
+    await Promise.all([auth.fetch(USERS), auth.fetch(USERS)]);
+
+    expect(events.logout).toHaveLength(1);
+    const error = events.logout[0]?.error;
+    expect(events.logout[0]?.reason).toBe('refresh_failed');
+    expect(error).toMatchObject({
+      code: 'invalid_options',
+      status: 400,
+      twitchError: 'missing client secret',
+    });
+    expect(error?.message).toMatch(/Public client/);
+    expect(auth.session).toBeNull();
+  });
+
+  it('refreshes when validation says 401 instead of ending the session', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    fake.expect({
+      url: VALIDATE_URL,
+      times: Infinity,
+      respond: (request) =>
+        request.headers.get('authorization') === 'OAuth at-1'
+          ? json(validateBody({ client_id: CLIENT_ID, scopes: ['chat:read'] }))
+          : json({ status: 401, message: 'invalid access token' }, 401),
+    });
+    const auth = client();
+    const events = record(auth);
+
+    const result = await auth.validate();
+
+    expect(result.clientId).toBe(CLIENT_ID);
+    expect(server.uses).toEqual(['rt-0']);
+    expect(auth.session?.accessToken).toBe('at-1');
+    expect(auth.session?.validatedAt).toBeDefined();
+    expect(events.logout).toEqual([]);
+  });
+
+  it('refreshes an expired session found at reload rather than logging out', async () => {
+    seed('at-0', 'rt-0', Date.now() - 60_000);
+    const server = tokenServer();
+    validateAny();
+    const auth = client();
+    const events = record(auth);
+    expect(auth.session?.accessToken).toBe('at-0');
+
+    auth.start();
+    await vi.waitFor(() => expect(auth.session?.accessToken).toBe('at-1'));
+
+    expect(server.uses).toEqual(['rt-0']);
+    expect(events.logout).toEqual([]);
+    expect(stored()).toMatchObject({ refresh: { token: 'rt-1', generation: 1 } });
+  });
+
+  it('logout revokes the access token and removes the record with its refresh token', async () => {
+    seed('at-0', 'rt-0');
+    validateAny();
+    fake.expect({
+      method: 'POST',
+      url: REVOKE_URL,
+      times: 2,
+      respond: () => new Response(null, { status: 200 }),
+    });
+    const auth = client();
+    await auth.logout();
+    expect(storage.getItem(KEY)).toBeNull();
+    const revoked = await Promise.all(
+      fake.requests.filter((r) => r.url === REVOKE_URL).map((r) => r.clone().text()),
+    );
+    await vi.waitFor(() =>
+      expect(fake.requests.filter((r) => r.url === REVOKE_URL)).toHaveLength(2),
+    );
+    const bodies = await Promise.all(
+      fake.requests.filter((r) => r.url === REVOKE_URL).map((r) => r.clone().text()),
+    );
+    expect(revoked).toEqual([expect.stringContaining('token=at-0')]);
+    // The refresh token is spent on its revocation: marked first, so no tab sends it again.
+    expect(bodies).toContainEqual(expect.stringContaining('token=rt-0'));
+  });
+
+  it('signs in with the device grant and never shows the refresh token in the session, events, errors or console', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    fake.expect({
+      method: 'POST',
+      url: DEVICE_URL,
+      respond: json({
+        device_code: 'dc-1',
+        user_code: 'ABCDEFGH',
+        verification_uri: 'https://www.twitch.tv/activate',
+        expires_in: 1800,
+        interval: 5,
+      }),
+    });
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({
+        access_token: 'at-0',
+        refresh_token: 'rt-secret-0',
+        expires_in: 14_000,
+        scope: ['chat:read'],
+        token_type: 'bearer',
+      }),
+    });
+    tokenServer({ gone: true });
+    validateAny();
+    helix(() => 'none');
+    const auth = client();
+    const events = record(auth);
+    const writes: string[] = [];
+    const setItem = storage.setItem.bind(storage);
+    storage.setItem = (key, value) => {
+      writes.push(value);
+      setItem(key, value);
+    };
+
+    const device = await startDeviceLogin(auth, { scopes: ['chat:read'] });
+    expect(device.userCode).toBe('ABCDEFGH');
+    await vi.advanceTimersByTimeAsync(5_000);
+    const session = await device.session;
+    vi.useRealTimers();
+
+    expect(auth.session).toBe(session);
+    expect(writes).toHaveLength(1); // the record, in one write
+    expect(writes[0]).toContain('rt-secret-0');
+    expect(events.login).toHaveLength(1);
+    // the grant is then gone: the failure path must not leak it either
+    await auth.fetch(USERS);
+    await flush();
+    expect(events.logout).toMatchObject([{ reason: 'refresh_failed' }]);
+    const everything = JSON.stringify({
+      session,
+      events,
+      errors: events.error.map((e) => [e.error.message, e.error.stack]),
+      logoutError: events.logout.map((e) => [e.error?.message, e.error?.stack]),
+    });
+    expect(everything).not.toContain('rt-secret');
+    expect(Object.keys(session)).not.toContain('refreshToken');
+    expect(consoleLines.join('\n')).not.toContain('rt-secret');
+  });
+});
