@@ -4,7 +4,7 @@
 import type { ServerResponse } from 'node:http';
 import { TWITCH_SCOPES, isTwitchScope } from '../src/scopes.js';
 import { consentPage, escapeHtml } from './consent-page.js';
-import { REVOKE_ENDS_GRANT } from './facts.js';
+import { REVOKE_ENDS_GRANT, REVOKE_REFRESH_TOKEN_ENDS_GRANT } from './facts.js';
 import {
   type Ctx,
   type Route,
@@ -230,13 +230,20 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     if (!state.clients.has(clientId)) return sendError(ctx.res, 404, 'client does not exist');
     const token = field('token') ?? '';
     const record = state.liveToken(token);
-    if (record === undefined || record.clientId !== clientId)
-      return sendError(ctx.res, 400, 'Invalid token');
-    record.revoked = true;
-    if (REVOKE_ENDS_GRANT && record.grantId !== undefined) {
-      const grant = state.grants.get(record.grantId);
-      if (grant !== undefined) grant.revoked = true;
+    if (record !== undefined && record.clientId === clientId) {
+      record.revoked = true;
+      if (REVOKE_ENDS_GRANT && record.grantId !== undefined) {
+        const grant = state.grants.get(record.grantId);
+        if (grant !== undefined) grant.revoked = true;
+      }
+      return send(ctx.res, 200, undefined);
     }
+    // Only a live refresh token is found here: a spent one is unknown, and reuse detection stays
+    // the token endpoint's (facts.ts).
+    const grant = REVOKE_REFRESH_TOKEN_ENDS_GRANT ? state.grantByRefreshToken(token) : undefined;
+    if (grant === undefined || grant.clientId !== clientId)
+      return sendError(ctx.res, 400, 'Invalid token');
+    grant.revoked = true;
     return send(ctx.res, 200, undefined);
   };
 
