@@ -6,7 +6,8 @@ import type { TwitchEndpoints } from '../src/endpoints.js';
  *
  * @example
  * ```ts
- * twitch.setClientType('my-app', 'confidential');
+ * const twitch = await startTwitchEmulator();
+ * twitch.setClientType('emulator-client-id', 'confidential');
  * ```
  */
 export type EmulatorClientType = 'public' | 'confidential';
@@ -89,6 +90,7 @@ export interface EmulatorDeviceCode {
  *
  * @example
  * ```ts
+ * const twitch = await startTwitchEmulator();
  * const outcomes: RefreshOutcome[] = twitch.refreshAttempts().map((a) => a.outcome);
  * ```
  */
@@ -101,7 +103,9 @@ export type RefreshOutcome =
  *
  * @example
  * ```ts
- * expect(twitch.refreshAttempts().filter((a) => a.outcome === 'spent_reuse')).toEqual([]);
+ * const twitch = await startTwitchEmulator();
+ * const reused: RefreshAttempt[] = twitch.refreshAttempts().filter((a) => a.outcome === 'spent_reuse');
+ * if (reused.length > 0) throw new Error('the SDK sent a refresh token twice');
  * ```
  */
 export interface RefreshAttempt {
@@ -183,6 +187,7 @@ export interface TwitchEmulator {
    *
    * @example
    * ```ts
+   * const twitch = await startTwitchEmulator();
    * twitch.clearRequests();
    * ```
    */
@@ -195,6 +200,7 @@ export interface TwitchEmulator {
    *
    * @example
    * ```ts
+   * const twitch = await startTwitchEmulator();
    * twitch.setClientType('emulator-client-id', 'confidential');
    * ```
    */
@@ -205,7 +211,8 @@ export interface TwitchEmulator {
    *
    * @example
    * ```ts
-   * expect(twitch.refreshAttempts().map((a) => a.outcome)).not.toContain('spent_reuse');
+   * const twitch = await startTwitchEmulator();
+   * const twice = twitch.refreshAttempts().some((a) => a.outcome === 'spent_reuse');
    * ```
    */
   refreshAttempts(): RefreshAttempt[];
@@ -214,6 +221,7 @@ export interface TwitchEmulator {
    *
    * @example
    * ```ts
+   * const twitch = await startTwitchEmulator();
    * twitch.clearRefreshAttempts();
    * ```
    */

@@ -1,7 +1,9 @@
 // Every control checks its body: a misspelt, mistyped or missing field answers 400 naming the
 // fields expected (over HTTP) or throws a TypeError with the same message (in code), instead of the
 // silent 204 that once hid `{"lifetime":40}` sent to token-lifetime (the field is `seconds`).
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CONTROLS, type ControlName, describeBody } from '../../emulator/control-schema';
 import { type TwitchEmulator, startTwitchEmulator } from '../../emulator/index';
 
 const CLIENT = 'emu-controls';
@@ -180,5 +182,18 @@ describe('the same checks in code', () => {
     expect(emulator.issueToken({ clientId: CLIENT, userId: '12826', scopes: [] })).toMatch(
       /^[a-z0-9]{30}$/,
     );
+  });
+});
+
+describe('the README', () => {
+  it('has a row for every control: its name, path and exact body', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [name, { path }] of Object.entries(CONTROLS)) {
+      const row = readme.split('\n').find((line) => line.includes(`\`POST /_emulator/${path}\``));
+      expect(row, path).toContain(`\`${name}(`);
+      expect(row?.replaceAll('\\|', '|'), path).toContain(
+        `\`${describeBody(name as ControlName)}\``,
+      );
+    }
   });
 });
