@@ -117,6 +117,7 @@ export interface RefreshAttempt {
   readonly userId?: string;
   /** An opaque id of that grant (the same across its rotations); absent for `unknown`. */
   readonly grantId?: string;
+  /** What the emulator did with the request (see `RefreshOutcome`). */
   readonly outcome: RefreshOutcome;
 }
 
