@@ -46,13 +46,44 @@ export const TOKEN_ERRORS = Object.freeze({
   expiredToken: 'expired_token',
   accessDenied: 'access_denied',
   invalidRefreshToken: 'Invalid refresh token',
+  /** A confidential client's device-grant refresh without `client_secret` (twitchdev/issues#943). */
+  missingClientSecret: 'missing client secret',
 });
 
 /**
- * Whether revoking an access token from a device grant also kills the grant's refresh token.
- * Twitch does not say (unverified); an SDK must not rely on either answer.
+ * Sending a refresh token that a refresh already rotated away (a spent one) does not merely fail:
+ * Twitch revokes every token of that user for the app (every grant, the live refresh token too)
+ * and answers `Invalid refresh token`. twitchdev/issues#903 (open since 2024-02; reproduced with
+ * a Public app).
  */
-export const REVOKE_ENDS_GRANT = true;
+export const SPENT_REFRESH_TOKEN_KILLS_GRANT = true;
+
+/**
+ * A successful refresh revokes the access token(s) the grant handed out before it: Twitch's
+ * refresh page says the old tokens are revoked, and #903's report shows the old access token dead.
+ */
+export const REFRESH_REVOKES_PREVIOUS_ACCESS_TOKEN = true;
+
+/**
+ * A Confidential app completes a device login without a secret, but refreshing that grant without
+ * `client_secret` answers `missing client secret`; a Public app's refresh needs none
+ * (twitchdev/issues#943, #953; TwitchLib.Api#413).
+ */
+export const CONFIDENTIAL_DEVICE_REFRESH_NEEDS_SECRET = true;
+
+/**
+ * Whether revoking an access token from a device grant also kills the grant's refresh token. In
+ * twitchdev/issues#943's test a refresh still worked after the access token was revoked.
+ */
+export const REVOKE_ENDS_GRANT = false;
+
+/**
+ * `POST /oauth2/revoke` with a refresh token as `token` ends that grant (its refresh token and
+ * access tokens). This is the emulator's model: what Twitch answers to a refresh token there is
+ * unverified. A spent refresh token is an unknown token here (`Invalid token`, no kill): the
+ * reuse rule above is the token endpoint's.
+ */
+export const REVOKE_REFRESH_TOKEN_ENDS_GRANT = true;
 
 /** Helix's 401/400 messages (library fixtures and live probes; Twitch says not to rely on them). */
 export const HELIX_ERRORS = Object.freeze({

@@ -1,7 +1,8 @@
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TWITCH_ENDPOINTS, type TwitchEndpoints } from '../src/config/endpoints.js';
-import { controlRoutes, createControls } from './controls.js';
+import { controlRoutes } from './control-routes.js';
+import { createControls } from './controls.js';
 import { deviceRoutes } from './device.js';
 import { helixRoutes } from './helix.js';
 import { type Ctx, type Route, cors, send } from './http.js';
@@ -13,12 +14,15 @@ import type { EmulatorOptions, EmulatorUrls, TwitchEmulator } from './types.js';
 
 export type {
   EmulatorClient,
+  EmulatorClientType,
   EmulatorDeviceCode,
   EmulatorDeviceFlowOptions,
   EmulatorOptions,
   EmulatorUrls,
   EmulatorUser,
   LoggedRequest,
+  RefreshAttempt,
+  RefreshOutcome,
   TwitchEmulator,
 } from './types.js';
 
@@ -104,6 +108,7 @@ export async function startTwitchEmulator(options: EmulatorOptions = {}): Promis
     activate: `${origin}/activate`,
     mock: `${origin}/mock`,
     controls: `${origin}/_emulator`,
+    forgetMe: `${origin}/_emulator/forget-me`,
   });
 
   return {

@@ -3,8 +3,9 @@
 // `mockServerPort` sends them.
 import type { ServerResponse } from 'node:http';
 import { TWITCH_SCOPES, isTwitchScope } from '../src/config/scopes.js';
-import { consentPage, escapeHtml } from './consent-page.js';
-import { REVOKE_ENDS_GRANT } from './facts.js';
+import { consentPage } from './consent-page.js';
+import { escapeHtml, page } from './page.js';
+import { REVOKE_ENDS_GRANT, REVOKE_REFRESH_TOKEN_ENDS_GRANT } from './facts.js';
 import {
   type Ctx,
   type Route,
@@ -29,6 +30,9 @@ interface AuthorizeRequest {
   readonly state: string | null;
   readonly nonce: string | null;
 }
+
+/** The cookie in which the consent page remembers who this browser signed in as. */
+const USER_COOKIE = 'emu_user';
 
 const consentKey = (clientId: string, userId: string, scopes: readonly string[]): string =>
   `${clientId}|${userId}|${[...scopes].sort().join(' ')}`;
@@ -149,7 +153,7 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     fragment.set('token_type', 'bearer');
     const target = new URL(request.redirectUri);
     target.hash = fragment.toString();
-    res.setHeader('set-cookie', `emu_user=${user.id}; Path=/; HttpOnly; SameSite=Lax`);
+    res.setHeader('set-cookie', `${USER_COOKIE}=${user.id}; Path=/; HttpOnly; SameSite=Lax`);
     return redirect(res, target.href);
   };
 
@@ -157,7 +161,9 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     if (path !== '/oauth2/authorize' || method !== 'GET') return false;
     const request = checkAuthorize(url.searchParams, res);
     if (request === undefined) return true;
-    const remembered = /(?:^|;\s*)emu_user=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
+    const remembered = new RegExp(`(?:^|;\\s*)${USER_COOKIE}=([^;]+)`).exec(
+      req.headers.cookie ?? '',
+    )?.[1];
     const user = remembered === undefined ? undefined : state.userById(remembered);
     if (
       url.searchParams.get('force_verify') !== 'true' &&
@@ -177,6 +183,14 @@ export function oauthRoutes(state: EmulatorState): Route[] {
         })),
         users: state.users(),
         params: url.searchParams,
+        ...(user === undefined
+          ? {}
+          : {
+              remembered: {
+                user,
+                forgetUrl: `/_emulator/forget-me?${new URLSearchParams({ return: `${path}${url.search}` })}`,
+              },
+            }),
       }),
       {
         'referrer-policy': 'no-referrer',
@@ -230,15 +244,40 @@ export function oauthRoutes(state: EmulatorState): Route[] {
     if (!state.clients.has(clientId)) return sendError(ctx.res, 404, 'client does not exist');
     const token = field('token') ?? '';
     const record = state.liveToken(token);
-    if (record === undefined || record.clientId !== clientId)
-      return sendError(ctx.res, 400, 'Invalid token');
-    record.revoked = true;
-    if (REVOKE_ENDS_GRANT && record.grantId !== undefined) {
-      const grant = state.grants.get(record.grantId);
-      if (grant !== undefined) grant.revoked = true;
+    if (record !== undefined && record.clientId === clientId) {
+      record.revoked = true;
+      if (REVOKE_ENDS_GRANT && record.grantId !== undefined) {
+        const grant = state.grants.get(record.grantId);
+        if (grant !== undefined) grant.revoked = true;
+      }
+      return send(ctx.res, 200, undefined);
     }
+    // Only a live refresh token is found here: a spent one is unknown, and reuse detection stays
+    // the token endpoint's (facts.ts).
+    const grant = REVOKE_REFRESH_TOKEN_ENDS_GRANT ? state.grantByRefreshToken(token) : undefined;
+    if (grant === undefined || grant.clientId !== clientId)
+      return sendError(ctx.res, 400, 'Invalid token');
+    grant.revoked = true;
     return send(ctx.res, 200, undefined);
   };
 
-  return [authorizePage, authorizeDecision, validate, revoke];
+  /** Twitch's "Not you?": this browser forgets its user, then goes back to the authorize page. */
+  const forgetMe = ({ res, url, path, method }: Ctx): boolean => {
+    if (path !== '/_emulator/forget-me' || method !== 'GET') return false;
+    res.setHeader('set-cookie', `${USER_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax`);
+    const back = url.searchParams.get('return') ?? '';
+    // Only back to this emulator's own authorize page, so the link is no open redirect.
+    if (back.startsWith('/oauth2/authorize?')) return redirect(res, back);
+    return send(
+      res,
+      200,
+      page(
+        'Forgotten',
+        '<h1 data-testid="forgotten">Forgotten</h1><p>This browser no longer remembers a test user: the next login shows the choice of users again.</p>',
+      ),
+      { 'cache-control': 'no-store' },
+    );
+  };
+
+  return [authorizePage, authorizeDecision, validate, revoke, forgetMe];
 }

@@ -3,11 +3,18 @@ import { randomString } from './http.js';
 import { type SigningKey, createSigningKey } from './keys.js';
 import type {
   EmulatorClient,
+  EmulatorClientType,
   EmulatorDeviceFlowOptions,
   EmulatorOptions,
   EmulatorUser,
   LoggedRequest,
+  RefreshAttempt,
 } from './types.js';
+
+/** A registered app as the emulator keeps it: its type is always known and can change. */
+export interface ClientRecord extends Omit<EmulatorClient, 'type'> {
+  type: EmulatorClientType;
+}
 
 /** One access token. */
 export interface TokenRecord {
@@ -29,6 +36,8 @@ export interface Grant {
   readonly userId: string;
   readonly scopes: readonly string[];
   refreshToken: string;
+  /** Refresh tokens rotated away: sending one again is reuse (twitchdev/issues#903). */
+  readonly spentRefreshTokens: Set<string>;
   /** When the live refresh token was issued or last used; the idle limit counts from here. */
   refreshTouchedAt: number;
   refreshExpired: boolean;
@@ -80,12 +89,15 @@ export type EmulatorState = Awaited<ReturnType<typeof createState>>;
 
 export async function createState(options: EmulatorOptions) {
   const now = options.now ?? Date.now;
-  const clients = new Map<string, EmulatorClient>(
+  const clients = new Map<string, ClientRecord>(
     (
       options.clients ?? [
         { clientId: DEFAULT_CLIENT_ID, name: 'Emulator Demo App', redirectUris: [] },
       ]
-    ).map((c) => [c.clientId, { ...c, redirectUris: [...c.redirectUris] }]),
+    ).map((c) => [
+      c.clientId,
+      { ...c, redirectUris: [...c.redirectUris], type: c.type ?? 'public' },
+    ]),
   );
   const baseUsers = options.users ?? DEFAULT_USERS;
   const device: { -readonly [K in keyof EmulatorDeviceFlowOptions]-?: number } = {
@@ -110,6 +122,7 @@ export async function createState(options: EmulatorOptions) {
     /** Scopes the next authorize logins leave out of the grant, as if the user declined them. */
     declinedScopes: new Set<string>(),
     requestLog: [] as LoggedRequest[],
+    refreshAttempts: [] as RefreshAttempt[],
 
     users(): EmulatorUser[] {
       const others = (id: string) => baseUsers.filter((u) => u.id !== id).map((u) => u.id);
@@ -174,6 +187,7 @@ export async function createState(options: EmulatorOptions) {
         ...input,
         scopes: [...input.scopes],
         refreshToken: randomString(50),
+        spentRefreshTokens: new Set(),
         refreshTouchedAt: now(),
         refreshExpired: false,
         revoked: false,
@@ -184,10 +198,20 @@ export async function createState(options: EmulatorOptions) {
     /** The grant whose live refresh token this is; a rotated-away, idle or expired one finds none. */
     grantByRefreshToken(refreshToken: string): Grant | undefined {
       const grant = [...state.grants.values()].find((g) => g.refreshToken === refreshToken);
-      if (grant === undefined || grant.revoked || grant.refreshExpired) return undefined;
-      return now() < grant.refreshTouchedAt + state.device.refreshTokenIdleSeconds * 1000
-        ? grant
-        : undefined;
+      if (grant === undefined || grant.revoked || state.refreshIdle(grant)) return undefined;
+      return grant;
+    },
+    /** Whether the grant's live refresh token has died of disuse (or of `expireRefreshToken`). */
+    refreshIdle(grant: Grant): boolean {
+      const idleUntil = grant.refreshTouchedAt + state.device.refreshTokenIdleSeconds * 1000;
+      return grant.refreshExpired || now() >= idleUntil;
+    },
+    /** Revokes every access token and grant of one user for one app (the app's "connection"). */
+    endConnection(clientId: string, userId: string): void {
+      for (const record of state.tokens.values())
+        if (record.clientId === clientId && record.userId === userId) record.revoked = true;
+      for (const grant of state.grants.values())
+        if (grant.clientId === clientId && grant.userId === userId) grant.revoked = true;
     },
     /** The grant an access or refresh token belongs to, live or not. */
     grantOfToken(token: string): Grant | undefined {

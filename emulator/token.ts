@@ -1,8 +1,9 @@
-// `POST /oauth2/token` for a public client: the device code grant's polls and refresh-token
-// rotation. Grants that need a secret (code, client credentials) fail as they do for a public
+// `POST /oauth2/token`: the device code grant's polls and the refresh grant (its rules are in
+// refresh.ts). Grants that need a secret (code, client credentials) fail as they do for a public
 // client at Twitch.
 import { DEVICE, TOKEN_ERRORS } from './facts.js';
-import { type Ctx, type Route, readForm, randomString, send, sendError } from './http.js';
+import { type Ctx, type Route, readForm, send, sendError } from './http.js';
+import { type RefreshRequest, useRefreshToken } from './refresh.js';
 import type { EmulatorState, Grant } from './state.js';
 
 export function tokenRoutes(state: EmulatorState): Route[] {
@@ -63,14 +64,16 @@ export function tokenRoutes(state: EmulatorState): Route[] {
     }
   };
 
-  const refreshGrant = (ctx: Ctx, clientId: string, refreshToken: string | null): true => {
-    const grant = refreshToken === null ? undefined : state.grantByRefreshToken(refreshToken);
-    if (grant === undefined || grant.clientId !== clientId)
-      return sendError(ctx.res, 400, TOKEN_ERRORS.invalidRefreshToken);
-    // Rotation: the token just used is dead from now on; only the new one refreshes.
-    grant.refreshToken = randomString(50);
-    grant.refreshTouchedAt = state.now();
-    return send(ctx.res, 200, tokenResponse(grant));
+  const refreshGrant = (ctx: Ctx, request: RefreshRequest): true => {
+    const { outcome, grant } = useRefreshToken(state, request);
+    if (grant !== undefined) return send(ctx.res, 200, tokenResponse(grant));
+    return sendError(
+      ctx.res,
+      400,
+      outcome === 'missing_client_secret'
+        ? TOKEN_ERRORS.missingClientSecret
+        : TOKEN_ERRORS.invalidRefreshToken,
+    );
   };
 
   const token = async (ctx: Ctx): Promise<boolean> => {
@@ -85,7 +88,14 @@ export function tokenRoutes(state: EmulatorState): Route[] {
     if (grantType === null || grantType === '')
       return sendError(ctx.res, 400, TOKEN_ERRORS.missingGrantType);
     if (grantType === DEVICE.grantType) return deviceGrant(ctx, clientId, field('device_code'));
-    if (grantType === 'refresh_token') return refreshGrant(ctx, clientId, field('refresh_token'));
+    if (grantType === 'refresh_token') {
+      const request = {
+        clientId,
+        refreshToken: field('refresh_token'),
+        clientSecret: field('client_secret'),
+      };
+      return refreshGrant(ctx, request);
+    }
     if (grantType === 'authorization_code' || grantType === 'client_credentials') {
       return sendError(ctx.res, 400, TOKEN_ERRORS.invalidClientCredentials);
     }

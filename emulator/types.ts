@@ -1,10 +1,24 @@
 import type { TwitchEndpoints } from '../src/config/endpoints.js';
 
+/**
+ * How an app is registered at Twitch (the console's "Client Type"). A confidential app completes a
+ * device login without a secret, but refreshing that grant needs `client_secret`.
+ *
+ * @example
+ * ```ts
+ * const twitch = await startTwitchEmulator();
+ * twitch.setClientType('emulator-client-id', 'confidential');
+ * ```
+ */
+export type EmulatorClientType = 'public' | 'confidential';
+
 /** A registered app. */
 export interface EmulatorClient {
   readonly clientId: string;
   readonly name: string;
   readonly redirectUris: string[];
+  /** Default `public`, the type a browser-only app registers (change it with `setClientType`). */
+  readonly type?: EmulatorClientType;
 }
 
 /** A seeded Twitch user. */
@@ -64,6 +78,49 @@ export interface EmulatorDeviceCode {
   readonly status: 'pending' | 'approved' | 'denied' | 'used' | 'expired';
 }
 
+/**
+ * What became of one refresh-token request at the token endpoint:
+ * - `rotated`: accepted; a new access token and refresh token were returned.
+ * - `spent_reuse`: the refresh token was already rotated away; every token of that user for the
+ *   app is revoked (twitchdev/issues#903).
+ * - `unknown`: no refresh token, or one the emulator never issued to this client.
+ * - `idle_expired`: unused longer than `refreshTokenIdleSeconds`, or expired by `expireRefreshToken`.
+ * - `missing_client_secret`: a confidential client refreshed without `client_secret`.
+ * - `revoked`: the grant was ended (revoke, `revokeGrant`, or an earlier spent reuse).
+ *
+ * @example
+ * ```ts
+ * const twitch = await startTwitchEmulator();
+ * const outcomes: RefreshOutcome[] = twitch.refreshAttempts().map((a) => a.outcome);
+ * ```
+ */
+export type RefreshOutcome =
+  'rotated' | 'spent_reuse' | 'unknown' | 'idle_expired' | 'missing_client_secret' | 'revoked';
+
+/**
+ * One refresh-token request, as `refreshAttempts()` lists it. It never holds token text, so a
+ * test can print it.
+ *
+ * @example
+ * ```ts
+ * const twitch = await startTwitchEmulator();
+ * const reused: RefreshAttempt[] = twitch.refreshAttempts().filter((a) => a.outcome === 'spent_reuse');
+ * if (reused.length > 0) throw new Error('the SDK sent a refresh token twice');
+ * ```
+ */
+export interface RefreshAttempt {
+  /** The emulator's clock (ms) when the request arrived. */
+  readonly at: number;
+  /** The `client_id` sent. */
+  readonly clientId: string;
+  /** The user of the grant the token belonged to; absent for `unknown`. */
+  readonly userId?: string;
+  /** An opaque id of that grant (the same across its rotations); absent for `unknown`. */
+  readonly grantId?: string;
+  /** What the emulator did with the request (see `RefreshOutcome`). */
+  readonly outcome: RefreshOutcome;
+}
+
 /** Every URL the emulator serves, including those the SDK's `endpoints` do not name (yet). */
 export interface EmulatorUrls {
   /** `POST` here to start a device login (Twitch: `https://id.twitch.tv/oauth2/device`). */
@@ -76,6 +133,11 @@ export interface EmulatorUrls {
   readonly mock: string;
   /** The HTTP control API. */
   readonly controls: string;
+  /**
+   * Open in a browser to forget the user its consent page remembered (the "Not you?" link goes
+   * here too); the next authorize shows the choice of users again.
+   */
+  readonly forgetMe: string;
 }
 
 /** A running emulator and its control surface (also under `/_emulator/*` over HTTP). */
@@ -121,7 +183,49 @@ export interface TwitchEmulator {
   revokeGrant(token?: string): void;
   /** Expires a refresh token (or every one): the next refresh answers `Invalid refresh token`. */
   expireRefreshToken(refreshToken?: string): void;
+  /**
+   * Empties `requestLog`.
+   *
+   * @example
+   * ```ts
+   * const twitch = await startTwitchEmulator();
+   * twitch.clearRequests();
+   * ```
+   */
+  clearRequests(): void;
   /** Changes device code grant timings for codes and tokens issued from now on. */
   configureDeviceFlow(options: EmulatorDeviceFlowOptions): void;
+  /**
+   * Registers an app as public or confidential; a confidential app's device-grant refresh without
+   * `client_secret` answers `missing client secret`.
+   *
+   * @example
+   * ```ts
+   * const twitch = await startTwitchEmulator();
+   * twitch.setClientType('emulator-client-id', 'confidential');
+   * ```
+   */
+  setClientType(clientId: string, type: EmulatorClientType): void;
+  /**
+   * Every refresh-token request since the start (or `clearRefreshAttempts`), oldest first, so a
+   * test can assert that a refresh token is never sent twice.
+   *
+   * @example
+   * ```ts
+   * const twitch = await startTwitchEmulator();
+   * const twice = twitch.refreshAttempts().some((a) => a.outcome === 'spent_reuse');
+   * ```
+   */
+  refreshAttempts(): RefreshAttempt[];
+  /**
+   * Empties the list `refreshAttempts()` returns.
+   *
+   * @example
+   * ```ts
+   * const twitch = await startTwitchEmulator();
+   * twitch.clearRefreshAttempts();
+   * ```
+   */
+  clearRefreshAttempts(): void;
   close(): Promise<void>;
 }
