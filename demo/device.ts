@@ -3,7 +3,8 @@
 // the access token.
 import qrcode from 'qrcode-generator';
 import { startDeviceLogin, type DeviceLogin } from '../src/device/index';
-import { type TwitchAuthEvents, createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { type TwitchAuthEvents, createTwitchAuth } from '../src/index';
+import { describeError } from './messages';
 import { $, log } from './page';
 
 interface DemoConfig {
@@ -47,7 +48,7 @@ async function start(): Promise<void> {
   try {
     device = await startDeviceLogin(auth, { scopes: ['user:read:follows'] });
   } catch (error) {
-    status(isTwitchAuthError(error) ? `Could not start: ${error.code}` : String(error));
+    status(`No code could be shown. ${describeError(error)}`);
     return;
   }
   $('user-code').textContent = device.userCode;
@@ -65,7 +66,7 @@ async function start(): Promise<void> {
     const session = await device.session;
     status(`Signed in as ${session.user?.login ?? session.user?.id ?? 'someone'}.`);
   } catch (error) {
-    status(isTwitchAuthError(error) ? `Device login ended: ${error.code}` : String(error));
+    status(describeError(error));
   } finally {
     device = undefined;
     render();
@@ -77,10 +78,14 @@ $('cancel').addEventListener('click', () => device?.cancel());
 $('logout').addEventListener('click', () => void auth.logout());
 $('call-helix').addEventListener('click', async () => {
   const helix = config.endpoints['helix'] ?? 'https://api.twitch.tv/helix';
-  const response = await auth.fetch(`${helix}/users`);
   const result = $('helix-result');
+  try {
+    const response = await auth.fetch(`${helix}/users`);
+    result.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
+  } catch (error) {
+    result.textContent = describeError(error);
+  }
   result.hidden = false;
-  result.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
 });
 $('expire').hidden = config.emulator === null;
 $('expire').addEventListener('click', async () => {
@@ -96,7 +101,7 @@ for (const name of ['login', 'logout', 'change', 'expiring', 'error'] as const) 
       name === 'logout'
         ? (payload as TwitchAuthEvents['logout']).reason
         : name === 'error'
-          ? (payload as TwitchAuthEvents['error']).error.code
+          ? describeError((payload as TwitchAuthEvents['error']).error)
           : name === 'change'
             ? (payload as TwitchAuthEvents['change']).session === null
               ? 'signed out'
@@ -111,3 +116,4 @@ $('backend').textContent =
   config.emulator === null ? 'Talking to real Twitch.' : 'Talking to the local Twitch emulator.';
 auth.start();
 render();
+document.body.dataset['ready'] = 'true';

@@ -1,4 +1,5 @@
-import { createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { createTwitchAuth } from '../src/index';
+import { describeError } from './messages';
 import { $, log } from './page';
 
 interface DemoConfig {
@@ -55,7 +56,7 @@ auth.on('logout', ({ reason }) => {
   render();
 });
 auth.on('expiring', ({ secondsLeft }) => log('expiring', `${secondsLeft} s left`));
-auth.on('error', ({ error }) => log('error', error.code));
+auth.on('error', ({ error }) => log('error', describeError(error)));
 
 $('login').addEventListener('click', () => {
   auth.login().catch(showError);
@@ -79,16 +80,14 @@ $('call-helix').addEventListener('click', async () => {
     const response = await auth.helix('/users');
     output.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
   } catch (error) {
-    output.textContent = String(error);
+    output.textContent = describeError(error);
   }
   output.hidden = auth.session === null;
   render();
 });
 
 function showError(error: unknown): void {
-  status(
-    isTwitchAuthError(error) ? `Login failed: ${error.code}. ${error.message}` : String(error),
-  );
+  status(describeError(error));
   render();
 }
 

@@ -1,7 +1,8 @@
-import { StrictMode, useState } from 'react';
+import { StrictMode, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createTwitchAuth } from '../src/index';
 import { TwitchAuthProvider, useTwitchAuth } from '../src/react/index';
+import { describeError } from './messages';
 
 declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, string> };
 
@@ -14,17 +15,24 @@ const auth = createTwitchAuth({
 function Account() {
   const { isLoading, isAuthenticated, user, error, login, logout } = useTwitchAuth();
   const [helix, setHelix] = useState<string | null>(null);
+  useEffect(() => {
+    if (!isLoading) document.body.dataset['ready'] = 'true';
+  }, [isLoading]);
   if (isLoading) return <p>Loading…</p>;
   const callHelix = async () => {
-    const response = await auth.helix('/users');
-    setHelix(`${response.status} ${JSON.stringify(await response.json())}`);
+    try {
+      const response = await auth.helix('/users');
+      setHelix(`${response.status} ${JSON.stringify(await response.json())}`);
+    } catch (failure) {
+      setHelix(describeError(failure));
+    }
   };
   return (
     <>
       <h1>twitch-spa-login + React</h1>
       {error !== null && (
         <p className="status" data-testid="status">
-          {error.code}
+          {describeError(error)}
         </p>
       )}
       {isAuthenticated ? (

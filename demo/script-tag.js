@@ -1,7 +1,12 @@
 // A classic script: everything comes from window.TwitchLogin, as on a static site.
 /* global TwitchLogin */
 (async () => {
-  const config = await (await fetch('/demo-config.json')).json();
+  // The demo's error sentences, shared with the module pages (a dynamic import works from a
+  // classic script; Vite serves the TypeScript file as JavaScript). A real site needs none of this.
+  const [config, { describeError }] = await Promise.all([
+    fetch('/demo-config.json').then((response) => response.json()),
+    import('./messages.ts'),
+  ]);
   const auth = TwitchLogin.createTwitchAuth({
     clientId: config.clientId,
     redirectUri: `${location.origin}/script-tag.html`,
@@ -9,6 +14,9 @@
     endpoints: config.endpoints,
   });
   const byId = (id) => document.getElementById(id);
+  const showError = (error) => {
+    byId('status').textContent = describeError(error);
+  };
   const render = () => {
     const session = auth.session;
     byId('signed-in').hidden = session === null;
@@ -22,21 +30,23 @@
   };
   auth.on('login', render);
   auth.on('logout', render);
-  byId('login').addEventListener('click', () => auth.login());
+  byId('login').addEventListener('click', () => auth.login().catch(showError));
   byId('logout').addEventListener('click', () => auth.logout().then(render));
   byId('call-helix').addEventListener('click', async () => {
-    const response = await auth.helix('/users');
     const output = byId('helix-result');
-    output.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
+    try {
+      const response = await auth.helix('/users');
+      output.textContent = `${response.status}\n${JSON.stringify(await response.json(), null, 2)}`;
+    } catch (error) {
+      output.textContent = describeError(error);
+    }
     output.hidden = false;
     render();
   });
   try {
     await auth.handleRedirect();
   } catch (error) {
-    byId('status').textContent = TwitchLogin.isTwitchAuthError(error)
-      ? `Login failed: ${error.code}`
-      : String(error);
+    showError(error);
   }
   render();
   document.body.dataset.ready = 'true';

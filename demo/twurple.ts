@@ -2,6 +2,7 @@
 // upgrade when a call needs more, and a 401 that ends the session once.
 import { ApiClient } from '@twurple/api';
 import { type TwitchAuthEvents, createTwitchAuth, isTwitchAuthError } from '../src/index';
+import { describeError } from './messages';
 import { createTwurpleAuthProvider } from '../src/twurple/index';
 
 interface DemoConfig {
@@ -47,9 +48,7 @@ async function show(call: () => Promise<unknown>): Promise<void> {
     result.textContent = JSON.stringify(await call());
     result.dataset['outcome'] = 'ok';
   } catch (error) {
-    result.textContent = isTwitchAuthError(error)
-      ? `${error.code}: ${error.message}`
-      : String(error);
+    result.textContent = describeError(error);
     result.dataset['outcome'] = isTwitchAuthError(error) ? error.code : 'error';
   }
 }
@@ -76,8 +75,7 @@ auth
   .handleRedirect()
   .then(
     () => ($('status').textContent = ''),
-    (error: unknown) =>
-      ($('status').textContent = isTwitchAuthError(error) ? error.code : String(error)),
+    (error: unknown) => ($('status').textContent = describeError(error)),
   )
   .finally(() => {
     render();

@@ -40,6 +40,11 @@ function twitchBackend(): Plugin {
       return {
         define: {
           __DEMO_CONFIG__: JSON.stringify(demo),
+          // Vue's esm-bundler build warns on load unless its compile-time flags are set; the demo
+          // uses setup() only, and ships neither devtools nor SSR hydration.
+          __VUE_OPTIONS_API__: 'false',
+          __VUE_PROD_DEVTOOLS__: 'false',
+          __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
           'import.meta.env.TWURPLE_MOCK_API_PORT': JSON.stringify(mockPort),
         },
         optimizeDeps: {

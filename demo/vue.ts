@@ -1,6 +1,7 @@
-import { createApp, defineComponent, h, ref } from 'vue';
+import { createApp, defineComponent, h, ref, watchEffect } from 'vue';
 import { createTwitchAuth } from '../src/index';
 import { createTwitchAuthPlugin, useTwitchAuth } from '../src/vue/index';
+import { describeError } from './messages';
 
 declare const __DEMO_CONFIG__: { clientId: string; endpoints: Record<string, string> };
 
@@ -13,15 +14,22 @@ const auth = createTwitchAuth({
 const Account = defineComponent(() => {
   const { isLoading, isAuthenticated, user, error, login, logout } = useTwitchAuth();
   const helix = ref<string | null>(null);
+  watchEffect(() => {
+    if (!isLoading.value) document.body.dataset['ready'] = 'true';
+  });
   const callHelix = async () => {
-    const response = await auth.helix('/users');
-    helix.value = `${response.status} ${JSON.stringify(await response.json())}`;
+    try {
+      const response = await auth.helix('/users');
+      helix.value = `${response.status} ${JSON.stringify(await response.json())}`;
+    } catch (failure) {
+      helix.value = describeError(failure);
+    }
   };
   return () => [
     h('h1', 'twitch-spa-login + Vue'),
     error.value === null
       ? null
-      : h('p', { class: 'status', 'data-testid': 'status' }, error.value.code),
+      : h('p', { class: 'status', 'data-testid': 'status' }, describeError(error.value)),
     isLoading.value
       ? h('p', 'Loading…')
       : isAuthenticated.value

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
-import { type ViteDevServer, createServer } from 'vite';
+import { type Plugin, type ViteDevServer, createServer } from 'vite';
 
 /** A free loopback port (the demo's redirect URIs must name the port before the server starts). */
 export async function freePort(): Promise<number> {
@@ -22,8 +23,21 @@ export interface DemoServer {
   close(): Promise<void>;
 }
 
-/** Starts `npm run demo`'s Vite server (with its emulator) in-process on a free port. */
-export async function startDemo(): Promise<DemoServer> {
+/** Puts fixtures/console-watch.js first in every page's head, before any of the page's scripts. */
+function consoleWatch(): Plugin {
+  const children = readFileSync('test/e2e/fixtures/console-watch.js', 'utf8');
+  return {
+    name: 'e2e-console-watch',
+    transformIndexHtml: () => [{ tag: 'script', children, injectTo: 'head-prepend' }],
+  };
+}
+
+/**
+ * Starts `npm run demo`'s Vite server (with its emulator) in-process on a free port. With
+ * `watchConsole`, every page records its console problems for `E2EPage.consoleProblems()` in
+ * engines whose driver cannot read the console.
+ */
+export async function startDemo(options: { watchConsole?: boolean } = {}): Promise<DemoServer> {
   const port = await freePort();
   process.env['DEMO_PORT'] = String(port);
   delete process.env['TWITCH_CLIENT_ID'];
@@ -31,6 +45,7 @@ export async function startDemo(): Promise<DemoServer> {
     configFile: 'demo/vite.config.ts',
     logLevel: 'error',
     server: { port, strictPort: true, host: 'localhost', hmr: false },
+    plugins: options.watchConsole === true ? [consoleWatch()] : [],
   });
   await server.listen();
   const url = `http://localhost:${port}`;

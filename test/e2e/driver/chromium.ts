@@ -3,6 +3,18 @@ import { launchChromium } from '../browser';
 import type { E2EBrowser, E2EPage } from './types';
 
 function wrap(page: Page): E2EPage {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const type = message.type();
+    if (type === 'warning' || type === 'error') problems.push(`console.${type}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+  });
   return {
     goto: async (url) => void (await page.goto(url)),
     reload: async () => void (await page.reload()),
@@ -16,6 +28,7 @@ function wrap(page: Page): E2EPage {
       return wrap(await popup);
     },
     isClosed: async () => page.isClosed(),
+    consoleProblems: async () => [...problems],
     close: () => page.close(),
   };
 }

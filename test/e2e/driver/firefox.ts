@@ -6,6 +6,18 @@ import type { E2EBrowser, E2EPage } from './types';
 const FIREFOX_PATH = BROWSER_PATHS.firefox;
 
 function wrap(page: Page): E2EPage {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    const type = message.type();
+    if (type === 'warn' || type === 'error') problems.push(`console.${type}: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${String(error)}`));
+  page.on('requestfailed', (request) =>
+    problems.push(`failed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) problems.push(`${response.status()}: ${response.url()}`);
+  });
   return {
     goto: async (url) => void (await page.goto(url)),
     reload: async () => void (await page.reload()),
@@ -28,6 +40,7 @@ function wrap(page: Page): E2EPage {
       return wrap(opened);
     },
     isClosed: async () => page.isClosed(),
+    consoleProblems: async () => [...problems],
     close: () => page.close(),
   };
 }

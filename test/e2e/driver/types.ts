@@ -33,6 +33,13 @@ export interface E2EPage {
   /** Runs `action` (e.g. a click) and returns the popup window it opened. */
   popup(action: () => Promise<void>): Promise<E2EPage>;
   isClosed(): Promise<boolean>;
+  /**
+   * The console warnings and errors, uncaught errors and failed requests (status 400 or more, or
+   * no answer) of this tab so far. Chromium and Firefox report what their protocol sees; classic
+   * WebDriver (WebKit) has no console, so there it is what fixtures/console-watch.js recorded in
+   * the current document, and a page without that script fails the call.
+   */
+  consoleProblems(): Promise<string[]>;
   /** Closes the window, as a user closing it would. */
   close(): Promise<void>;
 }

@@ -155,6 +155,14 @@ function webDriverPage(session: WebDriverSession, handle: string): E2EPage {
       return webDriverPage(session, opened);
     },
     isClosed: async () => !(await session.handles()).includes(handle),
+    // Classic WebDriver has no console or network log: what fixtures/console-watch.js recorded.
+    consoleProblems: async () => {
+      const seen = await page.evaluate(
+        () => (window as { __consoleWatch?: string[] }).__consoleWatch ?? null,
+      );
+      if (seen === null) throw new Error('this page did not load fixtures/console-watch.js');
+      return seen;
+    },
     close: async () => {
       await run('DELETE', '/window');
       session.forget(handle);
