@@ -27,9 +27,8 @@ export default defineConfig({
           // A browser on a loaded 2-core machine can take seconds to redirect and render; a poll
           // gives up after this long (vitest's default of one second flaked there).
           expect: { poll: { timeout: 15_000, interval: 100 } },
-          // One retry, reported as such: starting a WebKit MiniBrowser session over WebDriver hung
-          // once in four full runs (a 60 s hook timeout in the harness, before any SDK code ran).
-          retry: 1,
+          // No retries: a flake is a bug to find, not to hide.
+          retry: 0,
           // One browser at a time keeps 2-core CI machines responsive.
           fileParallelism: false,
         },

@@ -40,6 +40,7 @@ const SENTENCES: Record<TwitchAuthErrorCode, string> = {
     'Twitch’s signing keys could not be loaded. Check your connection and try again.',
   token_invalid: 'Twitch no longer accepts your login. Please sign in again.',
   network_error: 'Twitch could not be reached. Check your connection and try again.',
+  http_error: 'Twitch answered with an error it should not give. Try again in a moment.',
   popup_blocked:
     'The browser blocked the sign-in window. Allow pop-ups for this site and try again.',
   popup_closed: 'The sign-in window was closed before the sign-in finished.',

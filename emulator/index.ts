@@ -12,6 +12,7 @@ import { createState } from './state.js';
 import { tokenRoutes } from './token.js';
 import type { EmulatorOptions, EmulatorUrls, TwitchEmulator } from './types.js';
 
+export type { TwitchEndpoints } from '../src/config/endpoints.js';
 export type {
   EmulatorClient,
   EmulatorClientType,
@@ -109,6 +110,7 @@ export async function startTwitchEmulator(options: EmulatorOptions = {}): Promis
     mock: `${origin}/mock`,
     controls: `${origin}/_emulator`,
     forgetMe: `${origin}/_emulator/forget-me`,
+    userinfo: `${origin}/oauth2/userinfo`,
   });
 
   return {

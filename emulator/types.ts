@@ -131,6 +131,8 @@ export interface EmulatorUrls {
   readonly activate: string;
   /** Helix in the Twitch CLI mock-API layout that twurple's `mockServerPort` uses. */
   readonly mock: string;
+  /** OIDC userinfo (Twitch: `https://id.twitch.tv/oauth2/userinfo`); the SDK does not call it. */
+  readonly userinfo: string;
   /** The HTTP control API. */
   readonly controls: string;
   /**

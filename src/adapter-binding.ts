@@ -1,6 +1,6 @@
 // What the React and Vue adapters share: start the client, handle the callback once, follow the
 // session and background errors, and wrap login so a failure is kept as the adapter's error.
-import type { LoginCallOptions, TwitchAuth } from './twitch-auth.js';
+import type { LoginOptions, TwitchAuth } from './twitch-auth.js';
 import {
   type TwitchAuthError,
   type TwitchAuthErrorCode,
@@ -26,7 +26,7 @@ export interface BindingSink {
 }
 
 /** `auth.login` as the adapters expose it: a popup login resolves with the session. */
-export type AdapterLogin = TwitchAuth['login'];
+type AdapterLogin = TwitchAuth['login'];
 
 /**
  * Starts `auth`, follows its session and errors, and handles the redirect callback when asked.
@@ -78,7 +78,7 @@ export function wrapLogin(
   auth: TwitchAuth,
   setError: (error: TwitchAuthError | null) => void,
 ): AdapterLogin {
-  return (async (options?: LoginCallOptions) => {
+  return (async (options?: LoginOptions) => {
     setError(null);
     try {
       return await auth.login(options);

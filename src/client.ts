@@ -26,7 +26,7 @@ import { type RefreshGrant, type Session, hasScopes } from './session/session.js
 import { createSessionState } from './session/state.js';
 import { type StorageLike, createKeyValueStore } from './session/storage.js';
 import { type TabSync, createTabSync } from './session/tabs.js';
-import type { LoginCallOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
+import type { LoginOptions, LogoutOptions, TwitchAuth } from './twitch-auth.js';
 
 /** What a test may put in place of the page's own: the popup's opener, the tab's sessionStorage. */
 export interface PageSeams {
@@ -219,8 +219,8 @@ export function createClient(
     isAuthenticated: () => current() !== null,
     hasScopes: (...scopes) => hasScopes(current(), scopes),
     start,
-    authorizeUrl: async (opts = {}) => startLogin(opts, 'redirect', 'authorizeUrl()'),
-    login: (async (opts: LoginCallOptions = {}) => {
+    authorizeUrl: (opts = {}) => startLogin(opts, 'redirect', 'authorizeUrl()'),
+    login: (async (opts: LoginOptions = {}) => {
       if (opts.popup === true) {
         const url = startLogin(opts, 'popup');
         const popupState = new URL(url).searchParams.get('state') ?? '';

@@ -1,13 +1,13 @@
 // The object an app holds, as a type: what `createTwitchAuth` returns (src/client.ts builds it).
 import type { AuthFetch } from './api/fetch-wrapper.js';
-import type { LoginOptions } from './login/authorize.js';
+import type { AuthorizeOptions } from './login/authorize.js';
 import type { TwitchAuthEventHandler, TwitchAuthEventName } from './session/events.js';
 import type { TwitchScope } from './config/scope-names.js';
 import type { Session, TwitchUser } from './session/session.js';
 import type { ValidateResult } from './api/oauth-calls.js';
 
 /** Options of {@link TwitchAuth.login}. */
-export interface LoginCallOptions extends LoginOptions {
+export interface LoginOptions extends AuthorizeOptions {
   /** Log in in a popup instead of leaving the page; resolves with the session. */
   readonly popup?: boolean;
   /**
@@ -49,7 +49,7 @@ export interface TwitchAuth {
    * Builds the authorize URL and stores its pending request (state, nonce) for the callback. With
    * a live session it asks for the session's scopes too, like {@link TwitchAuth.login}.
    */
-  authorizeUrl(options?: LoginOptions): Promise<string>;
+  authorizeUrl(options?: AuthorizeOptions): string;
   /**
    * Popup mode: opens a popup (call it inside a click) and resolves with the session.
    *
@@ -58,9 +58,9 @@ export interface TwitchAuth {
    * one (one `change`, no `login`); another user is a new login (`logout` with reason
    * `switched_user`, then `login`).
    */
-  login(options: LoginCallOptions & { readonly popup: true }): Promise<Session>;
+  login(options: LoginOptions & { readonly popup: true }): Promise<Session>;
   /** Redirect mode: navigates to Twitch; the page then leaves. */
-  login(options?: LoginCallOptions): Promise<void>;
+  login(options?: LoginOptions): Promise<void>;
   /**
    * Completes a login on the redirect page: reads the response from `url` (default
    * `location.href`), takes it out of the address bar at once, then (loading the callback code

@@ -28,7 +28,7 @@ const stringOrNull = (value: unknown): string | null =>
 /**
  * Calls `/oauth2/validate` with `Authorization: OAuth <token>` and no `Client-Id` (Twitch's CORS
  * preflight refuses that header there). A 401 is `token_invalid`; anything else that is not a
- * well-formed 200 is `network_error`, which must not end a session.
+ * well-formed 200 is `http_error` (`network_error` without an answer); neither ends a session.
  */
 export async function validateToken(
   doFetch: typeof fetch,
@@ -48,7 +48,7 @@ export async function validateToken(
   try {
     body = response.ok ? await response.json() : undefined;
   } catch (cause) {
-    throw new TwitchAuthError('network_error', 'Twitch answered validate with no JSON.', {
+    throw new TwitchAuthError('http_error', 'Twitch answered validate with no JSON.', {
       cause,
       status: response.status,
     });
@@ -57,13 +57,9 @@ export async function validateToken(
   const clientId = stringOrNull(data['client_id']);
   const expiresIn = data['expires_in'];
   if (!response.ok || clientId === null) {
-    throw new TwitchAuthError(
-      'network_error',
-      `Twitch answered validate with ${response.status}.`,
-      {
-        status: response.status,
-      },
-    );
+    throw new TwitchAuthError('http_error', `Twitch answered validate with ${response.status}.`, {
+      status: response.status,
+    });
   }
   const scopes = Array.isArray(data['scopes'])
     ? data['scopes'].filter((s): s is string => typeof s === 'string')
@@ -99,7 +95,7 @@ export async function revokeToken(
   // Read to the end: Chromium logs an unread response as `net::ERR_ABORTED` although it arrived.
   await response.text().catch(() => '');
   if (!response.ok && response.status !== 400) {
-    throw new TwitchAuthError('network_error', `Twitch answered revoke with ${response.status}.`, {
+    throw new TwitchAuthError('http_error', `Twitch answered revoke with ${response.status}.`, {
       status: response.status,
     });
   }

@@ -39,14 +39,14 @@ export function createValidation(deps: ValidationDeps): () => Promise<ValidateRe
         // A device session refreshes (once) and validates the new token instead of ending.
         const refresher = deps.refreshPath.forSession();
         if (refresher !== undefined) return (await refresher).invalidToken(session, error);
-        state.end('invalid_token', { error });
+        state.end('token_invalid', { error });
       }
       throw error;
     }
     if (!stillCurrent()) return result; // ended meanwhile
     const outcome = applyValidation(session, result, config.clientId, deps.now());
     if ('error' in outcome) {
-      state.end('invalid_token', { error: outcome.error });
+      state.end('token_invalid', { error: outcome.error });
       throw outcome.error;
     }
     state.replace(outcome.session);

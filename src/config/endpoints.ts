@@ -11,7 +11,6 @@ export interface TwitchEndpoints {
   readonly jwks: string;
   readonly validate: string;
   readonly revoke: string;
-  readonly userinfo: string;
   /** Base URL of the Helix API; its origin is the only one `auth.fetch` adds the token for. */
   readonly helix: string;
   /** The device login's start (`twitch-spa-login/device`). */
@@ -34,7 +33,6 @@ export const TWITCH_ENDPOINTS: TwitchEndpoints = Object.freeze({
   jwks: 'https://id.twitch.tv/oauth2/keys',
   validate: 'https://id.twitch.tv/oauth2/validate',
   revoke: 'https://id.twitch.tv/oauth2/revoke',
-  userinfo: 'https://id.twitch.tv/oauth2/userinfo',
   helix: 'https://api.twitch.tv/helix',
   device: 'https://id.twitch.tv/oauth2/device',
   token: 'https://id.twitch.tv/oauth2/token',

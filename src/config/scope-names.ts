@@ -1,9 +1,15 @@
 /**
  * Every scope Twitch documents (dev.twitch.tv/docs/authentication/scopes): the list the
- * {@link TwitchScope} type and the run-time check of `scopes` come from. Kept apart from the
- * descriptions in `scopes.ts` so that an app that never shows them does not ship them.
+ * {@link TwitchScope} type and {@link isTwitchScope} come from (`createTwitchAuth` checks scope
+ * syntax only). Kept apart from the descriptions in `scopes.ts` so that an app that never shows
+ * them does not ship them.
+ *
+ * @example
+ * ```ts
+ * TWITCH_SCOPE_NAMES.includes('chat:read'); // true
+ * ```
  */
-const SCOPE_NAMES = [
+export const TWITCH_SCOPE_NAMES = [
   'analytics:read:extensions',
   'analytics:read:games',
   'bits:read',
@@ -98,9 +104,9 @@ const SCOPE_NAMES = [
  * const typo: TwitchScope = 'user:read:emial';
  * ```
  */
-export type TwitchScope = (typeof SCOPE_NAMES)[number];
+export type TwitchScope = (typeof TWITCH_SCOPE_NAMES)[number];
 
-const KNOWN: ReadonlySet<string> = new Set(SCOPE_NAMES);
+const KNOWN: ReadonlySet<string> = new Set(TWITCH_SCOPE_NAMES);
 
 /**
  * True when `value` is a scope Twitch documents.

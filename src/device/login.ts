@@ -127,6 +127,7 @@ export async function startDeviceLoginOn(
       device_code_expired: 'The device code expired before it was approved.',
       access_denied: 'The user declined the device login.',
       network_error: 'Twitch could not be reached while waiting for the device login.',
+      http_error: 'Twitch kept answering the device login with an error.',
       authorize_error: 'Twitch refused the device login.',
     } as const;
     settle({ error: new TwitchAuthError(step.code, messages[step.code], details) });

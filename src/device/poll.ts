@@ -25,7 +25,7 @@ export interface PollState {
 
 /** Why a device login failed. `authorize_error` is any other refusal by Twitch. */
 type PollFailureCode =
-  'device_code_expired' | 'access_denied' | 'network_error' | 'authorize_error';
+  'device_code_expired' | 'access_denied' | 'network_error' | 'http_error' | 'authorize_error';
 
 export type PollStep =
   | { readonly kind: 'wait'; readonly ms: number; readonly state: PollState }
@@ -117,7 +117,7 @@ export function afterPoll(state: PollState, outcome: TokenOutcome, now: number):
     }
     case 'malformed':
       // A 200 that is not a token set may have used the code up: polling on cannot help.
-      return Object.freeze({ kind: 'failure', code: 'network_error', status: outcome.status });
+      return Object.freeze({ kind: 'failure', code: 'http_error', status: outcome.status });
     case 'network_error':
     case 'http_error':
     case 'invalid_refresh_token':
@@ -135,11 +135,11 @@ export function afterPoll(state: PollState, outcome: TokenOutcome, now: number):
       }
       const failures = state.networkFailures + 1;
       if (failures >= POLL_LIMITS.maxNetworkFailures) {
-        return Object.freeze({
-          kind: 'failure',
-          code: 'network_error',
-          ...(status === undefined ? {} : { status }),
-        });
+        return Object.freeze(
+          status === undefined
+            ? { kind: 'failure', code: 'network_error' }
+            : { kind: 'failure', code: 'http_error', status },
+        );
       }
       const backoff = Math.min(state.intervalMs * 2 ** failures, POLL_LIMITS.maxBackoffMs);
       return wait(

@@ -31,7 +31,7 @@ export function endError(cause: EndCause): TwitchAuthError {
       });
     case 'lost':
       return new TwitchAuthError(
-        'network_error',
+        cause.status === undefined ? 'network_error' : 'http_error',
         'The refresh got no usable answer. Its token may be spent at Twitch, so the session ends ' +
           'here rather than risk the grant; sign in again.',
         { ...(cause.status === undefined ? {} : { status: cause.status }), cause: cause.cause },

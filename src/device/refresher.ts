@@ -186,7 +186,7 @@ export function createRefresher(host: RefreshHost): Refresher {
     async invalidToken(session, error) {
       // A token that a refresh just produced and Twitch still refuses: no second refresh.
       if (validatedAfterRefresh.has(session)) {
-        state.end('invalid_token', { error });
+        state.end('token_invalid', { error });
         throw error;
       }
       const next = await recover(session.accessToken, true);

@@ -38,7 +38,8 @@ export const ERROR_CODES = [
   'jwks_unavailable', // the key set could not be fetched (network, timeout, status, not a key set)
   // the session
   'token_invalid', // Twitch's /oauth2/validate rejected the token or it belongs to someone else
-  'network_error', // a call to Twitch failed before an HTTP answer arrived
+  'network_error', // no HTTP answer arrived (offline, CORS, DNS, aborted), or SDK code failed to load
+  'http_error', // Twitch answered with a status or a body the SDK cannot use (5xx, 429, a malformed 200)
   'popup_blocked', // the browser did not open the login popup
   'popup_closed', // the user closed the login popup before finishing
   'popup_timeout', // the popup did not answer in time

@@ -5,7 +5,7 @@ import { type ResolvedConfig, scopeList } from '../config/options.js';
 import type { PendingRequest } from './pending.js';
 
 /** Options of one login. */
-export interface LoginOptions {
+export interface AuthorizeOptions {
   /** Same-origin URL to return to after login; anything else is ignored (replaced by undefined). */
   readonly returnTo?: string;
   /** Overrides the client's `forceVerify` for this login. */
@@ -81,7 +81,7 @@ export function safeReturnTo(
  */
 export function createPendingRequest(
   config: ResolvedConfig,
-  options: LoginOptions & { readonly mode: 'redirect' | 'popup' },
+  options: AuthorizeOptions & { readonly mode: 'redirect' | 'popup' },
   env: { readonly now: number; readonly origin: string; readonly granted?: readonly string[] },
 ): PendingRequest {
   const scopes = requestedScopes(
@@ -131,7 +131,7 @@ function requestedScopes(
 export function buildAuthorizeUrl(
   config: ResolvedConfig,
   request: PendingRequest,
-  options: LoginOptions = {},
+  options: AuthorizeOptions = {},
 ): string {
   if (request.responseType === 'token id_token' && (request.nonce ?? '') === '') {
     throw new TwitchAuthError('invalid_options', 'An OIDC login request needs a nonce.');

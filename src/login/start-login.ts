@@ -4,7 +4,7 @@ import type { ResolvedConfig } from '../config/options.js';
 import { requireBrowser } from '../internal/env.js';
 import { TwitchAuthError } from '../internal/errors.js';
 import type { KeyValueStore } from '../session/storage.js';
-import { type LoginOptions, buildAuthorizeUrl, createPendingRequest } from './authorize.js';
+import { type AuthorizeOptions, buildAuthorizeUrl, createPendingRequest } from './authorize.js';
 import type { PendingStore } from './pending.js';
 import { POPUP_STATE_PREFIX } from './popup.js';
 
@@ -30,7 +30,7 @@ export interface LoginStarterDeps {
  */
 export function createLoginStarter(
   deps: LoginStarterDeps,
-): (opts: LoginOptions, mode: 'redirect' | 'popup', method?: string) => string {
+): (opts: AuthorizeOptions, mode: 'redirect' | 'popup', method?: string) => string {
   const { config } = deps;
   return (opts, mode, method = 'login()') => {
     requireBrowser(method);

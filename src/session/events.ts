@@ -6,7 +6,7 @@ import type { Session } from './session.js';
 export type LogoutReason =
   | 'user' // logout() was called
   | 'unauthorized' // an API call through auth.fetch answered 401
-  | 'invalid_token' // /oauth2/validate said the token is no longer valid (or not this app's)
+  | 'token_invalid' // /oauth2/validate said the token is no longer valid (or not this app's)
   | 'expired' // the token's lifetime ran out
   | 'other_tab' // another tab of this origin signed out (storage: 'local')
   | 'switched_user' // a login (e.g. a scope upgrade) came back for another Twitch user

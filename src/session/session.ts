@@ -97,7 +97,7 @@ export function createSession(fields: Session): Session {
  * @example
  * ```ts
  * const outcome = applyValidation(session, await validateToken(fetch, url, token), clientId, Date.now());
- * if ('error' in outcome) state.end('invalid_token', { error: outcome.error });
+ * if ('error' in outcome) state.end('token_invalid', { error: outcome.error });
  * else state.replace(outcome.session);
  * ```
  */

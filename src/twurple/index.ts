@@ -10,7 +10,10 @@ import type {
 import type { TwitchAuth } from '../twitch-auth.js';
 import { TwitchAuthError } from '../internal/errors.js';
 import { internalsOf } from '../internals.js';
+import { missingScopes } from './scope-sets.js';
 import type { Session } from '../session/session.js';
+
+export type { TwitchAuth } from '../index.js';
 
 /** twurple's `UserIdResolvable`: a user id, or an object with one (a `HelixUser`). */
 export type TwurpleUser = string | number | { readonly id: string };
@@ -32,29 +35,6 @@ export interface TwurpleAuthProvider extends AuthProvider {
 }
 
 const idOf = (user: TwurpleUser): string => (typeof user === 'object' ? user.id : String(user));
-
-/**
- * The scopes `scopeSets` needs that `granted` lacks: each set is satisfied by any one of its
- * scopes (twurple's contract); an unsatisfied set is named by its first scope.
- *
- * @example
- * ```ts
- * missingScopes(['user:read:email'], [['channel:read:polls', 'channel:manage:polls']]); // ['channel:read:polls']
- * ```
- */
-export function missingScopes(
-  granted: readonly string[],
-  scopeSets: readonly (readonly string[] | undefined)[],
-): string[] {
-  const missing: string[] = [];
-  for (const set of scopeSets) {
-    if (set === undefined || set.length === 0 || set.some((scope) => granted.includes(scope)))
-      continue;
-    const [first] = set;
-    if (first !== undefined && !missing.includes(first)) missing.push(first);
-  }
-  return missing;
-}
 
 /** twurple's token shape for a session: no refresh token; the expiry once validate told it. */
 function toAccessToken(session: Session): AccessTokenWithUserId {

@@ -11,11 +11,21 @@ import {
   ref,
   shallowRef,
 } from 'vue';
-import { type AdapterLogin, bindAuth, wrapLogin } from '../adapter-binding.js';
+import { bindAuth, wrapLogin } from '../adapter-binding.js';
 import type { LogoutOptions, TwitchAuth } from '../twitch-auth.js';
 import type { TwitchAuthError } from '../internal/errors.js';
 import type { TwitchScope } from '../config/scope-names.js';
 import { type Session, type TwitchUser, hasScopes } from '../session/session.js';
+
+// The core's types this entry's API names, re-exported so one import is enough.
+export type {
+  LogoutOptions,
+  Session,
+  TwitchAuth,
+  TwitchAuthError,
+  TwitchScope,
+  TwitchUser,
+} from '../index.js';
 
 /** What {@link useTwitchAuth} returns: reactive state plus the SDK's actions. */
 export interface TwitchAuthComposable {
@@ -38,9 +48,12 @@ export interface TwitchAuthComposable {
    * `auth.login`; a failure is kept as `error`. A popup login resolves with the session.
    * `login({ scopes })` asks for more scopes (see `TwitchAuth.login`).
    */
-  readonly login: AdapterLogin;
+  readonly login: TwitchAuth['login'];
   readonly logout: (options?: LogoutOptions) => Promise<void>;
+  /** `auth.fetch`: Bearer and Client-Id for Helix only; a 401 ends the session (or refreshes). */
   readonly fetch: TwitchAuth['fetch'];
+  /** `auth.helix`: a Helix path sent with `auth.fetch`. */
+  readonly helix: TwitchAuth['helix'];
   readonly auth: TwitchAuth;
 }
 
@@ -89,6 +102,7 @@ export function createTwitchAuthPlugin(
         login: wrapLogin(auth, (next) => void (error.value = next)),
         logout: (options) => auth.logout(options),
         fetch: auth.fetch,
+        helix: (path, init) => auth.helix(path, init),
         auth,
       };
       app.provide(KEY, state);

@@ -33,7 +33,7 @@ afterAll(async () => {
 
 interface TestAuth {
   session: { accessToken: string } | null;
-  authorizeUrl(): Promise<string>;
+  authorizeUrl(): string;
 }
 declare const window: Window & { testAuth: TestAuth };
 
@@ -248,7 +248,7 @@ describe.each(engines)('%s', (engine) => {
       emulator.revokeToken(token);
       await waitFor(page, 'body[data-state="signed-out"]');
       expect((await events(page)).filter((e) => e.startsWith('logout'))).toEqual([
-        'logout invalid_token',
+        'logout token_invalid',
       ]);
     });
 

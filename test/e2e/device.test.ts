@@ -130,9 +130,11 @@ describe.each(engines)('device login with the SDK in %s', (engine) => {
         (key) => localStorage.getItem(key),
         `twitch-spa-login:${CLIENT_ID}:session`,
       );
-      expect(stored).toContain('refreshToken');
+      const refreshToken = (JSON.parse(stored ?? '{}') as { refresh?: { token?: string } }).refresh
+        ?.token;
+      expect(refreshToken).toMatch(/^\w{20,}$/);
       expect(await tv.evaluate(() => JSON.stringify(window.auth.session))).not.toContain(
-        'refreshToken',
+        refreshToken,
       );
 
       // The access token dies: the next call refreshes once and succeeds with a new token.
@@ -157,6 +159,10 @@ describe.each(engines)('device login with the SDK in %s', (engine) => {
       expect(refreshes()).toBe(1);
       expect(a.token).toBe(b.token);
       expect(a.token).not.toBe(second.token);
+      // Twitch's rule (#903), applied by the emulator: no refresh token was ever sent twice.
+      expect(emulator.refreshAttempts().map((attempt) => attempt.outcome)).not.toContain(
+        'spent_reuse',
+      );
     } finally {
       await context.close();
     }

@@ -4,7 +4,7 @@ import type { RefreshPage } from '../../src/device/refresh-page';
 import type { PopupHost } from '../../src/login/popup';
 import type { StorageLike as PageStorage } from '../../src/session/storage';
 import { createMemoryStorage } from '../../src/index';
-import type { LoginOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
+import type { AuthorizeOptions, StorageLike, TwitchAuth, TwitchAuthOptions } from '../../src/index';
 import { type FakeFetch, createFakeFetch, json } from './fake-fetch';
 import { type TestKey, atHash, generateTestKey, signIdToken as signJwt } from './keys';
 
@@ -74,7 +74,7 @@ export interface Harness {
     claims?: Record<string, unknown>;
     fragment?: (params: URLSearchParams) => void;
     /** Options of the login this callback answers (returnTo, scopes, ...). */
-    login?: LoginOptions;
+    login?: AuthorizeOptions;
     /** Answer this authorize URL (a login already started, e.g. in a popup) instead. */
     authorize?: string;
   }): Promise<string>;
@@ -137,7 +137,7 @@ export async function createHarness(
       login,
       authorize: started,
     } = {}) {
-      const authorize = new URL(started ?? (await auth.authorizeUrl(login)));
+      const authorize = new URL(started ?? auth.authorizeUrl(login));
       const state = authorize.searchParams.get('state') ?? '';
       const nonce = authorize.searchParams.get('nonce') ?? '';
       const params = new URLSearchParams({ access_token: accessToken });

@@ -269,7 +269,7 @@ describe('tokens', () => {
 
   it('serves userinfo for a Bearer access token only', async () => {
     const t = token();
-    const ok = await fetch(emulator.endpoints.userinfo, {
+    const ok = await fetch(emulator.urls.userinfo, {
       headers: { authorization: `Bearer ${t}` },
     });
     expect(await ok.json()).toMatchObject({
@@ -277,7 +277,7 @@ describe('tokens', () => {
       aud: CLIENT,
       iss: emulator.endpoints.issuer,
     });
-    expect((await fetch(emulator.endpoints.userinfo)).status).toBe(401);
+    expect((await fetch(emulator.urls.userinfo)).status).toBe(401);
   });
 
   it('serves Helix Get Users with Bearer and a matching Client-Id, with rate-limit headers', async () => {

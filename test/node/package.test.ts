@@ -206,7 +206,7 @@ describe('the published package', () => {
       const result = await page.evaluate(async () => {
         const api = (window as unknown as { TwitchLogin: Record<string, unknown> }).TwitchLogin;
         const create = api['createTwitchAuth'] as (o: object) => {
-          authorizeUrl(): Promise<string>;
+          authorizeUrl(): string;
         };
         const auth = create({ clientId: 'x', redirectUri: `${location.origin}/callback` });
         const url = new URL(await auth.authorizeUrl());

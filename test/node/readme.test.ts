@@ -70,8 +70,8 @@ describe('README documents the public API', () => {
 
   it('names every option, login option, logout option, event and logout reason', () => {
     expect(undocumented(declared('src/config/options.ts', 'TwitchAuthOptions'))).toEqual([]);
-    expect(undocumented(declared('src/login/authorize.ts', 'LoginOptions'))).toEqual([]);
-    expect(undocumented(declared('src/twitch-auth.ts', 'LoginCallOptions'))).toEqual([]);
+    expect(undocumented(declared('src/login/authorize.ts', 'AuthorizeOptions'))).toEqual([]);
+    expect(undocumented(declared('src/twitch-auth.ts', 'LoginOptions'))).toEqual([]);
     expect(undocumented(declared('src/twitch-auth.ts', 'LogoutOptions'))).toEqual([]);
     expect(undocumented(declared('src/twitch-auth.ts', 'TwitchAuth'))).toEqual([]);
     expect(undocumented(declared('src/session/events.ts', 'TwitchAuthEvents'))).toEqual([]);

@@ -145,7 +145,7 @@ describe('handleRedirect', () => {
 
   it('maps a denied consent in the query to access_denied with Twitch’s text as data', async () => {
     const h = track(await createHarness());
-    const authorize = new URL(await h.auth.authorizeUrl());
+    const authorize = new URL(h.auth.authorizeUrl());
     const state = authorize.searchParams.get('state') ?? '';
     const error = await rejection(
       h.auth.handleRedirect(
@@ -440,7 +440,7 @@ describe('session life', () => {
     expect(again.auth.session).not.toBeNull();
     again.auth.start();
     await vi.waitFor(() => expect(events.logout).toHaveLength(1));
-    expect(events.logout[0]?.reason).toBe('invalid_token');
+    expect(events.logout[0]?.reason).toBe('token_invalid');
     const sent = again.fake.requests.find((r) => r.url === VALIDATE_URL);
     expect(sent?.headers.get('authorization')).toBe('OAuth abcdefghijklmnopqrstuvwxyz0123');
     expect(sent?.headers.get('client-id')).toBeNull();
@@ -455,7 +455,7 @@ describe('session life', () => {
     const events = record(h.auth);
     await h.auth.handleRedirect(await h.callbackUrl());
     await vi.waitFor(() => expect(events.logout).toHaveLength(1));
-    expect(events.logout[0]?.reason).toBe('invalid_token');
+    expect(events.logout[0]?.reason).toBe('token_invalid');
   });
 
   it('keeps the session and reports the error when validate cannot reach Twitch', async () => {

@@ -186,7 +186,7 @@ describe('leaks', () => {
     }
     expect(h.storage.getItem(SESSION_KEY)).toBeNull();
     await h.auth.handleRedirect(await h.callbackUrl());
-    await expect(h.auth.validate()).rejects.toMatchObject({ code: 'network_error', status: 500 });
+    await expect(h.auth.validate()).rejects.toMatchObject({ code: 'http_error', status: 500 });
     for (const spy of spies) expect(spy).not.toHaveBeenCalled();
   });
 });

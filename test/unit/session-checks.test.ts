@@ -33,7 +33,7 @@ describe('validate naming someone else', () => {
     const error = await rejection(h.auth.validate());
     expect(error).toMatchObject({ code: 'token_invalid' });
     expect(h.auth.session).toBeNull();
-    expect(events.logout).toEqual([{ reason: 'invalid_token', error }]);
+    expect(events.logout).toEqual([{ reason: 'token_invalid', error }]);
     expect(h.storage.getItem(`twitch-spa-login:test-client-id:session`)).toBeNull();
   });
 

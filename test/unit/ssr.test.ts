@@ -56,7 +56,7 @@ describe('server-side rendering', () => {
     for (const call of [
       () => auth.handleRedirect(),
       () => auth.login(),
-      () => auth.authorizeUrl(),
+      async () => auth.authorizeUrl(),
     ]) {
       const error = await call().then(
         () => undefined,
@@ -65,7 +65,7 @@ describe('server-side rendering', () => {
       expect(isTwitchAuthError(error) && error.code).toBe('environment_unsupported');
     }
     // Each message names the method actually called.
-    await expect(auth.authorizeUrl()).rejects.toThrow(/^authorizeUrl\(\) needs a browser/);
+    expect(() => auth.authorizeUrl()).toThrow(/^authorizeUrl\(\) needs a browser/);
     await expect(auth.login()).rejects.toThrow(/^login\(\) needs a browser/);
     await expect(auth.handleRedirect()).rejects.toThrow(/^handleRedirect\(\) needs a browser/);
   });

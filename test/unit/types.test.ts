@@ -30,7 +30,7 @@ describe('public types', () => {
       expectTypeOf(payload.reason).toEqualTypeOf<
         | 'user'
         | 'unauthorized'
-        | 'invalid_token'
+        | 'token_invalid'
         | 'expired'
         | 'other_tab'
         | 'switched_user'

@@ -368,10 +368,10 @@ describe('polling state machine', () => {
       state: { networkFailures: 1 },
     });
   });
-  it('fails network_error on a malformed 200', () => {
+  it('fails http_error on a malformed 200', () => {
     expect(afterPoll(state, { kind: 'malformed', status: 200 }, NOW)).toMatchObject({
       kind: 'failure',
-      code: 'network_error',
+      code: 'http_error',
     });
   });
 });

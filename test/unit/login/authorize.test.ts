@@ -2,7 +2,7 @@
 // Matrix rows C1.x and C12.x from SECURITY.md.
 import { describe, expect, it } from 'vitest';
 import {
-  type LoginOptions,
+  type AuthorizeOptions,
   buildAuthorizeUrl,
   createPendingRequest,
   safeReturnTo,
@@ -18,7 +18,7 @@ const NOW = 1_700_000_000_000;
 const base: TwitchAuthOptions = { clientId: 'cid', redirectUri: CALLBACK };
 const HEX_256_BITS = /^[0-9a-f]{64}$/;
 
-function authorize(options: Partial<TwitchAuthOptions> = {}, login: LoginOptions = {}) {
+function authorize(options: Partial<TwitchAuthOptions> = {}, login: AuthorizeOptions = {}) {
   const config = resolveOptions({ ...base, ...options });
   const request = createPendingRequest(
     config,

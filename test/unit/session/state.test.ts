@@ -301,8 +301,8 @@ describe('end', () => {
     const { state, payloads } = setup();
     state.begin(session());
     const error = new TwitchAuthError('token_invalid', 'gone');
-    state.end('invalid_token', { error });
-    expect(payloads.at(-1)).toEqual({ reason: 'invalid_token', error });
+    state.end('token_invalid', { error });
+    expect(payloads.at(-1)).toEqual({ reason: 'token_invalid', error });
   });
 
   it('ends locally (another tab did it): storage and the other tabs are left alone', () => {
