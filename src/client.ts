@@ -155,8 +155,11 @@ export function createClient(
       state.setTabs(tabs);
     }
     const session = current();
-    // Other tabs announce their refreshes to the refresh code: have it listening from the start.
-    withRefresher((loaded) => loaded.start());
+    // Other tabs announce their refreshes to the refresh code: have it listening from the start
+    // (unless destroy() came first: the code loads asynchronously).
+    withRefresher((loaded) => {
+      if (started) loaded.start();
+    });
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
@@ -170,7 +173,10 @@ export function createClient(
     const replaced = state.signIn(session, refresh);
     retire(replaced?.refresh);
     start();
-    if (refresh !== undefined) withRefresher((loaded) => loaded.start());
+    if (refresh !== undefined)
+      withRefresher((loaded) => {
+        if (started) loaded.start();
+      });
   }
 
   /** Verifies a response and begins its session. */
