@@ -149,6 +149,14 @@ export function createClient(
 
   let tabs: TabSync | undefined;
   let started = false;
+  /**
+   * Other tabs announce their refreshes to the refresh code: have it listening from the start
+   * (unless destroy() came first: the code loads asynchronously).
+   */
+  const listenForRefreshes = (): void =>
+    void refreshPath.whenRefreshable((refresher) => {
+      if (started) refresher.start();
+    });
   const start = (): void => {
     if (started || typeof window === 'undefined') return;
     started = true;
@@ -162,8 +170,7 @@ export function createClient(
       state.setTabs(tabs);
     }
     const session = current();
-    // Other tabs announce their refreshes to the refresh code: have it listening from the start.
-    refreshPath.whenRefreshable((refresher) => refresher.start());
+    listenForRefreshes();
     if (session !== null) lifecycle.start(session, true); // Twitch: validate at start-up
   };
 
@@ -172,7 +179,7 @@ export function createClient(
     const replaced = state.signIn(session, refresh);
     refreshPath.retire(replaced?.refresh);
     start();
-    if (refresh !== undefined) refreshPath.whenRefreshable((refresher) => refresher.start());
+    if (refresh !== undefined) listenForRefreshes();
   };
 
   /** Verifies a response and begins its session. */

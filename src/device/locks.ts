@@ -36,12 +36,14 @@ function createLocalLock(): RefreshLock {
 }
 
 /** Bounds of the storage claim. */
-const CLAIM_LIMITS = Object.freeze({
+export const CLAIM_LIMITS = Object.freeze({
   /**
-   * Longer than a localStorage write takes to reach the other tabs: the same bound the refresh
-   * code's settle period assumes (Chromium propagates writes between processes asynchronously).
+   * Longer than TWICE the time a localStorage write takes to reach the other tabs (the bound the
+   * refresh code's settle period assumes, 250 ms; Chromium propagates writes between processes
+   * asynchronously). Twice: a tab that read "free" just before our claim reached it writes its
+   * own claim then, and that claim needs the bound again to reach us before we look.
    */
-  confirmMs: 300,
+  confirmMs: 600,
   /** A claim older than this belongs to a tab that died holding it. */
   leaseMs: 60_000,
   /** How often a waiting tab looks again. */

@@ -59,7 +59,7 @@ export type RefreshSignal =
   | { readonly type: 'rotated'; readonly lineage: string; readonly generation: number }
   | { readonly type: 'spent'; readonly lineage: string };
 
-const REFRESH_LIMITS = Object.freeze({
+export const REFRESH_LIMITS = Object.freeze({
   /** Between marking a token spent and sending it; after a rotation, before the lock is freed. */
   settleMs: 250,
   /** How often a tab re-reads storage while it waits for a rotation it has heard of. */

@@ -5,7 +5,7 @@ import { type StorageLike, createKeyValueStore } from '../../src/session/storage
 import { CLIENT_ID } from './twitch';
 
 /** Web Locks for tabs of one test browser: one holder per name, in request order. */
-function createTestLocks(): LockManager {
+export function createTestLocks(): LockManager {
   const tails = new Map<string, Promise<unknown>>();
   return {
     request: ((name: string, task: () => Promise<unknown>) => {

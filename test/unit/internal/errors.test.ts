@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES, TwitchAuthError, isTwitchAuthError } from '../../../src/internal/errors';
 
-
 describe('TwitchAuthError', () => {
   it('carries name, code, cause and details', () => {
     const cause = new Error('inner');
