@@ -4,21 +4,22 @@ import { join } from 'node:path';
 import { type Plugin, defineConfig } from 'vite';
 
 const IIFE = 'twitch-spa-login.iife.js';
+const DEVICE_IIFE = 'twitch-spa-login.device.iife.js';
 
 /**
  * Writes the Subresource Integrity hash of the IIFE beside it (`<file>.sri`, shipped in the package
  * so a user can read it for the exact version they pin) and prints it. Hashes the file as written
  * to disk, after every other plugin has had its say.
  */
-function subresourceIntegrity(): Plugin {
+function subresourceIntegrity(name: string): Plugin {
   return {
     name: 'twitch-spa-login:sri',
     apply: 'build',
     writeBundle(options) {
-      const file = join(options.dir ?? 'dist', IIFE);
+      const file = join(options.dir ?? 'dist', name);
       const sri = `sha384-${createHash('sha384').update(readFileSync(file)).digest('base64')}`;
       writeFileSync(`${file}.sri`, `${sri}\n`);
-      console.log(`\n${IIFE} integrity: ${sri}`);
+      console.log(`\n${name} integrity: ${sri}`);
     },
   };
 }
@@ -40,7 +41,24 @@ export default defineConfig(({ mode }) => {
         },
         rolldownOptions: { output: { codeSplitting: false } },
       },
-      plugins: [subresourceIntegrity()],
+      plugins: [subresourceIntegrity(IIFE)],
+    };
+  }
+  if (mode === 'iife-device') {
+    // The device add-on: extends window.TwitchLogin (it exports nothing of its own).
+    return {
+      build: {
+        emptyOutDir: false,
+        target: 'es2022',
+        lib: {
+          entry: 'src/device/iife.ts',
+          name: 'TwitchLoginDevice',
+          formats: ['iife'],
+          fileName: () => DEVICE_IIFE,
+        },
+        rolldownOptions: { output: { codeSplitting: false } },
+      },
+      plugins: [subresourceIntegrity(DEVICE_IIFE)],
     };
   }
   return {

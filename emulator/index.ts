@@ -12,7 +12,6 @@ import { createState } from './state.js';
 import { tokenRoutes } from './token.js';
 import type { EmulatorOptions, EmulatorUrls, TwitchEmulator } from './types.js';
 
-export type { TwitchEndpoints } from '../src/config/endpoints.js';
 export type {
   EmulatorClient,
   EmulatorClientType,

@@ -21,6 +21,10 @@ const entries = Object.entries(pkg.exports)
   }));
 
 const stale = [];
+/** Names the core entry exports: a sub-entry may name them without exporting them again. */
+const coreNames = new Set();
+/** Types a public signature names that no entry exports (ae-forgotten-export), per entry. */
+const forgotten = [];
 mkdirSync(join(ROOT, 'etc'), { recursive: true });
 for (const { name, types } of entries) {
   const config = ExtractorConfig.prepare({
@@ -55,9 +59,9 @@ for (const { name, types } of entries) {
           default: { logLevel: 'warning' },
           // No @public/@beta tags in this package: everything an entry exports is public.
           'ae-missing-release-tag': { logLevel: 'none' },
-          // A type used by a public signature but not exported stays visible in the report as a
-          // warning comment (`ae-forgotten-export`), which is what a reviewer should see.
-          'ae-forgotten-export': { logLevel: 'none', addToApiReportFile: true },
+          // A type used by a public signature but not exported: collected below, and an error
+          // unless the core entry exports it (a sub-entry's signatures name the core's types).
+          'ae-forgotten-export': { logLevel: 'warning', addToApiReportFile: false },
           // TSDoc completeness and links are the style guide's job, not the API report's.
           'ae-undocumented': { logLevel: 'none' },
           'ae-unresolved-link': { logLevel: 'none' },
@@ -69,8 +73,21 @@ for (const { name, types } of entries) {
   const result = Extractor.invoke(config, {
     localBuild: !check,
     showVerboseMessages: false,
-    messageCallback: quiet,
+    messageCallback(message) {
+      quiet(message);
+      if (message.messageId !== 'ae-forgotten-export') return;
+      message.handled = true;
+      const symbol = /symbol "([^"]+)"/.exec(message.text)?.[1] ?? message.text;
+      if (!coreNames.has(symbol)) forgotten.push(`etc/${name}.api.md: ${symbol}`);
+    },
   });
+  if (name === 'core') {
+    const report = readFileSync(join(ROOT, 'etc', 'core.api.md'), 'utf8');
+    for (const [, exported] of report.matchAll(
+      /^export (?:declare )?(?:function|const|class|interface|type) (\w+)/gm,
+    ))
+      coreNames.add(exported);
+  }
   if (check && result.apiReportChanged) stale.push(`etc/${name}.api.md`);
   else if (!result.succeeded) {
     console.error(
@@ -80,6 +97,12 @@ for (const { name, types } of entries) {
   }
 }
 
+if (forgotten.length > 0) {
+  console.error(
+    `Public signatures name types no entry exports (export them):\n  ${forgotten.join('\n  ')}`,
+  );
+  process.exitCode = 1;
+}
 if (stale.length > 0) {
   console.error(
     `The public API changed (${stale.join(', ')}): run \`npm run api:update\` and review etc/.`,

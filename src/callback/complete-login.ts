@@ -15,8 +15,8 @@ import {
   type TwitchUser,
   applyValidation,
   createSession,
-  userFromClaims,
 } from '../session/session.js';
+import { userFromClaims } from '../id-token/claims.js';
 import type { KeyValueStore } from '../session/storage.js';
 import { validateToken } from '../api/oauth-calls.js';
 

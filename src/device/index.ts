@@ -6,7 +6,6 @@ import { hostOf } from './host.js';
 import { type DeviceLogin, type DeviceLoginOptions, startDeviceLoginOn } from './login.js';
 
 export type { DeviceLogin, DeviceLoginOptions };
-export type { Session, TwitchAuth, TwitchScope } from '../index.js';
 
 /**
  * Starts a device login: asks Twitch for a user code, then polls until the user approves it on

@@ -54,8 +54,7 @@ const cancelled = (cause?: unknown): TwitchAuthError =>
  *
  * @example
  * ```ts
- * const host = undefined as unknown as DeviceHost; // yours
- * const device = await startDeviceLoginOn(host, { scopes: ['chat:read'] });
+ * const device = await startDeviceLoginOn(hostOf(auth), { scopes: ['chat:read'] });
  * ```
  */
 export async function startDeviceLoginOn(

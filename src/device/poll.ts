@@ -43,7 +43,7 @@ export type PollStep =
  *
  * @example
  * ```ts
- * const device = undefined as unknown as DeviceAuthorization; // yours
+ * const device = await requestDeviceCode(fetch, url, clientId, ['chat:read']);
  * const state = initialPollState(device, Date.now()); // then wait state.intervalMs and poll
  * ```
  */
@@ -72,7 +72,7 @@ function wait(state: PollState, ms: number, now: number): PollStep {
  *
  * @example
  * ```ts
- * const state = undefined as unknown as PollState; // yours
+ * const state = initialPollState(await requestDeviceCode(fetch, url, clientId, []), Date.now());
  * const stop = beforePoll(state, Date.now()); // null: poll now
  * ```
  */
@@ -93,7 +93,7 @@ export function beforePoll(state: PollState, now: number): PollStep | null {
  *
  * @example
  * ```ts
- * const state = undefined as unknown as PollState; // yours
+ * const state = initialPollState(await requestDeviceCode(fetch, url, clientId, []), Date.now());
  * const step = afterPoll(state, { kind: 'slow_down' }, Date.now()); // { kind: 'wait', ms: interval + 5000, ... }
  * ```
  */

@@ -188,7 +188,7 @@ async function tokenRequest(
  *
  * @example
  * ```ts
- * const deviceCode = undefined as unknown as string; // yours
+ * const { deviceCode } = await requestDeviceCode(fetch, url, clientId, ['chat:read']);
  * const outcome = await pollDeviceToken(fetch, 'https://id.twitch.tv/oauth2/token', clientId, deviceCode);
  * if (outcome.kind === 'tokens') showMessage('approved');
  * ```
@@ -214,8 +214,7 @@ export function pollDeviceToken(
  *
  * @example
  * ```ts
- * const refreshToken = undefined as unknown as string; // yours
- * const outcome = await refreshTokens(fetch, 'https://id.twitch.tv/oauth2/token', clientId, refreshToken);
+ * const outcome = await refreshTokens(fetch, 'https://id.twitch.tv/oauth2/token', clientId, grant.token);
  * if (outcome.kind === 'invalid_refresh_token') showMessage('Please sign in again');
  * ```
  */

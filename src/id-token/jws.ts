@@ -1,5 +1,5 @@
-// The strict JWS structure check, eager: reading a stored session needs it (to learn who the user
-// is from an ID token verified earlier), while signature verification loads with the callback.
+// The strict JWS structure check of an ID token from a callback: the compact form, the header's
+// algorithm and key id, and the payload as JSON, all before any key is looked up or fetched.
 import * as base64url from 'jose/base64url';
 import { TwitchAuthError, invalidIdToken } from '../internal/errors.js';
 import { isPlainObject } from '../internal/guards.js';
@@ -115,8 +115,7 @@ function segmentObject(segment: string, part: string): Record<string, unknown> {
  *
  * @example
  * ```ts
- * // A stored token was verified before it was stored; on reload it only says who the user is.
- * const { sub } = checkStructure(storedIdToken);
+ * const { sub, nonce } = checkStructure(idToken); // unverified: the signature check follows
  * ```
  */
 export function checkStructure(token: unknown): Record<string, unknown> {

@@ -8,7 +8,7 @@ import {
 import { isFiniteNumber } from '../internal/guards.js';
 import type { JwksCache } from './jwks.js';
 import { checkStructure } from './jws.js';
-import type { IdTokenClaims } from '../session/session.js';
+import type { IdTokenClaims } from './claims.js';
 
 export interface VerifyIdTokenOptions {
   readonly clientId: string;

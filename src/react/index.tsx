@@ -14,16 +14,6 @@ import type { TwitchAuthError } from '../internal/errors.js';
 import type { TwitchScope } from '../config/scope-names.js';
 import { type Session, type TwitchUser, hasScopes } from '../session/session.js';
 
-// The core's types this entry's API names, re-exported so one import is enough.
-export type {
-  LogoutOptions,
-  Session,
-  TwitchAuth,
-  TwitchAuthError,
-  TwitchScope,
-  TwitchUser,
-} from '../index.js';
-
 /** What {@link useTwitchAuth} returns; re-rendered on every session change. */
 export interface TwitchAuthState {
   readonly session: Session | null;

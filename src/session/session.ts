@@ -1,6 +1,5 @@
 import { TwitchAuthError } from '../internal/errors.js';
 import { isFiniteNumber, isNonEmptyString, isPlainObject } from '../internal/guards.js';
-import * as base64url from 'jose/base64url';
 import type { ValidateResult } from '../api/oauth-calls.js';
 
 /**
@@ -42,30 +41,6 @@ export interface Session {
   readonly createdAt: number;
   /** The last successful `/oauth2/validate` (ms since the epoch). */
   readonly validatedAt?: number;
-}
-
-/** The ID token claims the SDK reads (after verification). */
-export interface IdTokenClaims {
-  readonly sub: string;
-  readonly preferred_username?: unknown;
-  readonly email?: unknown;
-  readonly email_verified?: unknown;
-  readonly picture?: unknown;
-  readonly [claim: string]: unknown;
-}
-
-/** Builds a {@link TwitchUser} from verified claims, ignoring claims of the wrong type. */
-export function userFromClaims(claims: IdTokenClaims, login?: string): TwitchUser {
-  const user: { -readonly [K in keyof TwitchUser]: TwitchUser[K] } = { id: claims.sub };
-  if (login !== undefined) user.login = login;
-  if (typeof claims.preferred_username === 'string' && claims.preferred_username !== '')
-    user.displayName = claims.preferred_username;
-  // Twitch sends email: null when the address is unverified.
-  if (typeof claims.email === 'string' && claims.email !== '') user.email = claims.email;
-  if (typeof claims.email_verified === 'boolean') user.emailVerified = claims.email_verified;
-  if (typeof claims.picture === 'string' && /^https?:\/\//.test(claims.picture))
-    user.picture = claims.picture;
-  return Object.freeze(user);
 }
 
 /**
@@ -174,9 +149,7 @@ export function serializeRecord(record: StoredRecord): string {
     accessToken: session.accessToken,
     scopes: session.scopes,
     idToken: session.idToken,
-    // With an ID token the user is re-derived from it on load; without one (plain OAuth mode)
-    // /oauth2/validate is the only source, so keep what it said.
-    user: session.idToken === undefined ? session.user : session.user?.login,
+    user: session.user,
     expiresAt: session.expiresAt,
     createdAt: session.createdAt,
     validatedAt: session.validatedAt,
@@ -197,23 +170,28 @@ function parseRefreshGrant(value: unknown): RefreshGrant | null | undefined {
   return Object.freeze({ token, lineage, generation });
 }
 
+const optionalString = (value: unknown): string | undefined =>
+  isNonEmptyString(value) ? value : undefined;
+
 /**
- * The claims of a stored ID token, or null when it is not a compact JWS whose payload is a JSON
- * object with a `sub`. The token was verified (structure, signature, claims) before it was stored
- * and storage belongs to this origin, so on load it only says who the user is: the strict checks
- * of jws.ts stay with the callback path, and anything malformed still discards the session.
+ * The user as stored: the one verified at login (SECURITY.md C11.5), read field by field, each
+ * of the wrong type left out; null without an id. Start-up validation compares it with Twitch's
+ * word, so decoding the stored ID token again would add no security.
  */
-function storedIdTokenClaims(idToken: string): IdTokenClaims | null {
-  const [, payload, signature, extra] = idToken.split('.');
-  if (payload === undefined || signature === undefined || extra !== undefined) return null;
-  try {
-    const claims: unknown = JSON.parse(new TextDecoder().decode(base64url.decode(payload)));
-    return isPlainObject(claims) && isNonEmptyString(claims['sub'])
-      ? (claims as IdTokenClaims)
-      : null;
-  } catch {
-    return null;
-  }
+function storedUser(value: unknown): TwitchUser | null {
+  if (!isPlainObject(value) || !isNonEmptyString(value['id'])) return null;
+  const picture = optionalString(value['picture']);
+  const fields = {
+    id: value['id'],
+    login: optionalString(value['login']),
+    displayName: optionalString(value['displayName']),
+    email: optionalString(value['email']),
+    emailVerified: typeof value['emailVerified'] === 'boolean' ? value['emailVerified'] : undefined,
+    picture: picture !== undefined && /^https?:\/\//.test(picture) ? picture : undefined,
+  };
+  return Object.freeze(
+    Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
+  ) as unknown as TwitchUser;
 }
 
 /**
@@ -242,21 +220,11 @@ export function parseStoredRecord(raw: string | null, now: number): StoredRecord
   // An expired device session is kept: its refresh token can still renew it.
   if (expiresAt !== undefined && expiresAt <= now && refresh === undefined) return null;
 
-  let user: TwitchUser | undefined;
   const idToken = d['idToken'];
-  if (idToken !== undefined) {
-    if (!isNonEmptyString(idToken)) return null;
-    const claims = storedIdTokenClaims(idToken);
-    if (claims === null) return null;
-    user = userFromClaims(claims, isNonEmptyString(d['user']) ? d['user'] : undefined);
-  } else if (d['user'] !== undefined) {
-    const u = d['user'];
-    if (!isPlainObject(u) || !isNonEmptyString(u['id'])) return null;
-    user = Object.freeze({
-      id: u['id'],
-      ...(isNonEmptyString(u['login']) ? { login: u['login'] } : {}),
-    });
-  }
+  if (idToken !== undefined && !isNonEmptyString(idToken)) return null;
+  // An OIDC session always has the user its ID token named.
+  const user = d['user'] === undefined && idToken === undefined ? undefined : storedUser(d['user']);
+  if (user === null) return null;
   // Every field was checked above; createSession drops the optional ones that are undefined.
   const session = createSession({
     accessToken: d['accessToken'],

@@ -13,8 +13,6 @@ import { internalsOf } from '../internals.js';
 import { missingScopes } from './scope-sets.js';
 import type { Session } from '../session/session.js';
 
-export type { TwitchAuth } from '../index.js';
-
 /** twurple's `UserIdResolvable`: a user id, or an object with one (a `HelixUser`). */
 export type TwurpleUser = string | number | { readonly id: string };
 

@@ -81,6 +81,8 @@ describe('the published package', () => {
     expect(files).toContain('dist/types/index.d.ts');
     expect(files).toContain('dist/emulator/cli.js');
     expect(files).toContain('dist/twitch-spa-login.iife.js.sri');
+    expect(files).toContain('dist/twitch-spa-login.device.iife.js');
+    expect(files).toContain('dist/twitch-spa-login.device.iife.js.sri');
   });
 
   it('puts types first in every exports condition and has no side effects', () => {
@@ -172,23 +174,25 @@ describe('the published package', () => {
     }
   }, 120_000);
 
-  it('ships the IIFE’s integrity hash beside it, printed by the build', () => {
+  it('ships each script’s integrity hash beside it, printed by the build', () => {
     if (installedProject === undefined)
       throw new Error('The tarball did not install (see the test above).');
     const dist = join(installedProject, 'node_modules/twitch-spa-login/dist');
-    const shipped = readFileSync(join(dist, 'twitch-spa-login.iife.js.sri'), 'utf8').trim();
-    expect(shipped).toBe(sri(readFileSync(join(dist, 'twitch-spa-login.iife.js'))));
-    expect(packOutput).toContain(`twitch-spa-login.iife.js integrity: ${shipped}`);
+    for (const script of ['twitch-spa-login.iife.js', 'twitch-spa-login.device.iife.js']) {
+      const shipped = readFileSync(join(dist, `${script}.sri`), 'utf8').trim();
+      expect(shipped).toBe(sri(readFileSync(join(dist, script))));
+      expect(packOutput).toContain(`${script} integrity: ${shipped}`);
+    }
   });
 
   it('loads the installed IIFE in Chromium as window.TwitchLogin, with its integrity, ready to log in', async () => {
     if (installedProject === undefined)
       throw new Error('The tarball did not install (see the test above).');
-    // The ESM entry's exports plus the device login (`twitch-spa-login/device` in ESM).
-    const esm = [
-      ...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))),
-      'startDeviceLogin',
-    ].sort();
+    // The ESM entry's exports but the scope list (see the test above).
+    const scopeList = ['TWITCH_SCOPES', 'TWITCH_SCOPE_NAMES', 'isTwitchScope'];
+    const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js')))
+      .filter((name) => !scopeList.includes(name))
+      .sort();
     const integrity = readFileSync(
       join(installedProject, 'node_modules/twitch-spa-login/dist/twitch-spa-login.iife.js.sri'),
       'utf8',
@@ -209,7 +213,7 @@ describe('the published package', () => {
           authorizeUrl(): string;
         };
         const auth = create({ clientId: 'x', redirectUri: `${location.origin}/callback` });
-        const url = new URL(await auth.authorizeUrl());
+        const url = new URL(auth.authorizeUrl());
         return {
           keys: Object.keys(api).sort(),
           host: url.host,
@@ -225,18 +229,36 @@ describe('the published package', () => {
     }
   }, 60_000);
 
-  it('gives window.TwitchLogin exactly the ESM entry’s exports, and startDeviceLogin', async () => {
+  it('gives window.TwitchLogin the ESM entry’s exports but the scope list, and the device add-on startDeviceLogin', async () => {
     const device = Object.keys(await import(join(ROOT, 'dist/device.js')));
     expect(device).toEqual(['startDeviceLogin']);
-    const esm = [
-      ...Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js'))),
-      ...device,
-    ].sort();
+    const scopeList = ['TWITCH_SCOPES', 'TWITCH_SCOPE_NAMES', 'isTwitchScope'];
+    const esm = Object.keys(await import(join(ROOT, 'dist/twitch-spa-login.js')));
+    expect(esm).toEqual(expect.arrayContaining([...scopeList, 'createTwitchAuth']));
     const context: Record<string, unknown> = { TextEncoder, TextDecoder, crypto, URL, Uint8Array };
-    runInNewContext(readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js'), 'utf8'), context);
-    const iife = Object.keys(context['TwitchLogin'] as object).sort();
-    expect(iife).toEqual(esm);
-    expect(esm).toContain('createTwitchAuth');
+    const script = (file: string) =>
+      runInNewContext(readFileSync(join(ROOT, 'dist', file), 'utf8'), context);
+    script('twitch-spa-login.iife.js');
+    const core = Object.keys(context['TwitchLogin'] as object).sort();
+    expect(core).toEqual(esm.filter((name) => !scopeList.includes(name)).sort());
+    script('twitch-spa-login.device.iife.js');
+    expect(Object.keys(context['TwitchLogin'] as object).sort()).toEqual(
+      [...core, ...device].sort(),
+    );
+    const refresher = (context['TwitchLogin'] as Record<symbol, unknown>)[
+      Symbol.for('twitch-spa-login.refresher')
+    ];
+    expect(Object.keys(refresher as object)).toContain('createRefresher');
+  });
+
+  it('has the device add-on say what is missing when the core script is not there', () => {
+    const errors: unknown[] = [];
+    const context = { console: { error: (...args: unknown[]) => errors.push(args.join(' ')) } };
+    runInNewContext(
+      readFileSync(join(ROOT, 'dist/twitch-spa-login.device.iife.js'), 'utf8'),
+      context,
+    );
+    expect(errors).toEqual([expect.stringMatching(/load twitch-spa-login\.iife\.js first/)]);
   });
 
   it('keeps the committed API reports (etc/*.api.md) in step with the built entries', () => {

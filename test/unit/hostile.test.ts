@@ -2,16 +2,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createTwitchAuth, isTwitchAuthError } from '../../src/index';
 import { json } from '../helpers/fake-fetch';
+import { recordEvents } from '../helpers/events';
 import { throwingStorage, useFreshPage } from '../helpers/page';
 import { rejection } from '../helpers/thrown';
-import {
-  CLIENT_ID,
-  JWKS_URL,
-  USER_ID,
-  VALIDATE_URL,
-  createHarness,
-  validateBody,
-} from '../helpers/twitch';
+import { CLIENT_ID, JWKS_URL, VALIDATE_URL, createHarness, validateBody } from '../helpers/twitch';
 
 const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
 const TOKEN = 'abcdefghijklmnopqrstuvwxyz0123';
@@ -89,7 +83,7 @@ describe('C11 storage tampering and availability', () => {
     await vi.waitFor(() => expect(again.auth.session).toBeNull());
   });
 
-  it('C11.5 the user comes from the stored ID token, not from edited fields beside it', async () => {
+  it('C11.5 an edited stored user ends the session at start-up validation', async () => {
     const first = await signedInStorage();
     const stored = JSON.parse(first.storage.getItem(SESSION_KEY) ?? '{}') as Record<
       string,
@@ -97,11 +91,18 @@ describe('C11 storage tampering and availability', () => {
     >;
     first.storage.setItem(
       SESSION_KEY,
-      JSON.stringify({ ...stored, user: { id: 'attacker', login: 'evil' }, sub: 'attacker' }),
+      JSON.stringify({ ...stored, user: { id: 'attacker', login: 'evil' } }),
     );
     const again = await createHarness({ storage: first.storage }, first.key);
     created.push(again.auth);
-    expect(again.auth.user?.id).toBe(USER_ID);
+    const events = recordEvents(again.auth);
+    again.auth.start();
+    // Twitch's /oauth2/validate names USER_ID: the stored user is not who the token belongs to.
+    await vi.waitFor(() => expect(again.auth.session).toBeNull());
+    expect(events.logout).toEqual([
+      { reason: 'token_invalid', error: expect.objectContaining({ code: 'token_invalid' }) },
+    ]);
+    expect(first.storage.getItem(SESSION_KEY)).toBeNull();
   });
 
   it('C11.8 garbage keys under the SDK’s prefix are ignored', async () => {

@@ -4,7 +4,7 @@ import { defaultTimers } from '../../../src/internal/env';
 import { type TwitchAuthError, isTwitchAuthError } from '../../../src/internal/errors';
 import { type VerifyIdTokenOptions, verifyIdToken } from '../../../src/id-token/verify';
 import { createJwksCache } from '../../../src/id-token/jwks';
-import type { IdTokenClaims } from '../../../src/session/session';
+import type { IdTokenClaims } from '../../../src/id-token/claims';
 import { createKeyValueStore } from '../../../src/session/storage';
 import { createFakeFetch, json } from '../../helpers/fake-fetch';
 import {
