@@ -1,7 +1,7 @@
 // Type-checks every example against the built declarations (run after `npm run build`; part of
 // `npm test` as `npm run examples`): each ```ts/```tsx block of README.md and each ```ts/```tsx
 // block after an `@example` tag in src/ and emulator/ becomes one module in .tmp/examples/, and
-// `tsc` checks them all. The conventions (README's Development section says the same):
+// `tsc` checks them all. The conventions (CONTRIBUTING.md says the same):
 // - README blocks are checked verbatim: they import what they use from 'twitch-spa-login',
 //   '/react', '/vue' or '/emulator', which resolve to this package's own built types.
 // - TSDoc examples are fragments: each becomes the body of an async function (so `await` and

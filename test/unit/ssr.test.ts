@@ -30,10 +30,12 @@ describe('server-side rendering', () => {
       log: (v: unknown) => logged.push(v),
     });
     expect(logged).toEqual([false]);
-    for (const heading of ['## React', '## Vue']) {
-      const block = readme.slice(readme.indexOf(heading)).split('```')[1] ?? '';
-      const construct = /const auth = createTwitchAuth\(.*\);/.exec(block)?.[0] ?? '';
-      expect(construct).not.toBe('');
+    for (const heading of ['### React', '### Vue']) {
+      const block = readme.slice(readme.indexOf(`\n${heading}\n`)).split('```')[1] ?? '';
+      // The code before `createTwitchAuth(…);` and that call, without imports and comments.
+      const code = block.replace(/^(?:tsx?|import .*|\s*\/\/.*)$/gm, '');
+      const construct = /^[\s\S]*?const auth = createTwitchAuth\([\s\S]*?\);/.exec(code)?.[0] ?? '';
+      expect(construct).toContain('const auth = createTwitchAuth(');
       expect(construct).not.toContain('location');
       new Function('createTwitchAuth', construct)(createTwitchAuth);
     }
