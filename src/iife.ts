@@ -45,7 +45,7 @@ function addOnRefresher(): Promise<typeof RefresherModule> {
  *
  * @example
  * ```ts
- * const auth = TwitchLogin.createTwitchAuth({ clientId, redirectUri });
+ * const auth = createTwitchAuth({ clientId, redirectUri }); // window.TwitchLogin.createTwitchAuth
  * ```
  */
 export function createTwitchAuth(options: TwitchAuthOptions): TwitchAuth {

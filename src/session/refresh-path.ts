@@ -48,7 +48,13 @@ export function createRefreshPath(
         });
       },
     ));
-  const failed = (error: unknown): void => host.report(error, 'Loading the refresh code failed.');
+  // Reported once: a page without the code (a script tag without the device add-on) would
+  // otherwise repeat the same error at every 401, validation and expiry.
+  let reported = false;
+  const failed = (error: unknown): void => {
+    if (!reported) host.report(error, 'Loading the refresh code failed.');
+    reported = true;
+  };
   const forSession = (): Promise<Refresher> | undefined =>
     host.state.refreshGrant() === undefined ? undefined : load();
   return {

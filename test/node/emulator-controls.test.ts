@@ -81,7 +81,7 @@ const CASES: {
   { path: 'expire-refresh-token', right: () => ({ token: 'abc' }), required: [] },
 ];
 
-describe.each(CASES)('POST /_emulator/$path', ({ path, right, required }) => {
+describe.each(CASES)('POST /_emulator/$path', ({ path, right }) => {
   it('accepts its body', async () => {
     const [status] = await answer(path, await right());
     expect([200, 204]).toContain(status);
@@ -107,16 +107,22 @@ describe.each(CASES)('POST /_emulator/$path', ({ path, right, required }) => {
       expect(body.message).toContain(`"${field}" must be`);
     }
   });
-
-  it.runIf(required.length > 0)('answers 400 for each missing required field', async () => {
-    for (const field of required) {
-      const { [field]: _, ...rest } = await right();
-      const [status, body] = await answer(path, rest);
-      expect(status).toBe(400);
-      expect(body.message).toContain(`missing field "${field}"`);
-    }
-  });
 });
+
+// Controls whose fields are all optional have no missing-field case (an empty body is valid).
+describe.each(CASES.filter((c) => c.required.length > 0))(
+  'POST /_emulator/$path without a required field',
+  ({ path, right, required }) => {
+    it('answers 400 naming each missing field', async () => {
+      for (const field of required) {
+        const { [field]: _, ...rest } = await right();
+        const [status, body] = await answer(path, rest);
+        expect(status).toBe(400);
+        expect(body.message).toContain(`missing field "${field}"`);
+      }
+    });
+  },
+);
 
 describe('the reported cases', () => {
   it('token-lifetime {"lifetime":40} is refused, naming "seconds"; {"seconds":40} works', async () => {
