@@ -203,7 +203,7 @@ export function createClient(
     onUnauthorized: async (token, ...request) => {
       const refresher = refreshPath.forSession();
       if (refresher !== undefined) return (await refresher).unauthorized(token, ...request);
-      if (state.current()?.accessToken === token) state.end('unauthorized');
+      if (state.isCurrent(token)) state.end('unauthorized');
       return undefined;
     },
     onOriginMismatch: (origin) =>

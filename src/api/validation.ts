@@ -30,7 +30,7 @@ export function createValidation(deps: ValidationDeps): () => Promise<ValidateRe
     const session = state.current();
     if (session === null)
       throw new TwitchAuthError('token_invalid', 'There is no session to validate.');
-    const stillCurrent = (): boolean => state.current()?.accessToken === session.accessToken;
+    const stillCurrent = (): boolean => state.isCurrent(session.accessToken);
     let result: ValidateResult;
     try {
       result = await validateToken(deps.fetch(), config.endpoints.validate, session.accessToken);
@@ -45,7 +45,7 @@ export function createValidation(deps: ValidationDeps): () => Promise<ValidateRe
     }
     if (!stillCurrent()) return result; // ended meanwhile
     const outcome = applyValidation(session, result, config.clientId, deps.now());
-    if ('error' in outcome) {
+    if (outcome.kind === 'refused') {
       state.end('token_invalid', { error: outcome.error });
       throw outcome.error;
     }

@@ -126,7 +126,7 @@ export function createLoginCompleter(deps: LoginCompleterDeps): LoginCompleter {
           config.clientId,
           now(),
         );
-        if ('session' in outcome) session = outcome.session;
+        if (outcome.kind === 'validated') session = outcome.session;
       }
       return { session, request };
     },

@@ -36,7 +36,7 @@ export async function requestDeviceCode(
     { client_id: clientId, [TOKEN_FACTS.scopesParam]: scopes.join(' ') },
     signal,
   );
-  if ('error' in result) {
+  if (result.kind === 'no_answer') {
     throw new TwitchAuthError('network_error', `Could not reach ${new URL(url).origin}.`, {
       cause: result.error,
     });

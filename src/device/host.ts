@@ -1,14 +1,8 @@
 import type { TwitchAuth } from '../twitch-auth.js';
-import { defaultTimers } from '../internal/env.js';
+import { type Timers, defaultTimers } from '../internal/env.js';
 import { internalsOf } from '../internals.js';
 import { randomToken } from '../internal/random.js';
 import type { Session } from '../session/session.js';
-
-/** Timers the device login uses; injected so tests drive time. */
-interface DeviceTimers {
-  setTimeout(run: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 /**
  * What the device login needs from a `TwitchAuth`: the seam between `twitch-spa-login/device` and
@@ -25,7 +19,8 @@ export interface DeviceHost {
   /** The fetch to use now (the `fetch` option, or the global one). */
   fetch(): typeof fetch;
   now(): number;
-  readonly timers: DeviceTimers;
+  /** Injected so tests drive time. */
+  readonly timers: Timers;
   /** The scopes the current session holds (a re-login asks for them again). */
   granted(): readonly string[];
   /**

@@ -100,16 +100,20 @@ export async function startDeviceLoginOn(
   // Whoever awaits `session` still gets the rejection.
   session.catch(() => undefined);
 
-  const settle = (result: { error: TwitchAuthError } | { session: Session }): void => {
+  const settle = (
+    result:
+      | { readonly kind: 'failed'; readonly error: TwitchAuthError }
+      | { readonly kind: 'signed_in'; readonly session: Session },
+  ): void => {
     if (settled) return;
     settled = true;
     if (timer !== undefined) host.timers.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     controller.abort();
-    if ('error' in result) rejectSession(result.error);
+    if (result.kind === 'failed') rejectSession(result.error);
     else resolveSession(result.session);
   };
-  const onAbort = (): void => settle({ error: cancelled(signal?.reason) });
+  const onAbort = (): void => settle({ kind: 'failed', error: cancelled(signal?.reason) });
   signal?.addEventListener('abort', onAbort, { once: true });
 
   const sleep = (ms: number): Promise<void> =>
@@ -129,7 +133,7 @@ export async function startDeviceLoginOn(
       http_error: 'Twitch kept answering the device login with an error.',
       authorize_error: 'Twitch refused the device login.',
     } as const;
-    settle({ error: new TwitchAuthError(step.code, messages[step.code], details) });
+    settle({ kind: 'failed', error: new TwitchAuthError(step.code, messages[step.code], details) });
   };
 
   const validate = async (accessToken: string): Promise<ValidateResult> => {
@@ -153,6 +157,7 @@ export async function startDeviceLoginOn(
       built = sessionFrom(host, tokens, info);
     } catch (error) {
       settle({
+        kind: 'failed',
         error: toTwitchAuthError(error, 'network_error', 'Could not validate the new token.'),
       });
       return;
@@ -163,11 +168,12 @@ export async function startDeviceLoginOn(
       host.beginRefreshableSession(built, tokens.refreshToken);
     } catch (error) {
       settle({
+        kind: 'failed',
         error: toTwitchAuthError(error, 'storage_unavailable', 'Could not store the session.'),
       });
       return;
     }
-    settle({ session: built });
+    settle({ kind: 'signed_in', session: built });
   };
 
   const poll = async (): Promise<void> => {
@@ -199,7 +205,7 @@ export async function startDeviceLoginOn(
     verificationUri: device.verificationUri,
     expiresAt: state.expiresAt,
     session,
-    cancel: () => settle({ error: cancelled() }),
+    cancel: () => settle({ kind: 'failed', error: cancelled() }),
   });
 }
 

@@ -132,7 +132,7 @@ export function createRefresher(host: RefreshHost): Refresher {
     switch (result.kind) {
       case 'refreshed': {
         const next = result.record.session;
-        if (state.current()?.accessToken !== next.accessToken) state.adopt(next);
+        if (!state.isCurrent(next.accessToken)) state.adopt(next);
         if (!quiet) host.lifecycle.start(next, true);
         return next;
       }
@@ -203,7 +203,7 @@ export function createRefresher(host: RefreshHost): Refresher {
       anticipation = host.timers.setTimeout(
         () => {
           anticipation = undefined;
-          if (state.current()?.accessToken === session.accessToken) recoverOrReport();
+          if (state.isCurrent(session.accessToken)) recoverOrReport();
         },
         left - Math.min(30_000, left / 2),
       );

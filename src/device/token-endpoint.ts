@@ -75,7 +75,10 @@ export async function postForm(
   url: string,
   form: Record<string, string>,
   signal?: AbortSignal,
-): Promise<{ response: Response; body: unknown } | { error: unknown }> {
+): Promise<
+  | { readonly kind: 'answer'; readonly response: Response; readonly body: unknown }
+  | { readonly kind: 'no_answer'; readonly error: unknown }
+> {
   let response: Response;
   try {
     // A token endpoint must never be followed through a redirect, nor see cookies; client_id is in
@@ -89,7 +92,7 @@ export async function postForm(
       ...(signal === undefined ? {} : { signal }),
     });
   } catch (error) {
-    return { error };
+    return { kind: 'no_answer', error };
   }
   let body: unknown;
   try {
@@ -97,7 +100,7 @@ export async function postForm(
   } catch {
     body = undefined;
   }
-  return { response, body };
+  return { kind: 'answer', response, body };
 }
 
 /** Twitch's error text of a body, truncated; undefined when it has none. */
@@ -179,7 +182,7 @@ async function tokenRequest(
   signal?: AbortSignal,
 ): Promise<TokenOutcome> {
   const result = await postForm(doFetch, url, form, signal);
-  if ('error' in result) return { kind: 'network_error', cause: result.error };
+  if (result.kind === 'no_answer') return { kind: 'network_error', cause: result.error };
   return classifyTokenResponse(result.response.status, result.body);
 }
 

@@ -63,6 +63,11 @@ export function createSession(fields: Session): Session {
   return Object.freeze(session as unknown as Session);
 }
 
+/** What a validation means for a session: updated, or refused (the caller ends it). */
+export type ValidationOutcome =
+  | { readonly kind: 'validated'; readonly session: Session }
+  | { readonly kind: 'refused'; readonly error: TwitchAuthError };
+
 /**
  * What a `/oauth2/validate` answer means for a session, decided without side effects: the
  * updated session (user id and login from Twitch, the expiry learned, `validatedAt`), or the
@@ -72,7 +77,7 @@ export function createSession(fields: Session): Session {
  * @example
  * ```ts
  * const outcome = applyValidation(session, await validateToken(fetch, url, token), clientId, Date.now());
- * if ('error' in outcome) state.end('token_invalid', { error: outcome.error });
+ * if (outcome.kind === 'refused') state.end('token_invalid', { error: outcome.error });
  * else state.replace(outcome.session);
  * ```
  */
@@ -81,10 +86,11 @@ export function applyValidation(
   result: ValidateResult,
   clientId: string,
   now: number,
-): { readonly session: Session } | { readonly error: TwitchAuthError } {
+): ValidationOutcome {
   const userId = session.user?.id;
   if (result.clientId !== clientId || (userId !== undefined && result.userId !== userId)) {
     return {
+      kind: 'refused',
       error: new TwitchAuthError(
         'token_invalid',
         'Twitch says the token belongs to another app or user.',
@@ -100,6 +106,7 @@ export function applyValidation(
           ...(result.login === null ? {} : { login: result.login }),
         });
   return {
+    kind: 'validated',
     session: createSession({
       ...session,
       ...(user === undefined ? {} : { user }),

@@ -34,6 +34,8 @@ interface EndOptions {
 export interface SessionState {
   /** The current session; the stored one is read on first use. Starts nothing. */
   current(): Session | null;
+  /** Whether `accessToken` is the current session's (the one "is this still current" question). */
+  isCurrent(accessToken: string): boolean;
   /** The current session's refresh grant (a device session), read with it. */
   refreshGrant(): RefreshGrant | undefined;
   /**
@@ -113,6 +115,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
 
   const state: SessionState = {
     current,
+    isCurrent: (accessToken) => current()?.accessToken === accessToken,
     refreshGrant: () => read()?.refresh,
     stored,
     begin(session, refresh) {
@@ -168,7 +171,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
       return ended;
     },
     adopt(session) {
-      if (current()?.accessToken === session.accessToken) return;
+      if (state.isCurrent(session.accessToken)) return;
       set(stored() ?? record ?? null);
     },
     onTabMessage(message) {

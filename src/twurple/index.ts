@@ -116,8 +116,7 @@ export function createTwurpleAuthProvider(auth: TwitchAuth): TwurpleAuthProvider
       const refreshed = await internals.refresh();
       if (refreshed) return toAccessToken(refreshed);
       // An implicit-flow token cannot be refreshed without the user: the 401 ends the session.
-      if (internals.state.current()?.accessToken === session.accessToken)
-        internals.state.end('unauthorized');
+      if (internals.state.isCurrent(session.accessToken)) internals.state.end('unauthorized');
       throw new TwitchAuthError(
         'token_invalid',
         'Twitch refused the access token; the session has ended. Sign in again.',

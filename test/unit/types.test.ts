@@ -1,18 +1,28 @@
 // Type-level tests: `npm test` type-checks this file, so a broken expectation fails the run.
 import { describe, expectTypeOf, it } from 'vitest';
+import type { DeviceLoginOptions } from '../../src/device/index';
 import type {
+  AuthorizeOptions,
+  LoginOptions,
   Session,
+  TwitchAuth,
   TwitchAuthError,
   TwitchAuthErrorCode,
   TwitchAuthEvents,
   TwitchScope,
+  TwitchUser,
+  ValidateResult,
+  ERROR_CODES,
+  TWITCH_SCOPE_NAMES,
 } from '../../src/index';
 import { createTwitchAuth } from '../../src/index';
+import type { TwitchAuthState } from '../../src/react/index';
+import type { TwitchAuthComposable } from '../../src/vue/index';
 
 describe('public types', () => {
   it('makes a scope typo a compile error', () => {
-    const scopes: TwitchScope[] = ['user:read:email', 'chat:read', 'openid'];
-    expectTypeOf(scopes).toEqualTypeOf<TwitchScope[]>();
+    expectTypeOf<TwitchScope>().toEqualTypeOf<(typeof TWITCH_SCOPE_NAMES)[number]>();
+    expectTypeOf<'chat:read'>().toExtend<TwitchScope>();
     // @ts-expect-error: not a Twitch scope
     const typo: TwitchScope = 'user:read:emial';
     // Type-checked only: at run time this throws invalid_options.
@@ -63,7 +73,8 @@ describe('public types', () => {
         }
       }
     };
-    expectTypeOf(describeCode).returns.toEqualTypeOf<string>();
+    expectTypeOf<TwitchAuthErrorCode>().toEqualTypeOf<(typeof ERROR_CODES)[number]>();
+    expectTypeOf<'http_error'>().toExtend<TwitchAuthErrorCode>();
     // @ts-expect-error: not an error code
     describeCode('unauthorized');
   });
@@ -75,5 +86,27 @@ describe('public types', () => {
     const redirect = () => auth.login();
     expectTypeOf(popup).returns.toEqualTypeOf<Promise<Session>>();
     expectTypeOf(redirect).returns.toEqualTypeOf<Promise<void>>();
+  });
+
+  it('gives each call the shape the README documents', () => {
+    expectTypeOf<TwitchAuth['authorizeUrl']>().toEqualTypeOf<
+      (options?: AuthorizeOptions) => string
+    >();
+    expectTypeOf<TwitchAuth['validate']>().returns.toEqualTypeOf<Promise<ValidateResult>>();
+    expectTypeOf<TwitchAuth['session']>().toEqualTypeOf<Session | null>();
+    expectTypeOf<TwitchAuth['user']>().toEqualTypeOf<TwitchUser | null>();
+    expectTypeOf<LoginOptions>().toExtend<AuthorizeOptions>();
+    expectTypeOf<LoginOptions['popup']>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<AuthorizeOptions>().not.toHaveProperty('popup');
+  });
+
+  it('types device scopes and gives both adapters helix and hasScopes', () => {
+    expectTypeOf<DeviceLoginOptions['scopes']>().toEqualTypeOf<
+      readonly TwitchScope[] | undefined
+    >();
+    expectTypeOf<TwitchAuthState['helix']>().toEqualTypeOf<TwitchAuth['helix']>();
+    expectTypeOf<TwitchAuthComposable['helix']>().toEqualTypeOf<TwitchAuth['helix']>();
+    expectTypeOf<TwitchAuthState['hasScopes']>().toEqualTypeOf<TwitchAuth['hasScopes']>();
+    expectTypeOf<TwitchAuthComposable['hasScopes']>().toEqualTypeOf<TwitchAuth['hasScopes']>();
   });
 });

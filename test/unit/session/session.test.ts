@@ -313,6 +313,7 @@ describe('what a validation means for a session', () => {
 
   it('takes Twitch’s scopes, the expiry it tells and the time, keeping the user', () => {
     expect(applyValidation(base, result(), CLIENT, NOW)).toEqual({
+      kind: 'validated',
       session: {
         ...base,
         scopes: ['a', 'b'],
@@ -332,7 +333,7 @@ describe('what a validation means for a session', () => {
     expect(applyValidation(base, app, CLIENT, NOW)).toHaveProperty('error.code', 'token_invalid');
     const oauth = withoutUser(base);
     const outcome = applyValidation(oauth, app, CLIENT, NOW);
-    expect('session' in outcome && outcome.session).not.toHaveProperty('user');
+    expect(outcome.kind === 'validated' && outcome.session).not.toHaveProperty('user');
   });
 
   it('learns whose token it is in plain OAuth mode (no user yet), login included', () => {
@@ -341,7 +342,7 @@ describe('what a validation means for a session', () => {
       applyValidation(oauth, result({ userId: '9', login: 'nine' }), CLIENT, NOW),
     ).toMatchObject({ session: { user: { id: '9', login: 'nine' } } });
     const noLogin = applyValidation(oauth, result({ userId: '9', login: null }), CLIENT, NOW);
-    expect('session' in noLogin && noLogin.session.user).toEqual({ id: '9' });
+    expect(noLogin.kind === 'validated' && noLogin.session.user).toEqual({ id: '9' });
   });
 
   it.each([
