@@ -16,7 +16,8 @@
 // 5. No way back. A mark is never removed: whatever follows the send (200, refusal, lost answer,
 //    a crash between send and store) that token is not sent again. A tab that cannot learn the
 //    new tokens (a lost answer; a rotation stored in another tab's sessionStorage) ends its session
-//    (`logout`, once) instead of keeping a dead one.
+//    (`logout`, once) instead of keeping a dead one: every send is followed by a signal (`rotated`,
+//    or `spent` when no rotation was stored), so such a tab ends without waiting for a 401.
 //
 // Signals between tabs carry the lineage (one per device login) they are about, so two users'
 // sessions in two tabs never disturb each other. No token travels in a signal.
@@ -94,7 +95,7 @@ export interface RefreshDeps {
 }
 
 export interface RefreshCoordinator {
-  /** Refreshes after `failedAccessToken` was refused or ran out. One flight per page. */
+  /** Refreshes after `failedAccessToken` was refused or ran out. One flight per page and token. */
   refresh(failedAccessToken: string): Promise<RefreshResult>;
   /**
    * Compares this tab's grant with storage and the ledger (at start, and when another tab spoke
@@ -161,7 +162,9 @@ function endCause(outcome: Exclude<TokenOutcome, { kind: 'tokens' }>): EndCause 
  * ```
  */
 export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator {
-  let flight: Promise<RefreshResult> | undefined;
+  /** The flight under way per failed access token: a 401 for another token (a login that came
+   * meanwhile) is not answered with the outcome of a refresh of an older session. */
+  const flights = new Map<string, Promise<RefreshResult>>();
   /** The newest generation heard of, per lineage: storage may not show it yet. */
   const heard = new Map<string, number>();
   const sleep = (ms: number): Promise<void> =>
@@ -215,20 +218,26 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
       deps.clientId,
       record.refresh.token,
     );
-    if (outcome.kind !== 'tokens') return ended(endCause(outcome));
+    // Sent: unless a rotation is announced, the tabs still holding this token (a duplicated
+    // sessionStorage) hear it spent, and end, instead of keeping an access token Twitch revoked.
+    const spent = (result: RefreshResult): RefreshResult => {
+      deps.announce({ type: 'spent', lineage: mine.lineage });
+      return result;
+    };
+    if (outcome.kind !== 'tokens') return spent(ended(endCause(outcome)));
     const next = rotated(record, outcome.tokens, deps.now());
     const now = deps.stored();
     if (now?.refresh?.lineage !== mine.lineage || now.refresh.generation !== mine.generation) {
       // Signed out or replaced while the request was out: the new tokens belong to no session.
       deps.ledger.markSpent(next.refresh as RefreshGrant);
       deps.discard(outcome.tokens);
-      return now === null ? SIGNED_OUT : REPLACED;
+      return spent(now === null ? SIGNED_OUT : REPLACED);
     }
     try {
       deps.rotate(next);
     } catch (cause) {
       deps.discard(outcome.tokens);
-      return ended({ why: 'storage', cause });
+      return spent(ended({ why: 'storage', cause }));
     }
     deps.announce({ type: 'rotated', lineage: mine.lineage, generation: mine.generation + 1 });
     // Still holding the lock: the write reaches the other tabs before one of them can take it.
@@ -238,14 +247,13 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
 
   return {
     refresh(failedAccessToken) {
+      const flight = flights.get(failedAccessToken);
       if (flight !== undefined) return flight;
       const current: Promise<RefreshResult> = deps
         .online()
         .then(() => deps.lock(() => run(failedAccessToken)))
-        .finally(() => {
-          if (flight === current) flight = undefined;
-        });
-      flight = current;
+        .finally(() => flights.delete(failedAccessToken));
+      flights.set(failedAccessToken, current);
       return current;
     },
     reconcile(signal) {

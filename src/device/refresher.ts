@@ -118,7 +118,16 @@ export function createRefresher(host: RefreshHost): Refresher {
     },
     stored: () => state.stored(),
     rotate: (record) => state.rotate(record),
-    announce: (signal) => channel?.postMessage(signal),
+    // After destroy() a flight or a revocation still in progress is still heard: the other tabs
+    // must learn of a token it spent (a duplicated tab holding it ends instead of keeping it).
+    announce(signal) {
+      if (channel !== undefined) channel.postMessage(signal);
+      else if (page.Channel !== null) {
+        const once = new page.Channel(name);
+        once.postMessage(signal);
+        once.close();
+      }
+    },
     online: () => page.online(),
     // Best effort: these tokens reached no storage, so nothing else could send them.
     discard: (tokens) => {

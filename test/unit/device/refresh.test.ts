@@ -201,6 +201,13 @@ describe('refresh', () => {
     expect(t.sends).toHaveLength(1);
     expect(t.sends[0]?.markedFirst).toBe(true);
     expect(spentGrant(t.ledger, 'L', 0)).toBe(true);
+    // Every send is heard by the other tabs: a rotation, or the token spent without one (a
+    // duplicated tab still holding it ends at once, not at its next 401).
+    expect(t.signals).toEqual([
+      result.kind === 'refreshed'
+        ? { type: 'rotated', lineage: 'L', generation: 1 }
+        : { type: 'spent', lineage: 'L' },
+    ]);
     // The same tab (a reload, a second try) still holding generation 0 never sends it again.
     const again = tab({ shared: t.shared, answer });
     expect(await settle(again.coordinator.refresh('at-L-0'))).toEqual({
@@ -235,6 +242,27 @@ describe('refresh', () => {
     expect(second).toBe(first);
     await settle(first);
     expect(t.sends).toHaveLength(1);
+  });
+
+  it('does not answer a 401 for a newer token with the flight of an older one', async () => {
+    // A login replaced the session while the old token's refresh was out: the new token's 401
+    // gets a refresh of its own (after the first, under the lock), not the old one's `replaced`.
+    const t = tab({
+      answer: async () => {
+        t.disk = record(0, 'M');
+        t.mine = record(0, 'M');
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // the answer is slow
+        return tokens(1);
+      },
+    });
+    const first = t.coordinator.refresh('at-L-0');
+    await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.settleMs + 10); // the old token is out
+    const second = t.coordinator.refresh('at-M-0');
+    expect(second).not.toBe(first);
+    expect(await settle(first)).toEqual({ kind: 'replaced' });
+    t.answer = tokens(2);
+    expect(await settle(second)).toMatchObject({ kind: 'refreshed' });
+    expect(t.sends.map((send) => send.token)).toEqual(['rt-L-0', 'rt-M-0']);
   });
 
   it('adopts a rotation another tab stored, without a send', async () => {
@@ -294,7 +322,8 @@ describe('refresh', () => {
       expect(t.discarded).toEqual([expect.objectContaining({ refreshToken: 'rt-new-1' })]);
       // The new token is marked too: its revocation is the only send it may have.
       expect(spentGrant(t.ledger, 'L', 1)).toBe(true);
-      expect(t.signals).toEqual([]);
+      // Generation 0 was sent: a duplicated tab holding it hears so.
+      expect(t.signals).toEqual([{ type: 'spent', lineage: 'L' }]);
     },
   );
 
@@ -306,7 +335,7 @@ describe('refresh', () => {
       cause: { why: 'storage' },
     });
     expect(t.discarded).toHaveLength(1);
-    expect(t.signals).toEqual([]);
+    expect(t.signals).toEqual([{ type: 'spent', lineage: 'L' }]);
   });
 
   it('sends nothing when the mark cannot be written', async () => {
