@@ -295,7 +295,7 @@ async function runModel(shared: boolean, webLocks: boolean, steps: readonly Step
   }
 }
 
-const RUNS = Number(process.env['MODEL_RUNS'] ?? 40);
+const RUNS = Number(process.env['MODEL_RUNS'] ?? 60);
 
 describe('the refresh invariant, model-based', () => {
   for (const shared of [false, true])
