@@ -16,8 +16,8 @@
 // 5. No way back. A mark is never removed: whatever follows the send (200, refusal, lost answer,
 //    a crash between send and store) that token is not sent again. A tab that cannot learn the
 //    new tokens (a lost answer; a rotation stored in another tab's sessionStorage) ends its session
-//    (`logout`, once) instead of keeping a dead one: every send is followed by a signal (`rotated`,
-//    or `spent` when no rotation was stored), so such a tab ends without waiting for a 401.
+//    (`logout`, once) instead of keeping a dead one: every send is announced (`spent`) before it
+//    leaves, so such a tab ends without waiting for a 401.
 //
 // Signals between tabs carry the lineage (one per device login) they are about, so two users'
 // sessions in two tabs never disturb each other. No token travels in a signal.
@@ -212,32 +212,29 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
     if (record.session.accessToken !== failed) return refreshed(record);
     const refused = await spendUnderLock(record.refresh);
     if (refused !== null) return ended(refused);
+    // Before the send: a tab still holding this token (a duplicated sessionStorage) ends at once,
+    // whatever follows (a lost answer, this page dying), instead of keeping a revoked access token.
+    deps.announce({ type: 'spent', lineage: mine.lineage });
     const outcome = await refreshTokens(
       deps.fetch(),
       deps.tokenUrl,
       deps.clientId,
       record.refresh.token,
     );
-    // Sent: unless a rotation is announced, the tabs still holding this token (a duplicated
-    // sessionStorage) hear it spent, and end, instead of keeping an access token Twitch revoked.
-    const spent = (result: RefreshResult): RefreshResult => {
-      deps.announce({ type: 'spent', lineage: mine.lineage });
-      return result;
-    };
-    if (outcome.kind !== 'tokens') return spent(ended(endCause(outcome)));
+    if (outcome.kind !== 'tokens') return ended(endCause(outcome));
     const next = rotated(record, outcome.tokens, deps.now());
     const now = deps.stored();
     if (now?.refresh?.lineage !== mine.lineage || now.refresh.generation !== mine.generation) {
       // Signed out or replaced while the request was out: the new tokens belong to no session.
       deps.ledger.markSpent(next.refresh as RefreshGrant);
       deps.discard(outcome.tokens);
-      return spent(now === null ? SIGNED_OUT : REPLACED);
+      return now === null ? SIGNED_OUT : REPLACED;
     }
     try {
       deps.rotate(next);
     } catch (cause) {
       deps.discard(outcome.tokens);
-      return spent(ended({ why: 'storage', cause }));
+      return ended({ why: 'storage', cause });
     }
     deps.announce({ type: 'rotated', lineage: mine.lineage, generation: mine.generation + 1 });
     // Still holding the lock: the write reaches the other tabs before one of them can take it.

@@ -121,12 +121,9 @@ export function createRefresher(host: RefreshHost): Refresher {
     // After destroy() a flight or a revocation still in progress is still heard: the other tabs
     // must learn of a token it spent (a duplicated tab holding it ends instead of keeping it).
     announce(signal) {
-      if (channel !== undefined) channel.postMessage(signal);
-      else if (page.Channel !== null) {
-        const once = new page.Channel(name);
-        once.postMessage(signal);
-        once.close();
-      }
+      const out = channel ?? (page.Channel === null ? undefined : new page.Channel(name));
+      out?.postMessage(signal);
+      if (out !== channel) out?.close();
     },
     online: () => page.online(),
     // Best effort: these tokens reached no storage, so nothing else could send them.

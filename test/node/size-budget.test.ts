@@ -17,9 +17,11 @@ const EAGER_GZIP_BUDGET = 12_500;
 /**
  * dist/twitch-spa-login.iife.js as shipped (whole API, jose, the callback path and, since issue 15,
  * the device login with its refresh path inside). Target 17 KB; measured 18_584 after the split,
- * 19_209 with this round's features, 23_240 with the device login (about 3_800 bytes gzip).
+ * 19_209 with this round's features, 23_240 with the device login (about 3_800 bytes gzip);
+ * 25_170 before, 25_216 after the refresh fixes the model test found (a `spent` signal before each
+ * send, signals after destroy(), one flight per failed token).
  */
-const IIFE_GZIP_BUDGET = 25_200;
+const IIFE_GZIP_BUDGET = 25_300;
 
 const IIFE = join(process.cwd(), 'dist/twitch-spa-login.iife.js');
 

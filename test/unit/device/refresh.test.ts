@@ -68,7 +68,7 @@ function tab(options: { shared?: StorageLike; answer?: Answer; online?: Promise<
     disk: record(0) as StoredRecord | null,
     answer: options.answer ?? tokens(1),
     /** Every refresh token sent, when, and whether the ledger had it spent at that moment. */
-    sends: [] as { token: string; at: number; markedFirst: boolean }[],
+    sends: [] as { token: string; at: number; markedFirst: boolean; announcedFirst: boolean }[],
     signals: [] as RefreshSignal[],
     discarded: [] as TokenSet[],
     rotations: [] as StoredRecord[],
@@ -82,6 +82,7 @@ function tab(options: { shared?: StorageLike; answer?: Answer; online?: Promise<
       token,
       at: Date.now(),
       markedFirst: grant !== undefined && real.isSpent(grant),
+      announcedFirst: t.signals.some((signal) => signal.type === 'spent'),
     });
     const answer = typeof t.answer === 'function' ? await t.answer() : t.answer;
     if (answer instanceof Error) throw answer;
@@ -138,7 +139,11 @@ describe('refresh', () => {
       refresh: { token: 'rt-new-1', lineage: 'L', generation: 1 },
     });
     expect(t.disk?.session.validatedAt).toBeUndefined(); // validation vouched for the old one
-    expect(t.signals).toEqual([{ type: 'rotated', lineage: 'L', generation: 1 }]);
+    expect(t.signals).toEqual([
+      { type: 'spent', lineage: 'L' },
+      { type: 'rotated', lineage: 'L', generation: 1 },
+    ]);
+    expect(t.sends[0]?.announcedFirst).toBe(true);
     expect(t.disk?.session.expiresAt).toBe(Date.now() - REFRESH_LIMITS.settleMs + 14_000_000);
   });
 
@@ -201,12 +206,11 @@ describe('refresh', () => {
     expect(t.sends).toHaveLength(1);
     expect(t.sends[0]?.markedFirst).toBe(true);
     expect(spentGrant(t.ledger, 'L', 0)).toBe(true);
-    // Every send is heard by the other tabs: a rotation, or the token spent without one (a
-    // duplicated tab still holding it ends at once, not at its next 401).
+    // Every send is announced before it leaves (a duplicated tab still holding the token ends
+    // at once, not at its next 401), a rotation once it is stored.
     expect(t.signals).toEqual([
-      result.kind === 'refreshed'
-        ? { type: 'rotated', lineage: 'L', generation: 1 }
-        : { type: 'spent', lineage: 'L' },
+      { type: 'spent', lineage: 'L' },
+      ...(result.kind === 'refreshed' ? [{ type: 'rotated', lineage: 'L', generation: 1 }] : []),
     ]);
     // The same tab (a reload, a second try) still holding generation 0 never sends it again.
     const again = tab({ shared: t.shared, answer });
@@ -322,7 +326,7 @@ describe('refresh', () => {
       expect(t.discarded).toEqual([expect.objectContaining({ refreshToken: 'rt-new-1' })]);
       // The new token is marked too: its revocation is the only send it may have.
       expect(spentGrant(t.ledger, 'L', 1)).toBe(true);
-      // Generation 0 was sent: a duplicated tab holding it hears so.
+      // Generation 0 was sent (announced first); no rotation is.
       expect(t.signals).toEqual([{ type: 'spent', lineage: 'L' }]);
     },
   );
