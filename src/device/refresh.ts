@@ -16,7 +16,8 @@
 // 5. No way back. A mark is never removed: whatever follows the send (200, refusal, lost answer,
 //    a crash between send and store) that token is not sent again. A tab that cannot learn the
 //    new tokens (a lost answer; a rotation stored in another tab's sessionStorage) ends its session
-//    (`logout`, once) instead of keeping a dead one.
+//    (`logout`, once) instead of keeping a dead one: every send is announced (`spent`) before it
+//    leaves, so such a tab ends without waiting for a 401.
 //
 // Signals between tabs carry the lineage (one per device login) they are about, so two users'
 // sessions in two tabs never disturb each other. No token travels in a signal.
@@ -94,7 +95,7 @@ export interface RefreshDeps {
 }
 
 export interface RefreshCoordinator {
-  /** Refreshes after `failedAccessToken` was refused or ran out. One flight per page. */
+  /** Refreshes after `failedAccessToken` was refused or ran out. One flight per page and token. */
   refresh(failedAccessToken: string): Promise<RefreshResult>;
   /**
    * Compares this tab's grant with storage and the ledger (at start, and when another tab spoke
@@ -161,7 +162,9 @@ function endCause(outcome: Exclude<TokenOutcome, { kind: 'tokens' }>): EndCause 
  * ```
  */
 export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator {
-  let flight: Promise<RefreshResult> | undefined;
+  /** The flight under way per failed access token: a 401 for another token (a login that came
+   * meanwhile) is not answered with the outcome of a refresh of an older session. */
+  const flights = new Map<string, Promise<RefreshResult>>();
   /** The newest generation heard of, per lineage: storage may not show it yet. */
   const heard = new Map<string, number>();
   const sleep = (ms: number): Promise<void> =>
@@ -209,6 +212,9 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
     if (record.session.accessToken !== failed) return refreshed(record);
     const refused = await spendUnderLock(record.refresh);
     if (refused !== null) return ended(refused);
+    // Before the send: a tab still holding this token (a duplicated sessionStorage) ends at once,
+    // whatever follows (a lost answer, this page dying), instead of keeping a revoked access token.
+    deps.announce({ type: 'spent', lineage: mine.lineage });
     const outcome = await refreshTokens(
       deps.fetch(),
       deps.tokenUrl,
@@ -238,14 +244,13 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
 
   return {
     refresh(failedAccessToken) {
+      const flight = flights.get(failedAccessToken);
       if (flight !== undefined) return flight;
       const current: Promise<RefreshResult> = deps
         .online()
         .then(() => deps.lock(() => run(failedAccessToken)))
-        .finally(() => {
-          if (flight === current) flight = undefined;
-        });
-      flight = current;
+        .finally(() => flights.delete(failedAccessToken));
+      flights.set(failedAccessToken, current);
       return current;
     },
     reconcile(signal) {

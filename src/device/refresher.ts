@@ -118,7 +118,13 @@ export function createRefresher(host: RefreshHost): Refresher {
     },
     stored: () => state.stored(),
     rotate: (record) => state.rotate(record),
-    announce: (signal) => channel?.postMessage(signal),
+    // After destroy() a flight or a revocation still in progress is still heard: the other tabs
+    // must learn of a token it spent (a duplicated tab holding it ends instead of keeping it).
+    announce(signal) {
+      const out = channel ?? (page.Channel === null ? undefined : new page.Channel(name));
+      out?.postMessage(signal);
+      if (out !== channel) out?.close();
+    },
     online: () => page.online(),
     // Best effort: these tokens reached no storage, so nothing else could send them.
     discard: (tokens) => {

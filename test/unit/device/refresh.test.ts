@@ -68,7 +68,7 @@ function tab(options: { shared?: StorageLike; answer?: Answer; online?: Promise<
     disk: record(0) as StoredRecord | null,
     answer: options.answer ?? tokens(1),
     /** Every refresh token sent, when, and whether the ledger had it spent at that moment. */
-    sends: [] as { token: string; at: number; markedFirst: boolean }[],
+    sends: [] as { token: string; at: number; markedFirst: boolean; announcedFirst: boolean }[],
     signals: [] as RefreshSignal[],
     discarded: [] as TokenSet[],
     rotations: [] as StoredRecord[],
@@ -82,6 +82,7 @@ function tab(options: { shared?: StorageLike; answer?: Answer; online?: Promise<
       token,
       at: Date.now(),
       markedFirst: grant !== undefined && real.isSpent(grant),
+      announcedFirst: t.signals.some((signal) => signal.type === 'spent'),
     });
     const answer = typeof t.answer === 'function' ? await t.answer() : t.answer;
     if (answer instanceof Error) throw answer;
@@ -138,7 +139,11 @@ describe('refresh', () => {
       refresh: { token: 'rt-new-1', lineage: 'L', generation: 1 },
     });
     expect(t.disk?.session.validatedAt).toBeUndefined(); // validation vouched for the old one
-    expect(t.signals).toEqual([{ type: 'rotated', lineage: 'L', generation: 1 }]);
+    expect(t.signals).toEqual([
+      { type: 'spent', lineage: 'L' },
+      { type: 'rotated', lineage: 'L', generation: 1 },
+    ]);
+    expect(t.sends[0]?.announcedFirst).toBe(true);
     expect(t.disk?.session.expiresAt).toBe(Date.now() - REFRESH_LIMITS.settleMs + 14_000_000);
   });
 
@@ -201,6 +206,12 @@ describe('refresh', () => {
     expect(t.sends).toHaveLength(1);
     expect(t.sends[0]?.markedFirst).toBe(true);
     expect(spentGrant(t.ledger, 'L', 0)).toBe(true);
+    // Every send is announced before it leaves (a duplicated tab still holding the token ends
+    // at once, not at its next 401), a rotation once it is stored.
+    expect(t.signals).toEqual([
+      { type: 'spent', lineage: 'L' },
+      ...(result.kind === 'refreshed' ? [{ type: 'rotated', lineage: 'L', generation: 1 }] : []),
+    ]);
     // The same tab (a reload, a second try) still holding generation 0 never sends it again.
     const again = tab({ shared: t.shared, answer });
     expect(await settle(again.coordinator.refresh('at-L-0'))).toEqual({
@@ -235,6 +246,27 @@ describe('refresh', () => {
     expect(second).toBe(first);
     await settle(first);
     expect(t.sends).toHaveLength(1);
+  });
+
+  it('does not answer a 401 for a newer token with the flight of an older one', async () => {
+    // A login replaced the session while the old token's refresh was out: the new token's 401
+    // gets a refresh of its own (after the first, under the lock), not the old one's `replaced`.
+    const t = tab({
+      answer: async () => {
+        t.disk = record(0, 'M');
+        t.mine = record(0, 'M');
+        await new Promise((resolve) => setTimeout(resolve, 1_000)); // the answer is slow
+        return tokens(1);
+      },
+    });
+    const first = t.coordinator.refresh('at-L-0');
+    await vi.advanceTimersByTimeAsync(REFRESH_LIMITS.settleMs + 10); // the old token is out
+    const second = t.coordinator.refresh('at-M-0');
+    expect(second).not.toBe(first);
+    expect(await settle(first)).toEqual({ kind: 'replaced' });
+    t.answer = tokens(2);
+    expect(await settle(second)).toMatchObject({ kind: 'refreshed' });
+    expect(t.sends.map((send) => send.token)).toEqual(['rt-L-0', 'rt-M-0']);
   });
 
   it('adopts a rotation another tab stored, without a send', async () => {
@@ -294,7 +326,8 @@ describe('refresh', () => {
       expect(t.discarded).toEqual([expect.objectContaining({ refreshToken: 'rt-new-1' })]);
       // The new token is marked too: its revocation is the only send it may have.
       expect(spentGrant(t.ledger, 'L', 1)).toBe(true);
-      expect(t.signals).toEqual([]);
+      // Generation 0 was sent (announced first); no rotation is.
+      expect(t.signals).toEqual([{ type: 'spent', lineage: 'L' }]);
     },
   );
 
@@ -306,7 +339,7 @@ describe('refresh', () => {
       cause: { why: 'storage' },
     });
     expect(t.discarded).toHaveLength(1);
-    expect(t.signals).toEqual([]);
+    expect(t.signals).toEqual([{ type: 'spent', lineage: 'L' }]);
   });
 
   it('sends nothing when the mark cannot be written', async () => {

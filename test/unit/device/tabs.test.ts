@@ -58,9 +58,10 @@ const accessTokens = (tabs: Tab[]) => tabs.map((tab) => tab.auth.session?.access
 
 describe('tabs of one browser', () => {
   it('(2) two tabs without Web Locks refreshing at once send one token request', async () => {
-    // Real time here: under vitest's fake timers the storage claim's confirmation timer never
-    // fired in this two-client setup (not understood yet; the claim itself is tested in
-    // locks.test.ts under fake timers). About 8 s.
+    // Real time here. Under fake timers this passes only while the refresh module is imported
+    // already: each client's lazy `import()` goes through vitest's module runner, which resolves
+    // on real I/O, so fake time can run past the claim before a client has its refresh code.
+    // refresh-model.test.ts hands each client the module itself and runs the claim on fake time.
     vi.useRealTimers();
     const settle = () => new Promise((resolve) => setTimeout(resolve, 4_000));
     const b = browser({ webLocks: false });
@@ -104,6 +105,50 @@ describe('tabs of one browser', () => {
     expect(b.rules.replays).toEqual([]);
     expect(b.rules.isLive(a.auth.session?.accessToken ?? '')).toBe(true);
     expect(a.events.logout).toEqual([]);
+  });
+
+  it('(3) a duplicated tab ends at once when the original lost its refresh answer', async () => {
+    // Found by refresh-model.test.ts: the token rotated at Twitch (its access token revoked) and
+    // nobody learned the new one; the duplicate used to keep the dead token until its next 401.
+    const b = browser();
+    const original = mapStorage();
+    seedDeviceSession(b, original, 'alice');
+    const a = openTab(b, original);
+    const duplicate = openTab(b, mapStorage(original));
+    a.auth.start();
+    duplicate.auth.start();
+    await settle();
+    b.rules.loseNextAnswer();
+    await callAfterExpiry(b, a);
+    await settle();
+    for (const tab of [a, duplicate]) {
+      expect(tab.auth.session).toBeNull();
+      expect(tab.events.logout).toEqual([expect.objectContaining({ reason: 'refresh_failed' })]);
+    }
+    expect(b.rules.refreshSends).toHaveLength(1);
+    expect(b.rules.replays).toEqual([]);
+  });
+
+  it('(3) a tab destroyed while its logout spends the refresh token still tells its duplicate', async () => {
+    // Found by refresh-model.test.ts: destroy() closed the channel before the revocation's
+    // `spent` signal went out, and the duplicate kept an access token Twitch had revoked.
+    const b = browser();
+    const original = mapStorage();
+    seedDeviceSession(b, original, 'alice');
+    const a = openTab(b, original);
+    const duplicate = openTab(b, mapStorage(original));
+    a.auth.start();
+    duplicate.auth.start();
+    await settle();
+    void a.auth.logout();
+    a.auth.destroy();
+    await settle();
+    expect(b.rules.refreshSends).toHaveLength(1); // the revocation
+    expect(duplicate.auth.session).toBeNull();
+    expect(duplicate.events.logout).toEqual([
+      expect.objectContaining({ reason: 'refresh_failed' }),
+    ]);
+    expect(b.bus.open(REFRESH_CHANNEL)).toBe(1); // the duplicate's; none left open by a
   });
 
   it('(3) a tab duplicated before a refresh and opened after it ends at start', async () => {
