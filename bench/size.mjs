@@ -53,8 +53,8 @@ export async function bundleCost(imports) {
 /**
  * Like {@link bundleCost}, but bundled with code splitting (as esbuild, Vite or webpack do for an
  * app) and reported per phase: `eager` is the entry and the chunks it imports statically (what a
- * page loads before the SDK is usable), `lazy` the chunks reached only through `import()` (the
- * callback path), `all` both. Compressed sizes of several files are the sum of each file's.
+ * page loads before the SDK is usable), `lazy` the chunks reached only through `import()` for the
+ * callback path (not the device sessions' refresh code), `all` both. Compressed sizes of several files are the sum of each file's.
  *
  * @param {Record<string, string[]>} imports as for {@link bundleCost}
  * @returns {Promise<{ eager: import('./size.d.mts').Cost, lazy: import('./size.d.mts').Cost, all: import('./size.d.mts').Cost }>}
@@ -104,9 +104,18 @@ export async function splitCost(imports) {
       return seen;
     };
     const eager = staticClosure(entryOut);
-    const lazy = new Set(
-      Object.keys(outputs).filter((path) => path.endsWith('.js') && !eager.has(path)),
-    );
+    // The callback path: what the eager part import()s, but for the device sessions' refresh code
+    // (a chunk only a page with a stored device session loads).
+    const refreshOnly = (path) =>
+      Object.keys(outputs[path]?.inputs ?? {}).some((input) => input.includes('src/device/'));
+    const lazy = new Set();
+    for (const path of eager) {
+      for (const imported of outputs[path]?.imports ?? []) {
+        if (imported.kind !== 'dynamic-import' || refreshOnly(imported.path)) continue;
+        for (const reached of staticClosure(imported.path))
+          if (!eager.has(reached)) lazy.add(reached);
+      }
+    }
     const cost = (paths) => {
       const sizes = [...paths].map((path) =>
         compressed(contents.get(key(path)) ?? new Uint8Array()),
