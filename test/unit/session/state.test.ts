@@ -1,6 +1,8 @@
-// The one current session of a client, on its own: what each transition stores, emits, starts and
-// announces, and in which order, with a memory store, a recording lifecycle and a recording tab
-// sync. (client.test.ts covers the same rules through the public API.)
+// The one current session of a client, on its own: what each transition leaves behind (the current
+// session, what storage holds, what the lifecycle keeps) and what it tells the outside (the events,
+// in the order the app sees them, and the messages to the other tabs), with a memory store, a fake
+// lifecycle that keeps what it is asked to, and a fake tab sync. (client.test.ts covers the same
+// rules through the public API.)
 import { describe, expect, it } from 'vitest';
 import { TwitchAuthError } from '../../../src/internal/errors';
 import { type Emitter, createEmitter } from '../../../src/internal/emitter';
@@ -12,8 +14,6 @@ import {
   serializeRecord,
   serializeSession,
 } from '../../../src/session/session';
-
-const GRANT = Object.freeze({ token: 'rt-1', lineage: 'lineage-1', generation: 2 });
 import { createSessionState } from '../../../src/session/state';
 import {
   type StorageLike,
@@ -24,6 +24,7 @@ import type { TabMessage } from '../../../src/session/tabs';
 
 const NOW = 1_700_000_000_000;
 const KEY = 'p:session';
+const GRANT = Object.freeze({ token: 'rt-1', lineage: 'lineage-1', generation: 2 });
 
 /** A session; a field given as undefined (e.g. `user`) is left out. */
 const session = (
@@ -43,28 +44,48 @@ const other = session({
   createdAt: NOW,
 });
 
-/** Everything the state touched, in order, as short strings. */
+type SessionEvent = {
+  [K in 'login' | 'logout' | 'change']: readonly [K, TwitchAuthEvents[K]];
+}['login' | 'logout' | 'change'];
+
+/** What the lifecycle was asked to keep: the session it times, whether a validation is due now, whether it is stopped. */
+interface Kept {
+  session: Session | null;
+  validateNow: boolean;
+  stopped: boolean;
+}
+
+/** A lifecycle nobody has asked anything of. */
+const IDLE: Kept = Object.freeze({ session: null, validateNow: false, stopped: false });
+/** A lifecycle that was stopped (signed out). */
+const STOPPED: Kept = Object.freeze({ session: null, validateNow: false, stopped: true });
+
+/**
+ * A session state with what the app and the other tabs would see: the events in order, the tab
+ * messages, what storage held and what was current when each `change` was emitted, what the
+ * lifecycle keeps, and the background failures reported.
+ */
 function setup(backing: StorageLike = createMemoryStorage()) {
-  const log: string[] = [];
-  const payloads: unknown[] = [];
+  const events: SessionEvent[] = [];
+  const posted: TabMessage[] = [];
+  const seenOnChange: { stored: string | null; current: Session | null }[] = [];
   const reported: unknown[][] = [];
   const emitter: Emitter<TwitchAuthEvents> = createEmitter((error) => {
     throw error;
   });
-  for (const name of ['login', 'logout', 'change'] as const) {
-    emitter.on(name, (payload) => {
-      log.push(`${name}`);
-      payloads.push(payload);
-    });
-  }
+  emitter.on('login', (payload) => void events.push(['login', payload]));
+  emitter.on('logout', (payload) => void events.push(['logout', payload]));
+  emitter.on('change', (payload) => {
+    events.push(['change', payload]);
+    seenOnChange.push({ stored: backing.getItem(KEY), current: state.current() });
+  });
+  const kept: Kept = { ...IDLE };
   const lifecycle: Lifecycle = {
-    start: (s, validateNow) => void log.push(`start ${s.accessToken} ${String(validateNow)}`),
-    update: (s) => void log.push(`update ${s.accessToken}`),
-    stop: () => void log.push('stop'),
-  };
-  const tabs = {
-    post: (message: TabMessage) => void log.push(`post ${message.type}`),
-    close: () => undefined,
+    start: (s, validateNow) =>
+      void Object.assign(kept, { session: s, validateNow, stopped: false }),
+    // Reschedules for the updated session: a validation that was due stays due.
+    update: (s) => void (kept.session = s),
+    stop: () => void Object.assign(kept, STOPPED),
   };
   const store = createKeyValueStore(backing, 'p:');
   const state = createSessionState({
@@ -74,8 +95,14 @@ function setup(backing: StorageLike = createMemoryStorage()) {
     now: () => NOW,
     report: (...args) => void reported.push(args),
   });
-  state.setTabs(tabs);
-  return { state, log, payloads, reported, backing, tabs };
+  state.setTabs({ post: (message) => void posted.push(message), close: () => undefined });
+  /** Forgets what was seen so far (not what storage or the lifecycle keep). */
+  const clearSeen = (): void => {
+    events.length = 0;
+    posted.length = 0;
+    seenOnChange.length = 0;
+  };
+  return { state, emitter, events, posted, seenOnChange, kept, reported, backing, clearSeen };
 }
 
 /** A storage whose writes fail, like a full or sandboxed one. */
@@ -91,28 +118,24 @@ function failingWrites(): StorageLike {
 }
 
 describe('reading the stored session', () => {
-  it('reads storage once, on first use', () => {
-    const backing = createMemoryStorage();
-    backing.setItem(KEY, serializeSession(session()));
-    let reads = 0;
-    const counting: StorageLike = {
-      getItem: (key) => (reads++, backing.getItem(key)),
-      setItem: (key, value) => backing.setItem(key, value),
-      removeItem: (key) => backing.removeItem(key),
-    };
-    const { state } = setup(counting);
-    expect(state.current()).toEqual(session());
-    expect(state.current()).toEqual(session());
-    expect(reads).toBe(1);
+  it('reads storage on first use, not before, and keeps what it read', () => {
+    const { state, backing } = setup();
+    backing.setItem(KEY, serializeSession(session())); // after creation: nothing was read yet
+    const first = state.current();
+    expect(first).toEqual(session());
+    backing.setItem(KEY, serializeSession(other)); // behind its back
+    expect(state.current()).toBe(first);
   });
 
   it('drops an unusable stored session from storage', () => {
     const backing = createMemoryStorage();
     backing.setItem(KEY, '{"v":1,"accessToken":""}');
-    const { state, log } = setup(backing);
+    const { state, events, posted, kept } = setup(backing);
     expect(state.current()).toBeNull();
     expect(backing.getItem(KEY)).toBeNull();
-    expect(log).toEqual([]);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
   });
 
   it('reads storage again after forget()', () => {
@@ -137,13 +160,19 @@ describe('reading the stored session', () => {
 });
 
 describe('begin', () => {
-  it('stores, then changes, validates at once, tells the tabs, and emits login', () => {
-    const { state, log, payloads, backing } = setup();
+  it('stores, then makes current: validated at once, the tabs told, change then login', () => {
+    const { state, events, posted, seenOnChange, kept, backing } = setup();
     state.begin(session());
     expect(backing.getItem(KEY)).toBe(serializeSession(session()));
-    expect(state.current()?.accessToken).toBe('token-one');
-    expect(log).toEqual(['change', 'start token-one true', 'post login', 'login']);
-    expect(payloads).toEqual([{ session: session() }, { session: session() }]);
+    expect(state.current()).toEqual(session());
+    // A change handler finds it stored and current already.
+    expect(seenOnChange).toEqual([{ stored: serializeSession(session()), current: session() }]);
+    expect(events).toEqual([
+      ['change', { session: session() }],
+      ['login', { session: session() }],
+    ]);
+    expect(posted).toEqual([{ type: 'login' }]);
+    expect(kept).toEqual({ session: session(), validateNow: true, stopped: false });
   });
 
   it('stores the refresh grant it is given in the same write', () => {
@@ -154,96 +183,146 @@ describe('begin', () => {
   });
 
   it('changes nothing when the write fails', () => {
-    const { state, log } = setup(failingWrites());
+    const { state, events, posted, kept, backing } = setup(failingWrites());
     expect(() => state.begin(session())).toThrow(
       expect.objectContaining({ code: 'storage_unavailable' }),
     );
     expect(state.current()).toBeNull();
-    expect(log).toEqual([]);
+    expect(backing.getItem(KEY)).toBeNull();
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
   });
 
   it('announces nothing once the tab sync is taken away', () => {
-    const { state, log } = setup();
+    const { state, events, posted, kept } = setup();
     state.setTabs(undefined);
     state.begin(session());
-    expect(log).toEqual(['change', 'start token-one true', 'login']);
+    expect(posted).toEqual([]);
+    expect(events).toEqual([
+      ['change', { session: session() }],
+      ['login', { session: session() }],
+    ]);
+    expect(kept).toEqual({ session: session(), validateNow: true, stopped: false });
+  });
+
+  it('is timed and announced before login is emitted: a login handler that logs out wins', () => {
+    const { state, emitter, events, posted, kept, backing } = setup();
+    emitter.on('login', () => void state.end('user'));
+    state.begin(session());
+    expect(state.current()).toBeNull();
+    expect(backing.getItem(KEY)).toBeNull();
+    expect(posted).toEqual([{ type: 'login' }, { type: 'logout' }]);
+    expect(kept).toEqual(STOPPED);
+    expect(events).toEqual([
+      ['change', { session: session() }],
+      ['login', { session: session() }],
+      ['change', { session: null }],
+      ['logout', { reason: 'user' }],
+    ]);
   });
 });
 
 describe('signIn', () => {
   it('upgrades the live session of the same user: one change, no login or logout', () => {
-    const { state, log } = setup();
+    const { state, events, posted, seenOnChange, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     const upgraded = session({ accessToken: 'token-upgraded', scopes: ['a', 'b'] });
-    state.signIn(upgraded);
+    expect(state.signIn(upgraded)).toEqual({ session: session() });
     expect(state.current()).toBe(upgraded);
-    expect(log).toEqual(['change', 'start token-upgraded true', 'post login']);
+    expect(backing.getItem(KEY)).toBe(serializeSession(upgraded));
+    expect(seenOnChange).toEqual([{ stored: serializeSession(upgraded), current: upgraded }]);
+    expect(events).toEqual([['change', { session: upgraded }]]);
+    expect(posted).toEqual([{ type: 'login' }]);
+    expect(kept).toEqual({ session: upgraded, validateNow: true, stopped: false });
   });
 
   it('ends the live session of another user (switched_user), then begins the new one', () => {
-    const { state, log, payloads, backing } = setup();
+    const { state, events, posted, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
-    payloads.length = 0;
-    state.signIn(other);
-    expect(log).toEqual([
-      'stop',
-      'change',
-      'post logout',
-      'logout',
-      'change',
-      'start token-two true',
-      'post login',
-      'login',
+    clearSeen();
+    expect(state.signIn(other)).toEqual({ session: session() });
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'switched_user' }],
+      ['change', { session: other }],
+      ['login', { session: other }],
     ]);
-    expect(payloads[1]).toEqual({ reason: 'switched_user' });
+    expect(posted).toEqual([{ type: 'logout' }, { type: 'login' }]);
+    expect(state.current()).toBe(other);
     expect(backing.getItem(KEY)).toBe(serializeSession(other));
+    expect(kept).toEqual({ session: other, validateNow: true, stopped: false });
   });
 
   it('treats sessions without a user (OAuth mode) as different people', () => {
-    const { state, log } = setup();
+    const { state, events, clearSeen } = setup();
     state.begin(session({ user: undefined }));
-    log.length = 0;
-    state.signIn(session({ user: undefined, accessToken: 'token-later' }));
-    expect(log).toContain('logout');
-    expect(log).toContain('login');
+    clearSeen();
+    const later = session({ user: undefined, accessToken: 'token-later' });
+    state.signIn(later);
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'switched_user' }],
+      ['change', { session: later }],
+      ['login', { session: later }],
+    ]);
   });
 
   it('switches when the new login has no user (OAuth mode) and the live one has', () => {
-    const { state, log } = setup();
+    const { state, events, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
-    state.signIn(session({ user: undefined, accessToken: 'token-oauth' }));
-    expect(log).toContain('logout');
+    clearSeen();
+    const oauth = session({ user: undefined, accessToken: 'token-oauth' });
+    state.signIn(oauth);
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'switched_user' }],
+      ['change', { session: oauth }],
+      ['login', { session: oauth }],
+    ]);
     expect(state.current()?.accessToken).toBe('token-oauth');
   });
 
   it('just begins when nobody is signed in', () => {
-    const { state, log } = setup();
-    state.signIn(session());
-    expect(log).toEqual(['change', 'start token-one true', 'post login', 'login']);
+    const { state, events, posted, kept, backing } = setup();
+    expect(state.signIn(session())).toBeNull();
+    expect(events).toEqual([
+      ['change', { session: session() }],
+      ['login', { session: session() }],
+    ]);
+    expect(posted).toEqual([{ type: 'login' }]);
+    expect(backing.getItem(KEY)).toBe(serializeSession(session()));
+    expect(kept).toEqual({ session: session(), validateNow: true, stopped: false });
   });
 });
 
 describe('replace', () => {
   it('stores the updated session, changes, and reschedules without validating', () => {
-    const { state, log, backing } = setup();
+    const { state, events, posted, seenOnChange, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     const validated = session({ validatedAt: NOW, expiresAt: NOW + 3_600_000 });
     state.replace(validated);
     expect(state.current()).toBe(validated);
     expect(backing.getItem(KEY)).toBe(serializeSession(validated));
-    expect(log).toEqual(['change', 'update token-one']);
+    expect(seenOnChange).toEqual([{ stored: serializeSession(validated), current: validated }]);
+    expect(events).toEqual([['change', { session: validated }]]);
+    expect(posted).toEqual([]);
+    // Rescheduled for the validated session; the validation begin() made due stays as it was.
+    expect(kept).toEqual({ session: validated, validateNow: true, stopped: false });
   });
 
   it('keeps the in-memory session and reports when the write fails', () => {
-    const { state, log, reported } = setup(failingWrites());
+    const { state, events, posted, kept, reported, backing } = setup(failingWrites());
     const validated = session({ validatedAt: NOW });
     state.replace(validated);
     expect(state.current()).toBe(validated);
-    expect(log).toEqual(['change', 'update token-one']);
+    expect(backing.getItem(KEY)).toBeNull();
+    expect(events).toEqual([['change', { session: validated }]]);
+    expect(posted).toEqual([]);
+    // Rescheduled, not asked to validate now.
+    expect(kept).toEqual({ session: validated, validateNow: false, stopped: false });
     expect(reported).toEqual([
       [expect.any(TwitchAuthError), 'Could not store the validated session.'],
     ]);
@@ -271,181 +350,248 @@ describe('replace', () => {
     expect(state.current()?.validatedAt).toBe(NOW);
   });
 
-  it('emits no change when the session is the same object', () => {
-    const { state, log } = setup();
-    const s = session();
-    state.begin(s);
-    log.length = 0;
+  it('emits no change when the session is the same object, but still reschedules', () => {
+    const { state, events, kept, backing } = setup();
+    backing.setItem(KEY, serializeSession(session()));
+    const s = state.current() as Session; // read from storage: the lifecycle keeps nothing yet
     state.replace(s);
-    expect(log).toEqual(['update token-one']);
+    expect(events).toEqual([]);
+    expect(kept).toEqual({ session: s, validateNow: false, stopped: false });
   });
 });
 
 describe('end', () => {
   it('stops, clears, removes, tells the tabs, emits logout once, and returns what ended', () => {
-    const { state, log, payloads, backing } = setup();
+    const { state, events, posted, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
-    payloads.length = 0;
+    clearSeen();
     expect(state.end('user')).toEqual({ session: session() });
     expect(state.current()).toBeNull();
     expect(backing.getItem(KEY)).toBeNull();
-    expect(log).toEqual(['stop', 'change', 'post logout', 'logout']);
-    expect(payloads).toEqual([{ session: null }, { reason: 'user' }]);
-    expect(payloads[1]).not.toHaveProperty('error');
+    expect(kept).toEqual(STOPPED);
+    expect(posted).toEqual([{ type: 'logout' }]);
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'user' }],
+    ]);
+    expect(events[1]?.[1]).not.toHaveProperty('error');
+    // A second end (a 401 storm) finds nothing: no second logout, nothing more told.
     expect(state.end('unauthorized')).toBeNull();
-    expect(log).toHaveLength(4);
+    expect(events).toHaveLength(2);
+    expect(posted).toHaveLength(1);
   });
 
   it('passes the error along', () => {
-    const { state, payloads } = setup();
+    const { state, events } = setup();
     state.begin(session());
     const error = new TwitchAuthError('token_invalid', 'gone');
     state.end('token_invalid', { error });
-    expect(payloads.at(-1)).toEqual({ reason: 'token_invalid', error });
+    expect(events.at(-1)).toEqual(['logout', { reason: 'token_invalid', error }]);
   });
 
   it('ends locally (another tab did it): storage and the other tabs are left alone', () => {
-    const { state, log, backing } = setup();
+    const { state, events, posted, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     state.end('other_tab', { local: true });
+    expect(state.current()).toBeNull();
     expect(backing.getItem(KEY)).toBe(serializeSession(session()));
-    expect(log).toEqual(['stop', 'change', 'logout']);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(STOPPED);
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'other_tab' }],
+    ]);
   });
 
   it('does nothing when signed out', () => {
-    const { state, log } = setup();
+    const { state, events, posted, kept } = setup();
     expect(state.end('user')).toBeNull();
-    expect(log).toEqual([]);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
+  });
+
+  it('is done before logout is emitted: a logout handler that signs in again keeps the new session', () => {
+    const { state, emitter, events, posted, kept, backing, clearSeen } = setup();
+    state.begin(session());
+    emitter.on('logout', () => void state.begin(other));
+    clearSeen();
+    state.end('user');
+    expect(state.current()).toBe(other);
+    expect(backing.getItem(KEY)).toBe(serializeSession(other));
+    expect(posted).toEqual([{ type: 'logout' }, { type: 'login' }]);
+    expect(kept).toEqual({ session: other, validateNow: true, stopped: false });
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'user' }],
+      ['change', { session: other }],
+      ['login', { session: other }],
+    ]);
   });
 });
 
 describe('adopt (another copy of the SDK stored a session)', () => {
   it('takes the stored session without events other than change', () => {
-    const { state, log, backing } = setup();
+    const { state, events, posted, kept, backing } = setup();
     expect(state.current()).toBeNull();
     backing.setItem(KEY, serializeSession(other));
     state.adopt(other);
     expect(state.current()).toEqual(other);
-    expect(log).toEqual(['change']);
+    expect(events).toEqual([['change', { session: other }]]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
   });
 
   it('does nothing when it already has that token', () => {
-    const { state, log } = setup();
-    state.begin(session());
-    log.length = 0;
+    const { state, events, posted, kept, clearSeen } = setup();
+    const mine = session();
+    state.begin(mine);
+    clearSeen();
     state.adopt(session());
-    expect(log).toEqual([]);
+    expect(state.current()).toBe(mine);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual({ session: mine, validateNow: true, stopped: false });
   });
 
   it('keeps its own session when storage has none', () => {
-    const { state, log, backing } = setup();
+    const { state, events, posted, backing, clearSeen } = setup();
     state.begin(session());
     backing.removeItem(KEY);
-    log.length = 0;
+    clearSeen();
     state.adopt(other);
     expect(state.current()?.accessToken).toBe('token-one');
-    expect(log).toEqual([]);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
   });
 });
 
 describe('messages from other tabs', () => {
   it('a logout ends this tab locally with reason other_tab', () => {
-    const { state, log, payloads } = setup();
+    const { state, events, posted, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
-    payloads.length = 0;
+    clearSeen();
     state.onTabMessage({ type: 'logout' });
     expect(state.current()).toBeNull();
-    expect(log).toEqual(['stop', 'change', 'logout']);
-    expect(payloads.at(-1)).toEqual({ reason: 'other_tab' });
+    expect(backing.getItem(KEY)).toBe(serializeSession(session())); // the other tab's to remove
+    expect(posted).toEqual([]); // no echo
+    expect(kept).toEqual(STOPPED);
+    expect(events).toEqual([
+      ['change', { session: null }],
+      ['logout', { reason: 'other_tab' }],
+    ]);
   });
 
   it('a login not visible in storage yet changes nothing', () => {
-    const { state, log } = setup();
+    const { state, events, posted, kept } = setup();
     state.onTabMessage({ type: 'login' });
     expect(state.current()).toBeNull();
-    expect(log).toEqual([]);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
   });
 
   it('a login of someone new: change, timers without validating, and login', () => {
-    const { state, log, payloads, backing } = setup();
+    const { state, events, posted, kept, backing } = setup();
     expect(state.current()).toBeNull(); // read at start-up, as the client does
     backing.setItem(KEY, serializeSession(other));
     state.onTabMessage({ type: 'login' });
     expect(state.current()).toEqual(other);
-    expect(log).toEqual(['change', 'start token-two false', 'login']);
-    expect(payloads.at(-1)).toEqual({ session: other });
+    expect(events).toEqual([
+      ['change', { session: other }],
+      ['login', { session: other }],
+    ]);
+    expect(posted).toEqual([]); // no echo
+    expect(kept).toEqual({ session: other, validateNow: false, stopped: false });
   });
 
   it('the same login updated (validated elsewhere): change and timers, no login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     const validated = session({ validatedAt: NOW });
     backing.setItem(KEY, serializeSession(validated));
     state.onTabMessage({ type: 'login' });
     expect(state.current()).toEqual(validated);
-    expect(log).toEqual(['change', 'start token-one false']);
+    expect(events).toEqual([['change', { session: validated }]]);
+    // Restarted for the validated session, with nothing due now (begin's validation was).
+    expect(kept).toEqual({ session: validated, validateNow: false, stopped: false });
   });
 
   it('the same login with a rotated token (same createdAt): change and timers, no login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     const rotated = session({ accessToken: 'token-rotated' });
     backing.setItem(KEY, serializeSession(rotated));
     state.onTabMessage({ type: 'login' });
     expect(state.current()?.accessToken).toBe('token-rotated');
-    expect(log).toEqual(['change', 'start token-rotated false']);
+    expect(events).toEqual([['change', { session: rotated }]]);
+    expect(kept).toEqual({ session: rotated, validateNow: false, stopped: false });
   });
 
   it('the same user with a new login (a scope upgrade elsewhere): change and timers, no login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     const upgraded = session({ accessToken: 'token-upgraded', createdAt: NOW });
     backing.setItem(KEY, serializeSession(upgraded));
     state.onTabMessage({ type: 'login' });
     expect(state.current()?.accessToken).toBe('token-upgraded');
-    expect(log).toEqual(['change', 'start token-upgraded false']);
+    expect(events).toEqual([['change', { session: upgraded }]]);
+    expect(kept).toEqual({ session: upgraded, validateNow: false, stopped: false });
   });
 
   it('another user replacing this one: change, timers and login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, posted, kept, backing, clearSeen } = setup();
     state.begin(session());
-    log.length = 0;
+    clearSeen();
     backing.setItem(KEY, serializeSession(other));
     state.onTabMessage({ type: 'login' });
-    expect(log).toEqual(['change', 'start token-two false', 'login']);
+    expect(events).toEqual([
+      ['change', { session: other }],
+      ['login', { session: other }],
+    ]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual({ session: other, validateNow: false, stopped: false });
   });
 
   it('the same OAuth-mode login (no user yet) with a rotated token: no login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session({ user: undefined }));
-    log.length = 0;
-    backing.setItem(KEY, serializeSession(session({ user: undefined, accessToken: 'token-r' })));
+    clearSeen();
+    const rotated = session({ user: undefined, accessToken: 'token-r' });
+    backing.setItem(KEY, serializeSession(rotated));
     state.onTabMessage({ type: 'login' });
-    expect(log).toEqual(['change', 'start token-r false']);
+    expect(events).toEqual([['change', { session: rotated }]]);
+    expect(kept).toEqual({ session: rotated, validateNow: false, stopped: false });
   });
 
   it('someone signing in elsewhere over an OAuth-mode login (no user): a login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session({ user: undefined }));
-    log.length = 0;
+    clearSeen();
     backing.setItem(KEY, serializeSession(other));
     state.onTabMessage({ type: 'login' });
-    expect(log).toEqual(['change', 'start token-two false', 'login']);
+    expect(events).toEqual([
+      ['change', { session: other }],
+      ['login', { session: other }],
+    ]);
+    expect(kept).toEqual({ session: other, validateNow: false, stopped: false });
   });
 
   it('a login without a user (OAuth mode) over another one without a user: a login', () => {
-    const { state, log, backing } = setup();
+    const { state, events, kept, backing, clearSeen } = setup();
     state.begin(session({ user: undefined }));
-    log.length = 0;
+    clearSeen();
     const next = session({ user: undefined, accessToken: 'token-next', createdAt: NOW });
     backing.setItem(KEY, serializeSession(next));
     state.onTabMessage({ type: 'login' });
-    expect(log).toEqual(['change', 'start token-next false', 'login']);
+    expect(events).toEqual([
+      ['change', { session: next }],
+      ['login', { session: next }],
+    ]);
+    expect(kept).toEqual({ session: next, validateNow: false, stopped: false });
   });
 });
