@@ -90,7 +90,9 @@ export async function launchWebKitEngine(): Promise<E2EBrowser> {
   const xvfb = await startXvfb();
   const port = await freePort();
   const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
-    env: { ...process.env, DISPLAY: `:${xvfb.display}` },
+    // No accessibility bridge: a GTK program without a session bus can wait on D-Bus for the
+    // AT-SPI bus at start-up (a suspect, not a proven cause, of a session start that once hung).
+    env: { ...process.env, DISPLAY: `:${xvfb.display}`, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
     stdio: 'ignore',
   });
   stopOnExit(driver);
