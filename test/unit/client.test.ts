@@ -1,3 +1,5 @@
+// The client as an app uses it: sign-in by redirect and popup, the session it keeps, auth.fetch,
+// validation, logout and the events of each (client-wiring.test.ts: how the facade wires its parts).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isTwitchAuthError } from '../../src/index';
 import type { TwitchAuth } from '../../src/index';
