@@ -77,6 +77,7 @@ for (const { name, types } of entries) {
       quiet(message);
       if (message.messageId !== 'ae-forgotten-export') return;
       message.handled = true;
+      message.logLevel = 'none';
       const symbol = /symbol "([^"]+)"/.exec(message.text)?.[1] ?? message.text;
       if (!coreNames.has(symbol)) forgotten.push(`etc/${name}.api.md: ${symbol}`);
     },

@@ -20,13 +20,20 @@ beforeAll(async () => {
     clients: [{ clientId: CLIENT_ID, name: 'e2e TV app', redirectUris: [] }],
     deviceFlow: { intervalSeconds: 1 },
   });
-  const iife = readFileSync(join(process.cwd(), 'dist/twitch-spa-login.iife.js'));
+  // The core script and the device add-on, as a script-tag TV page loads them.
+  const scripts: Record<string, Buffer> = {
+    '/sdk.js': readFileSync(join(process.cwd(), 'dist/twitch-spa-login.iife.js')),
+    '/sdk-device.js': readFileSync(join(process.cwd(), 'dist/twitch-spa-login.device.iife.js')),
+  };
   site = createServer((req, res) => {
-    if (req.url === '/sdk.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(iife);
+    const script = scripts[req.url ?? ''];
+    if (script !== undefined) res.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
     else
       res
         .writeHead(200, { 'content-type': 'text/html' })
-        .end('<!doctype html><title>TV</title><script src="/sdk.js"></script>');
+        .end(
+          '<!doctype html><title>TV</title><script src="/sdk.js"></script><script src="/sdk-device.js"></script>',
+        );
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   siteUrl = `http://localhost:${(site.address() as AddressInfo).port}/tv.html`;

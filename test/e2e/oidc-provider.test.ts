@@ -73,7 +73,6 @@ describe('against oidc-provider', () => {
           jwks: `${issuer}/jwks`,
           validate: `${issuer}/no-validate-endpoint`,
           revoke: `${issuer}/token/revocation`,
-          userinfo: `${issuer}/me`,
           helix: `${issuer}/helix`,
         },
       },

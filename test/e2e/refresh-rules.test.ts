@@ -18,12 +18,13 @@ const SESSION_KEY = `twitch-spa-login:${CLIENT_ID}:session`;
 const ROOT = process.cwd();
 
 /** The script-tag build, on a page that creates no client until the test says so. */
-const TV = '<!doctype html><title>TV</title><script src="/sdk.js"></script>';
+const TV =
+  '<!doctype html><title>TV</title><script src="/sdk.js"></script><script src="/sdk-device.js"></script>';
 /** The same, in a browser without Web Locks: the page removes them before the SDK loads. */
 const NO_LOCKS =
   '<!doctype html><title>TV without Web Locks</title>' +
   "<script>Object.defineProperty(navigator, 'locks', { value: undefined, configurable: true });</script>" +
-  '<script src="/sdk.js"></script>';
+  '<script src="/sdk.js"></script><script src="/sdk-device.js"></script>';
 /** The core ESM build alone, served from dist/ as published (jose through an import map). */
 const CORE = `<!doctype html><title>core only</title>
 <script type="importmap">{"imports":{"jose/base64url":"/jose/dist/webapi/util/base64url.js"}}</script>
@@ -52,6 +53,7 @@ function fileUnder(dir: string, path: string): Buffer | undefined {
 
 beforeAll(async () => {
   const iife = readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js'));
+  const deviceAddOn = readFileSync(join(ROOT, 'dist/twitch-spa-login.device.iife.js'));
   const pages: Record<string, string> = { '/tv.html': TV, '/no-locks.html': NO_LOCKS };
   pages['/core.html'] = CORE;
   server = createServer((req, res) => {
@@ -62,11 +64,13 @@ beforeAll(async () => {
       page ??
       (path === '/sdk.js'
         ? iife
-        : path.startsWith('/dist/')
-          ? fileUnder(join(ROOT, 'dist'), path.slice('/dist/'.length))
-          : path.startsWith('/jose/')
-            ? fileUnder(join(ROOT, 'node_modules/jose'), path.slice('/jose/'.length))
-            : undefined);
+        : path === '/sdk-device.js'
+          ? deviceAddOn
+          : path.startsWith('/dist/')
+            ? fileUnder(join(ROOT, 'dist'), path.slice('/dist/'.length))
+            : path.startsWith('/jose/')
+              ? fileUnder(join(ROOT, 'node_modules/jose'), path.slice('/jose/'.length))
+              : undefined);
     if (body === undefined) {
       res.writeHead(404).end();
       return;
