@@ -111,11 +111,7 @@ export function createRefresher(host: RefreshHost): Refresher {
         : webLock(page.locks, name),
     ),
     ledger: createSpentLedger(page.shared, () => host.now()),
-    current: () => {
-      const session = state.current();
-      const refresh = state.refreshGrant();
-      return session === null ? null : refresh === undefined ? { session } : { session, refresh };
-    },
+    current: () => state.record(),
     stored: () => state.stored(),
     rotate: (record) => state.rotate(record),
     // After destroy() a flight or a revocation still in progress is still heard: the other tabs

@@ -36,6 +36,8 @@ export interface SessionState {
   current(): Session | null;
   /** Whether `accessToken` is the current session's (the one "is this still current" question). */
   isCurrent(accessToken: string): boolean;
+  /** The current record: the session and, for a device session, its refresh grant. */
+  record(): StoredRecord | null;
   /** The current session's refresh grant (a device session), read with it. */
   refreshGrant(): RefreshGrant | undefined;
   /**
@@ -116,6 +118,7 @@ export function createSessionState(deps: SessionStateDeps): SessionState {
   const state: SessionState = {
     current,
     isCurrent: (accessToken) => current()?.accessToken === accessToken,
+    record: read,
     refreshGrant: () => read()?.refresh,
     stored,
     begin(session, refresh) {
