@@ -19,6 +19,9 @@ import {
   validateBody,
 } from '../../helpers/twitch.js';
 import { recordEvents } from '../../helpers/events';
+import { createChannelBus } from '../../helpers/channel.js';
+import { createSpentLedger } from '../../../src/device/spent-ledger.js';
+import { createKeyValueStore } from '../../../src/session/storage.js';
 
 const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
 const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
@@ -147,6 +150,46 @@ const stored = () =>
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('a device session in a client', () => {
+  it('acts only on well-formed signals about its own login: anything else on the channel is ignored', async () => {
+    seed('at-0', 'rt-0');
+    validateAny();
+    const bus = createChannelBus();
+    const auth = client({ Channel: bus.Channel });
+    const events = record(auth);
+    auth.start();
+    // The refresh code loaded and listening, and its start-up look at the ledger done.
+    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
+    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Another tab spent this login's token: a well-formed signal about it must end the session.
+    createSpentLedger(
+      createKeyValueStore(localStorageOfThisBrowser, `twitch-spa-login:${CLIENT_ID}:`),
+      Date.now,
+    ).markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
+    const otherTab = new bus.Channel(name);
+    for (const malformed of [
+      null,
+      'spent',
+      { type: 'spent' },
+      { type: 'spent', lineage: 7 },
+      { type: 'rotated', lineage: 'lineage-0' },
+      { type: 'rotated', lineage: 'lineage-0', generation: '1' },
+      { type: 'revoked', lineage: 'lineage-0' },
+      { type: 'spent', lineage: 'another-login' },
+    ])
+      otherTab.postMessage(malformed);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events.logout).toEqual([]);
+    expect(auth.session?.accessToken).toBe('at-0');
+
+    otherTab.postMessage({ type: 'spent', lineage: 'lineage-0' });
+    await vi.waitFor(() => expect(auth.session).toBeNull());
+    expect(events.logout).toEqual([
+      { reason: 'refresh_failed', error: expect.objectContaining({ code: 'token_invalid' }) },
+    ]);
+    otherTab.close();
+  });
+
   it('answers a 401 with one refresh and the retried request, as a change (not a login)', async () => {
     seed('at-0', 'rt-0');
     const server = tokenServer();
