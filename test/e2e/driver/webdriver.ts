@@ -17,10 +17,15 @@ export class WebDriverSession {
   static async create(
     driverUrl: string,
     capabilities: Record<string, unknown>,
+    signal?: AbortSignal,
   ): Promise<WebDriverSession> {
-    const value = (await command(driverUrl, 'POST', '/session', {
-      capabilities: { alwaysMatch: capabilities },
-    })) as {
+    const value = (await command(
+      driverUrl,
+      'POST',
+      '/session',
+      { capabilities: { alwaysMatch: capabilities } },
+      signal,
+    )) as {
       sessionId: string;
     };
     return new WebDriverSession(driverUrl, value.sessionId);
@@ -62,11 +67,13 @@ async function command(
   method: string,
   path: string,
   body?: unknown,
+  signal?: AbortSignal,
 ): Promise<unknown> {
   const response = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: method === 'POST' ? JSON.stringify(body ?? {}) : null,
+    ...(signal === undefined ? {} : { signal }),
   });
   const json = (await response.json()) as { value: unknown };
   if (!response.ok) {

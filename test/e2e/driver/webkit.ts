@@ -14,6 +14,9 @@ const {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Children started in a process group of their own (stopped with their descendants). */
+const groupLeaders = new WeakSet<ChildProcess>();
+
 /** The first X display number with neither a lock file nor a socket. */
 function freeDisplay(): number {
   for (let n = 99; n < 600; n += 1) {
@@ -43,6 +46,15 @@ function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
+    // A detached child leads its own process group: signal the group (the driver's browsers too).
+    if (child.pid !== undefined && groupLeaders.has(child)) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+        return;
+      } catch {
+        // the group is gone already; fall through to the child
+      }
+    }
     child.kill('SIGTERM');
   });
 }
@@ -88,38 +100,76 @@ export async function launchWebKitEngine(): Promise<E2EBrowser> {
     }
   }
   const xvfb = await startXvfb();
-  const port = await freePort();
-  const driver = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
-    // No accessibility bridge: a GTK program without a session bus can wait on D-Bus for the
-    // AT-SPI bus at start-up (a suspect, not a proven cause, of a session start that once hung).
-    env: { ...process.env, DISPLAY: `:${xvfb.display}`, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
-    stdio: 'ignore',
-  });
-  stopOnExit(driver);
-  const driverUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(async () => (await fetch(`${driverUrl}/status`)).ok, 'WebKitWebDriver', driver);
-  } catch (error) {
-    await stop(driver);
+  let driver = await startDriver(xvfb);
+  const close = async (): Promise<void> => {
+    await stop(driver.child);
     await stop(xvfb.child);
-    throw error;
-  }
+  };
   return {
     engine: 'webkit',
     newContext: async () => {
-      const session = await WebDriverSession.create(driverUrl, {
-        browserName: 'MiniBrowser',
-        'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
-      });
+      let session: WebDriverSession;
+      try {
+        session = await createSession(driver.url);
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'TimeoutError')) throw error;
+        // Once in dozens of starts WebKitWebDriver never answers POST /session (seen with and
+        // without load; cause not found). That is the driver, not the page under test: it is
+        // replaced, said on stderr, and the session started once more on a fresh one.
+        console.error(
+          `WebKitWebDriver did not answer POST /session in ${SESSION_START_MS} ms; restarting it.`,
+        );
+        await stop(driver.child);
+        driver = await startDriver(xvfb);
+        session = await createSession(driver.url);
+      }
       let pages = 0;
       return {
         newPage: () => session.newPage((pages += 1) === 1),
         close: async () => void (await session.delete()),
       };
     },
-    close: async () => {
-      await stop(driver);
-      await stop(xvfb.child);
-    },
+    close,
   };
+}
+
+/** How long a WebKit session may take to start (normally 0.5 to 1.5 s). */
+const SESSION_START_MS = 20_000;
+
+function createSession(driverUrl: string): Promise<WebDriverSession> {
+  return WebDriverSession.create(
+    driverUrl,
+    {
+      browserName: 'MiniBrowser',
+      'webkitgtk:browserOptions': { binary: MINIBROWSER_PATH, args: ['--automation'] },
+    },
+    AbortSignal.timeout(SESSION_START_MS),
+  );
+}
+
+/** Starts WebKitWebDriver on a free port of the Xvfb display; resolves once it answers. */
+async function startDriver(xvfb: {
+  child: ChildProcess;
+  display: number;
+}): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(WEBKIT_DRIVER_PATH, [`--port=${port}`], {
+    // No accessibility bridge: a GTK program without a session bus can wait on D-Bus for the
+    // AT-SPI bus at start-up.
+    env: { ...process.env, DISPLAY: `:${xvfb.display}`, NO_AT_BRIDGE: '1', GTK_A11Y: 'none' },
+    stdio: 'ignore',
+    // Its own process group, so stopping it also stops a MiniBrowser it started.
+    detached: true,
+  });
+  groupLeaders.add(child);
+  stopOnExit(child);
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(async () => (await fetch(`${url}/status`)).ok, 'WebKitWebDriver', child);
+  } catch (error) {
+    await stop(child);
+    await stop(xvfb.child);
+    throw error;
+  }
+  return { child, url };
 }
