@@ -4,7 +4,7 @@
 import { createClient } from '../../src/client';
 import { internalsOf } from '../../src/internals';
 import type { TwitchAuth } from '../../src/index';
-import { createSession, serializeRecord } from '../../src/session/session';
+import { type StoredRecord, createSession, serializeRecord } from '../../src/session/session';
 import type { StorageLike } from '../../src/session/storage';
 import { type ChannelBus, createChannelBus } from './channel';
 import { type RecordedEvents, recordEvents } from './events';
@@ -82,12 +82,12 @@ export function openTab(browser: TestBrowser, storage: MapStorage = mapStorage()
 }
 
 let lineages = 0;
-/** A device login of `user` as the device add-on completes it, in `tab`. */
-export function deviceLogin(browser: TestBrowser, tab: Tab, user: string): void {
+/** A new device login's record for `user`: tokens issued by the rules, a lineage of its own. */
+function deviceRecord(browser: TestBrowser, user: string): StoredRecord {
   const { accessToken, refreshToken } = browser.rules.issue(user);
   lineages += 1;
-  internalsOf(tab.auth).signIn(
-    createSession({
+  return {
+    session: createSession({
       accessToken,
       tokenType: 'bearer',
       scopes: ['chat:read'],
@@ -95,26 +95,17 @@ export function deviceLogin(browser: TestBrowser, tab: Tab, user: string): void 
       createdAt: Date.now(),
       expiresAt: Date.now() + 14_000_000,
     }),
-    { token: refreshToken, lineage: `lineage-${lineages}`, generation: 0 },
-  );
+    refresh: { token: refreshToken, lineage: `lineage-${lineages}`, generation: 0 },
+  };
+}
+
+/** A device login of `user` as the device add-on completes it, in `tab`. */
+export function deviceLogin(browser: TestBrowser, tab: Tab, user: string): void {
+  const { session, refresh } = deviceRecord(browser, user);
+  internalsOf(tab.auth).signIn(session, refresh);
 }
 
 /** A stored device session of `user` (a reload finds it), issued by the rules. */
 export function seedDeviceSession(browser: TestBrowser, storage: StorageLike, user: string): void {
-  const { accessToken, refreshToken } = browser.rules.issue(user);
-  lineages += 1;
-  storage.setItem(
-    SESSION_KEY,
-    serializeRecord({
-      session: createSession({
-        accessToken,
-        tokenType: 'bearer',
-        scopes: ['chat:read'],
-        user: { id: user, login: user },
-        createdAt: Date.now(),
-        expiresAt: Date.now() + 14_000_000,
-      }),
-      refresh: { token: refreshToken, lineage: `lineage-${lineages}`, generation: 0 },
-    }),
-  );
+  storage.setItem(SESSION_KEY, serializeRecord(deviceRecord(browser, user)));
 }

@@ -23,6 +23,15 @@ export const REVOKE_URL = 'https://id.twitch.tv/oauth2/revoke';
 export const HELIX = 'https://api.twitch.tv/helix';
 export const USER_ID = '141981764';
 
+/** A token endpoint's 200 answer as Twitch documents it (device and refresh grants). */
+export const TOKEN_ANSWER = Object.freeze({
+  access_token: 'at-1',
+  refresh_token: 'rt-1',
+  expires_in: 14_000,
+  scope: ['chat:read'],
+  token_type: 'bearer',
+});
+
 /** An RS256 signing key with its public JWK. */
 export type SigningKey = TestKey;
 

@@ -8,6 +8,7 @@ import { POLL_LIMITS } from '../../../src/device/poll.js';
 import type { Session } from '../../../src/session/session.js';
 import { createFakeFetch, json, type FakeFetch } from '../../helpers/fake-fetch.js';
 import { rejection } from '../../helpers/thrown.js';
+import { TOKEN_ANSWER as tokens } from '../../helpers/twitch.js';
 
 const NOW = Date.UTC(2026, 0, 1);
 const E = {
@@ -22,13 +23,6 @@ const deviceBody = {
   verification_uri: 'https://www.twitch.tv/activate?device-code=ABCDEFGH',
   expires_in: 1800,
   interval: 5,
-};
-const tokens = {
-  access_token: 'at-1',
-  refresh_token: 'rt-1',
-  expires_in: 14_000,
-  scope: ['chat:read'],
-  token_type: 'bearer',
 };
 const pending = () => json({ status: 400, message: 'authorization_pending' }, 400);
 

@@ -1,14 +1,7 @@
 // Twitch's token endpoint answers: lenient success (never drop a refresh token), strict errors.
 import { describe, expect, it } from 'vitest';
 import { classifyTokenResponse } from '../../../src/device/token-endpoint.js';
-
-const tokens = {
-  access_token: 'at-1',
-  refresh_token: 'rt-1',
-  expires_in: 14_000,
-  scope: ['chat:read'],
-  token_type: 'bearer',
-};
+import { TOKEN_ANSWER as tokens } from '../../helpers/twitch.js';
 
 describe('token responses', () => {
   it('takes any 200 with an access and a refresh token, whatever else it carries', () => {
