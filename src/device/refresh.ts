@@ -109,9 +109,6 @@ export interface RefreshCoordinator {
 const freeze = <T extends object>(value: T): T => Object.freeze(value);
 const refreshed = (record: StoredRecord): RefreshResult => freeze({ kind: 'refreshed', record });
 const ended = (cause: EndCause): RefreshResult => freeze({ kind: 'ended', cause });
-const SIGNED_OUT: RefreshResult = freeze({ kind: 'signed_out' });
-const REPLACED: RefreshResult = freeze({ kind: 'replaced' });
-const UNCHANGED: RefreshResult = freeze({ kind: 'unchanged' });
 
 /** The record after a rotation: the same user and lineage, the new tokens, the next generation. */
 function rotated(previous: StoredRecord, tokens: TokenSet, now: number): StoredRecord {
@@ -140,11 +137,10 @@ function endCause(outcome: Exclude<TokenOutcome, { kind: 'tokens' }>): EndCause 
   switch (outcome.kind) {
     case 'missing_client_secret':
       return { why: 'confidential_client', status: outcome.status, message: outcome.message };
-    case 'invalid_refresh_token':
-      return { why: 'refused', status: outcome.status };
     case 'network_error':
       return { why: 'lost', cause: outcome.cause };
     default:
+      // A dead refresh token (`invalid_refresh_token`, a 400 or 401), or any other 400 or 401.
       return 'status' in outcome && (outcome.status === 400 || outcome.status === 401)
         ? { why: 'refused', status: outcome.status }
         : { why: 'lost', ...('status' in outcome ? { status: outcome.status } : {}) };
@@ -165,6 +161,9 @@ export function createRefreshCoordinator(deps: RefreshDeps): RefreshCoordinator 
   /** The flight under way per failed access token: a 401 for another token (a login that came
    * meanwhile) is not answered with the outcome of a refresh of an older session. */
   const flights = new Map<string, Promise<RefreshResult>>();
+  const SIGNED_OUT: RefreshResult = freeze({ kind: 'signed_out' });
+  const REPLACED: RefreshResult = freeze({ kind: 'replaced' });
+  const UNCHANGED: RefreshResult = freeze({ kind: 'unchanged' });
   /** The newest generation heard of, per lineage: storage may not show it yet. */
   const heard = new Map<string, number>();
   const sleep = (ms: number): Promise<void> =>

@@ -164,6 +164,62 @@ describe('the storage claim (no Web Locks)', () => {
     expect(ran).toBe(true);
   });
 
+  it('takes a claim as dead from the moment its lease ends', async () => {
+    const storage = createMemoryStorage();
+    const until = Date.now() + 4 * CLAIM_LIMITS.pollMs;
+    storage.setItem('p:claim', JSON.stringify({ by: 'dead-tab', until }));
+    const run = claimer(storage, 'me')(async () => undefined);
+    await vi.advanceTimersByTimeAsync(until - Date.now() - 1);
+    expect(JSON.parse(storage.getItem('p:claim') ?? 'null')).toMatchObject({ by: 'dead-tab' });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(JSON.parse(storage.getItem('p:claim') ?? 'null')).toMatchObject({ by: 'me' });
+    await vi.advanceTimersByTimeAsync(CLAIM_LIMITS.confirmMs);
+    await run;
+  });
+
+  it.each([
+    ['not JSON', () => '{"by":'],
+    ['without a holder', () => JSON.stringify({ until: Date.now() + CLAIM_LIMITS.leaseMs })],
+    [
+      'whose lease end is not a number',
+      () => JSON.stringify({ by: 'other', until: String(Date.now() + CLAIM_LIMITS.leaseMs) }),
+    ],
+  ])('reads a malformed claim (%s) as none: it does not wait for it', async (_name, claim) => {
+    const storage = createMemoryStorage();
+    storage.setItem('p:claim', claim());
+    let ran = false;
+    const run = claimer(storage, 'me')(async () => void (ran = true));
+    await vi.advanceTimersByTimeAsync(CLAIM_LIMITS.confirmMs);
+    expect(ran).toBe(true);
+    await run;
+    expect(storage.getItem('p:claim')).toBeNull();
+  });
+
+  it('claims again when its claim vanished while it confirmed (storage cleared)', async () => {
+    const storage = createMemoryStorage();
+    let ranAt = -1;
+    const started = Date.now();
+    const run = claimer(storage, 'me')(async () => void (ranAt = Date.now()));
+    await vi.advanceTimersByTimeAsync(CLAIM_LIMITS.confirmMs / 2);
+    storage.removeItem('p:claim');
+    await vi.advanceTimersByTimeAsync(2 * CLAIM_LIMITS.confirmMs);
+    await run;
+    expect(ranAt - started).toBe(2 * CLAIM_LIMITS.confirmMs);
+  });
+
+  it("resolves the task's value when its claim vanished during the task", async () => {
+    const storage = createMemoryStorage();
+    const run = claimer(
+      storage,
+      'me',
+    )(async () => {
+      storage.removeItem('p:claim');
+      return 7;
+    });
+    await vi.advanceTimersByTimeAsync(CLAIM_LIMITS.confirmMs);
+    await expect(run).resolves.toBe(7);
+  });
+
   it('removes its claim after the task, also when the task fails', async () => {
     const storage = createMemoryStorage();
     const lock = claimer(storage, 'me');

@@ -117,6 +117,12 @@ async function settle<T>(promise: Promise<T>): Promise<T> {
   return promise;
 }
 
+/** `promise` with how long (fake time) it took to settle. */
+async function timed<T>(promise: Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = Date.now();
+  return settle(promise.then((result) => ({ result, ms: Date.now() - started })));
+}
+
 const spentGrant = (ledger: SpentLedger, lineage: string, generation: number): boolean =>
   ledger.isSpent({ token: '', lineage, generation });
 
@@ -183,6 +189,16 @@ describe('refresh', () => {
       'a 400 refusal',
       json({ status: 400, message: 'Invalid refresh token' }, 400),
       { kind: 'ended', cause: { why: 'refused', status: 400 } },
+    ],
+    [
+      'a 400 in other words',
+      json({ status: 400, message: 'Bad Request' }, 400),
+      { kind: 'ended', cause: { why: 'refused', status: 400 } },
+    ],
+    [
+      'a 401 without a body',
+      new Response(null, { status: 401 }),
+      { kind: 'ended', cause: { why: 'refused', status: 401 } },
     ],
     [
       'a 5xx',
@@ -304,7 +320,16 @@ describe('refresh', () => {
     expect(await settle(t.coordinator.refresh('at-L-0'))).toEqual({ kind: 'signed_out' });
     t.disk = record(0, 'other');
     expect(await settle(t.coordinator.refresh('at-L-0'))).toEqual({ kind: 'replaced' });
+    t.disk = { session: record(0, 'other').session }; // a login without a refresh grant
+    expect(await settle(t.coordinator.refresh('at-L-0'))).toEqual({ kind: 'replaced' });
     t.mine = { session: record(0).session };
+    expect(await settle(t.coordinator.refresh('at-L-0'))).toEqual({ kind: 'replaced' });
+    expect(t.sends).toEqual([]);
+  });
+
+  it('says replaced when this tab holds no session any more', async () => {
+    const t = tab();
+    t.mine = null;
     expect(await settle(t.coordinator.refresh('at-L-0'))).toEqual({ kind: 'replaced' });
     expect(t.sends).toEqual([]);
   });
@@ -312,6 +337,12 @@ describe('refresh', () => {
   it.each([
     ['signed out', null, { kind: 'signed_out' }],
     ['replaced by another login', record(0, 'other'), { kind: 'replaced' }],
+    [
+      'replaced by a login without a refresh grant',
+      { session: record(0, 'other').session },
+      { kind: 'replaced' },
+    ],
+    ['rotated elsewhere', record(1), { kind: 'replaced' }],
   ] as const)(
     'discards the tokens when the session was %s during the send, and writes nothing',
     async (_name, meanwhile, expected) => {
@@ -376,21 +407,42 @@ describe('reconcile', () => {
     const t = tab();
     t.ledger.markSpent(record(0).refresh);
     setTimeout(() => (t.disk = record(1)), 500); // the write reaches this tab late
-    const result = await settle(
+    const { result, ms } = await timed(
       t.coordinator.reconcile({ type: 'rotated', lineage: 'L', generation: 1 }),
     );
     expect(result).toEqual({ kind: 'refreshed', record: record(1) });
+    // At its next look, not at the end of the catch-up period.
+    expect(ms).toBeLessThanOrEqual(500 + REFRESH_LIMITS.catchUpPollMs);
+  });
+
+  it('does not take a storage showing no session for a logout while a rotation it heard of is due', async () => {
+    const t = tab();
+    t.disk = null;
+    setTimeout(() => (t.disk = record(1)), 500);
+    expect(
+      await settle(t.coordinator.reconcile({ type: 'rotated', lineage: 'L', generation: 1 })),
+    ).toEqual({ kind: 'refreshed', record: record(1) });
+  });
+
+  it('answers a rotated signal that names no newer generation at once', async () => {
+    const t = tab();
+    const { result, ms } = await timed(
+      t.coordinator.reconcile({ type: 'rotated', lineage: 'L', generation: 0 }),
+    );
+    expect(result).toEqual({ kind: 'unchanged' });
+    expect(ms).toBe(0);
   });
 
   it('ends a session whose rotation it heard of but never sees (spent elsewhere)', async () => {
     const t = tab();
     t.ledger.markSpent(record(0).refresh);
-    const started = Date.now();
-    const result = await settle(
+    const { result, ms } = await timed(
       t.coordinator.reconcile({ type: 'rotated', lineage: 'L', generation: 1 }),
     );
     expect(result).toEqual({ kind: 'ended', cause: { why: 'spent_elsewhere' } });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(REFRESH_LIMITS.catchUpMaxMs);
+    // It gives up at its first look once the catch-up period is over.
+    const { catchUpMaxMs, catchUpPollMs } = REFRESH_LIMITS;
+    expect(ms).toBe(Math.ceil(catchUpMaxMs / catchUpPollMs) * catchUpPollMs);
   });
 
   it('waits for a heard rotation before a refresh too: no send of the spent token', async () => {

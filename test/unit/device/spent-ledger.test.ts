@@ -59,7 +59,7 @@ describe('the spent-token ledger', () => {
     expect(ledger.isSpent(grant('l1', 0))).toBe(false);
   });
 
-  it.each([['not json'], ['null'], ['42'], ['"text"']])(
+  it.each([['not json'], ['null'], ['42'], ['"text"'], [JSON.stringify('x'.repeat(40))]])(
     'reads an unreadable ledger (%s) as empty, and can mark over it',
     (raw) => {
       const storage = createMemoryStorage();
@@ -70,6 +70,16 @@ describe('the spent-token ledger', () => {
       expect(ledger.isSpent(grant('a', 0))).toBe(true);
     },
   );
+
+  it('reads a malformed mark as no mark, and can mark over it', () => {
+    const storage = createMemoryStorage();
+    storage.setItem('p:spent', JSON.stringify({ a: null, b: 'spent' }));
+    const { ledger } = ledgerOver(storage);
+    expect(ledger.isSpent(grant('a', 0))).toBe(false);
+    expect(ledger.isSpent(grant('b', 0))).toBe(false);
+    ledger.markSpent(grant('a', 0));
+    expect(ledger.isSpent(grant('a', 0))).toBe(true);
+  });
 
   it('does not read an inherited property as a mark', () => {
     const { ledger } = ledgerOver();
