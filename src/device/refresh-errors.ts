@@ -2,11 +2,6 @@
 import { TwitchAuthError } from '../internal/errors.js';
 import type { EndCause } from './refresh.js';
 
-const CONFIDENTIAL_HINT =
-  'Twitch will not refresh this token without a client secret: the app is registered as a ' +
-  'Confidential client. Register it as a Public client in the Twitch developer console (a ' +
-  'browser must never hold a secret), and do not share it with a Confidential server.';
-
 /** The error a session ends with, per cause. Never carries a token. */
 export function endError(cause: EndCause): TwitchAuthError {
   switch (cause.why) {
@@ -25,10 +20,14 @@ export function endError(cause: EndCause): TwitchAuthError {
         },
       );
     case 'confidential_client':
-      return new TwitchAuthError('invalid_options', CONFIDENTIAL_HINT, {
-        status: cause.status,
-        twitchError: cause.message,
-      });
+      return new TwitchAuthError(
+        'invalid_options',
+        'Twitch will not refresh this token without a client secret: the app is registered ' +
+          'as a Confidential client. Register it as a Public client in the Twitch developer ' +
+          'console (a browser must never hold a secret), and do not share it with a ' +
+          'Confidential server.',
+        { status: cause.status, twitchError: cause.message },
+      );
     case 'lost':
       return new TwitchAuthError(
         cause.status === undefined ? 'network_error' : 'http_error',

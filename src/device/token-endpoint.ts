@@ -89,7 +89,7 @@ export async function postForm(
       credentials: 'omit',
       redirect: 'error',
       cache: 'no-store',
-      ...(signal === undefined ? {} : { signal }),
+      ...(signal && { signal }),
     });
   } catch (error) {
     return { kind: 'no_answer', error };
@@ -98,7 +98,7 @@ export async function postForm(
   try {
     body = await response.json();
   } catch {
-    body = undefined;
+    // Not JSON (a proxy's error page, an empty body): there is no body to read.
   }
   return { kind: 'answer', response, body };
 }
@@ -111,11 +111,10 @@ export function errorText(body: unknown): string | undefined {
   return isNonEmptyString(text) ? text.slice(0, MAX_MESSAGE) : undefined;
 }
 
-/** `scope` as Twitch sends it on a token answer: an array, or a space-separated string. */
-function parseScopes(scope: unknown): readonly string[] | undefined {
-  if (scope === undefined || scope === null) return [];
+/** `scope` as Twitch sends it on a token answer: an array, or a space-separated string; else none. */
+function parseScopes(scope: unknown): readonly string[] {
   if (typeof scope === 'string') return scope.split(' ').filter((s) => s !== '');
-  return Array.isArray(scope) && scope.every((s) => typeof s === 'string') ? scope : undefined;
+  return Array.isArray(scope) && scope.every((s) => typeof s === 'string') ? scope : [];
 }
 
 /**
@@ -127,7 +126,7 @@ function parseTokenSet(body: unknown): TokenSet | undefined {
   if (!isPlainObject(body)) return undefined;
   const { access_token, refresh_token, expires_in, scope } = body;
   if (!isNonEmptyString(access_token) || !isNonEmptyString(refresh_token)) return undefined;
-  const scopes = parseScopes(scope) ?? [];
+  const scopes = parseScopes(scope);
   return Object.freeze({
     accessToken: access_token,
     refreshToken: refresh_token,
@@ -151,8 +150,9 @@ export function classifyTokenResponse(status: number, body: unknown): TokenOutco
     return tokens === undefined ? { kind: 'malformed', status } : { kind: 'tokens', tokens };
   }
   const text = errorText(body);
+  if (text === undefined) return { kind: 'http_error', status };
   const m = TOKEN_FACTS.messages;
-  switch (text?.toLowerCase()) {
+  switch (text.toLowerCase()) {
     case m.authorizationPending:
       return { kind: 'authorization_pending' };
     case m.slowDown:
@@ -168,11 +168,9 @@ export function classifyTokenResponse(status: number, body: unknown): TokenOutco
       if (status === 400 || status === 401) return { kind: 'invalid_refresh_token', status };
       break;
     case m.missingClientSecret:
-      return { kind: 'missing_client_secret', status, message: text ?? '' };
+      return { kind: 'missing_client_secret', status, message: text };
   }
-  return text === undefined
-    ? { kind: 'http_error', status }
-    : { kind: 'http_error', status, message: text };
+  return { kind: 'http_error', status, message: text };
 }
 
 async function tokenRequest(

@@ -30,16 +30,22 @@ describe('endError', () => {
       status: 400,
       twitchError: 'missing client secret',
     });
-    expect(error.message).toMatch(/registered as a Confidential client/);
-    expect(error.message).toMatch(/Register it as a Public client/);
-    expect(error.message).toMatch(/do not share it with a Confidential server/);
+    expect(error.message).toBe(
+      'Twitch will not refresh this token without a client secret: the app is registered ' +
+        'as a Confidential client. Register it as a Public client in the Twitch developer ' +
+        'console (a browser must never hold a secret), and do not share it with a ' +
+        'Confidential server.',
+    );
   });
 
   it('a lost answer: network_error without a status, http_error with one, the cause kept', () => {
     const cause = new TypeError('Failed to fetch');
     const none = endError({ why: 'lost', cause });
     expect(none).toMatchObject({ code: 'network_error', status: undefined, cause });
-    expect(none.message).toMatch(/may be spent at Twitch/);
+    expect(none.message).toBe(
+      'The refresh got no usable answer. Its token may be spent at Twitch, so the session ends ' +
+        'here rather than risk the grant; sign in again.',
+    );
     expect(endError({ why: 'lost', status: 503 })).toMatchObject({
       code: 'http_error',
       status: 503,
