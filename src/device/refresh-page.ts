@@ -18,19 +18,29 @@ export interface RefreshPage {
   readonly tab: string;
 }
 
+/** Where {@link pageOf} looks: `globalThis` (the window) unless a test passes a stand-in. */
+export interface PageScope {
+  /** Absent outside a browser; `locks` is absent or null in some engines (and happy-dom). */
+  readonly navigator?: { readonly onLine: boolean; readonly locks?: LockManager | null };
+  readonly BroadcastChannel?: typeof BroadcastChannel;
+  addEventListener(type: 'online', listener: () => void, options: AddEventListenerOptions): void;
+}
+
 /** The page's own {@link RefreshPage}, with `seams` in place of its parts. */
-export function pageOf(prefix: string, seams: Partial<RefreshPage> = {}): RefreshPage {
-  // Some engines (and happy-dom) have `navigator.locks` as null.
-  const locks = typeof navigator === 'undefined' ? null : (navigator.locks as LockManager | null);
+export function pageOf(
+  prefix: string,
+  seams: Partial<RefreshPage> = {},
+  scope: PageScope = globalThis,
+): RefreshPage {
   const online = (): Promise<void> =>
-    navigator.onLine !== false
+    scope.navigator?.onLine !== false
       ? Promise.resolve()
       : new Promise((resolve) => {
-          window.addEventListener('online', () => resolve(), { once: true });
+          scope.addEventListener('online', () => resolve(), { once: true });
         });
   return {
-    locks: locks ?? null,
-    Channel: pageChannel(),
+    locks: scope.navigator?.locks ?? null,
+    Channel: pageChannel(scope),
     shared: createKeyValueStore('local', prefix),
     online,
     tab: randomToken(),

@@ -134,7 +134,7 @@ export function createRefresher(host: RefreshHost): Refresher {
     switch (result.kind) {
       case 'refreshed': {
         const next = result.record.session;
-        if (!state.isCurrent(next.accessToken)) state.adopt(next);
+        state.adopt(next); // a no-op when the rotation was this tab's own
         if (!quiet) host.lifecycle.start(next, true);
         return next;
       }

@@ -3,8 +3,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../../../src/client.js';
 import { startDeviceLogin } from '../../../src/device/index.js';
-import { type TwitchAuth, createMemoryStorage } from '../../../src/index.js';
-import { createSession, serializeRecord } from '../../../src/session/session.js';
+import type { Refresher } from '../../../src/device/refresher.js';
+import { type StorageOption, type TwitchAuth, createMemoryStorage } from '../../../src/index.js';
+import { internalsOf } from '../../../src/internals.js';
+import type { ImportRefresher } from '../../../src/session/refresh-path.js';
+import { type StoredRecord, createSession, serializeRecord } from '../../../src/session/session.js';
 import type { RefreshPage } from '../../../src/device/refresh-page.js';
 import { testRefreshPage } from '../../helpers/refresh-page.js';
 import { createTwurpleAuthProvider } from '../../../src/twurple/index.js';
@@ -14,6 +17,7 @@ import {
   HELIX,
   lazyParts,
   REVOKE_URL,
+  TOKEN_ANSWER,
   USER_ID,
   VALIDATE_URL,
   validateBody,
@@ -53,38 +57,98 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-function seed(accessToken: string, refreshToken: string, expiresAt = Date.now() + 3_600_000): void {
-  const session = createSession({
-    accessToken,
-    tokenType: 'bearer',
-    scopes: ['chat:read'],
-    user: { id: USER_ID, login: 'twitchdev' },
-    createdAt: Date.now() - 1000,
-    expiresAt,
-  });
-  storage.setItem(
-    KEY,
-    serializeRecord({
-      session,
-      refresh: { token: refreshToken, lineage: 'lineage-0', generation: 0 },
+/** A device login's record: `user` (twitchdev unless named) at `generation` of `lineage`. */
+function recordOf(
+  accessToken: string,
+  refreshToken: string,
+  {
+    expiresAt = Date.now() + 3_600_000,
+    generation = 0,
+    lineage = 'lineage-0',
+    user = { id: USER_ID, login: 'twitchdev' },
+  }: {
+    expiresAt?: number;
+    generation?: number;
+    lineage?: string;
+    user?: { id: string; login: string };
+  } = {},
+): StoredRecord {
+  return {
+    session: createSession({
+      accessToken,
+      tokenType: 'bearer',
+      scopes: ['chat:read'],
+      user,
+      createdAt: Date.now() - 1000,
+      expiresAt,
     }),
-  );
+    refresh: { token: refreshToken, lineage, generation },
+  };
 }
 
-function client(page: Partial<RefreshPage> = {}): TwitchAuth {
+function seed(accessToken: string, refreshToken: string, expiresAt = Date.now() + 3_600_000): void {
+  storage.setItem(KEY, serializeRecord(recordOf(accessToken, refreshToken, { expiresAt })));
+}
+
+function client(
+  page: Partial<RefreshPage> = {},
+  {
+    sessions = storage,
+    refresher = lazyParts().refresher,
+  }: { sessions?: StorageOption; refresher?: ImportRefresher } = {},
+): TwitchAuth {
   const auth = createClient(
     {
       clientId: CLIENT_ID,
       redirectUri: 'http://localhost:3000/callback',
-      storage,
+      storage: sessions,
       fetch: fake.fetch,
     },
-    lazyParts(),
+    { ...lazyParts(), refresher },
     { refresh: testRefreshPage(localStorageOfThisBrowser, page) },
   );
   created.push(auth);
   return auth;
 }
+
+/**
+ * The refresh code as the client loads it, keeping the refresher the client builds from it; with
+ * `held`, the load completes only at `release()`.
+ */
+function refreshCode({ held = false } = {}) {
+  let release = (): void => undefined;
+  const gate = held ? new Promise<void>((resolve) => (release = resolve)) : undefined;
+  let built = (_: Refresher): void => undefined;
+  const refresher = new Promise<Refresher>((resolve) => (built = resolve));
+  const load: ImportRefresher = async () => {
+    const code = await import('../../../src/device/refresher.js');
+    await gate;
+    return {
+      createRefresher: (host) => {
+        const made = code.createRefresher(host);
+        built(made);
+        return made;
+      },
+    };
+  };
+  return { load, refresher, release: () => release() };
+}
+
+/** Web Locks that refuse every request, as they do in a page whose origin is opaque. */
+const refusingLocks: LockManager = {
+  request: (() =>
+    Promise.reject(
+      new DOMException('The request was denied.', 'SecurityError'),
+    )) as LockManager['request'],
+  query: () => Promise.resolve({ held: [], pending: [] }),
+};
+
+/** The spent-token ledger every tab of the test browser shares. */
+const sharedLedger = (now: () => number = Date.now) =>
+  createSpentLedger(
+    createKeyValueStore(localStorageOfThisBrowser, `twitch-spa-login:${CLIENT_ID}:`),
+    now,
+  );
 
 const record = recordEvents;
 
@@ -136,12 +200,19 @@ function helix(good: () => string) {
   return seen;
 }
 
-const validateAny = () =>
+/** /oauth2/validate accepting any token; returns the tokens it was asked about, in order. */
+const validateAny = () => {
+  const validated: string[] = [];
   fake.expect({
     url: VALIDATE_URL,
     times: Infinity,
-    respond: json(validateBody({ client_id: CLIENT_ID })),
+    respond: (request) => {
+      validated.push((request.headers.get('authorization') ?? '').replace('OAuth ', ''));
+      return json(validateBody({ client_id: CLIENT_ID }));
+    },
   });
+  return validated;
+};
 const stored = () =>
   JSON.parse(storage.getItem(KEY) ?? 'null') as {
     accessToken: string;
@@ -162,10 +233,7 @@ describe('a device session in a client', () => {
     await vi.waitFor(() => expect(bus.open(name)).toBe(1));
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Another tab spent this login's token: a well-formed signal about it must end the session.
-    createSpentLedger(
-      createKeyValueStore(localStorageOfThisBrowser, `twitch-spa-login:${CLIENT_ID}:`),
-      Date.now,
-    ).markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
+    sharedLedger().markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
     const otherTab = new bus.Channel(name);
     for (const malformed of [
       null,
@@ -175,6 +243,7 @@ describe('a device session in a client', () => {
       { type: 'rotated', lineage: 'lineage-0' },
       { type: 'rotated', lineage: 'lineage-0', generation: '1' },
       { type: 'revoked', lineage: 'lineage-0' },
+      { type: 'revoked', lineage: 'lineage-0', generation: 1 },
       { type: 'spent', lineage: 'another-login' },
     ])
       otherTab.postMessage(malformed);
@@ -194,7 +263,7 @@ describe('a device session in a client', () => {
     seed('at-0', 'rt-0');
     const server = tokenServer();
     const seen = helix(() => 'at-1');
-    validateAny();
+    const validated = validateAny();
     const auth = client();
     const events = record(auth);
 
@@ -211,6 +280,8 @@ describe('a device session in a client', () => {
     expect(events.login).toEqual([]);
     expect(events.logout).toEqual([]);
     expect(events.change.at(-1)?.session?.accessToken).toBe('at-1');
+    // The new token's session is timed from now on, and validated at once (it never was).
+    await vi.waitFor(() => expect(validated).toEqual(['at-1']));
   });
 
   it('stops hearing other tabs after destroy(), and hears anew from a fresh start', async () => {
@@ -387,13 +458,16 @@ describe('a device session in a client', () => {
   it('refreshes when validation says 401 instead of ending the session', async () => {
     seed('at-0', 'rt-0');
     const server = tokenServer();
+    const validated: string[] = [];
     fake.expect({
       url: VALIDATE_URL,
       times: Infinity,
-      respond: (request) =>
-        request.headers.get('authorization') === 'OAuth at-1'
+      respond: (request) => {
+        validated.push(request.headers.get('authorization') ?? '');
+        return request.headers.get('authorization') === 'OAuth at-1'
           ? json(validateBody({ client_id: CLIENT_ID, scopes: ['chat:read'] }))
-          : json({ status: 401, message: 'invalid access token' }, 401),
+          : json({ status: 401, message: 'invalid access token' }, 401);
+      },
     });
     const auth = client();
     const events = record(auth);
@@ -405,6 +479,9 @@ describe('a device session in a client', () => {
     expect(auth.session?.accessToken).toBe('at-1');
     expect(auth.session?.validatedAt).toBeDefined();
     expect(events.logout).toEqual([]);
+    // The new token is validated once, by this call: no second validation follows.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(validated).toEqual(['OAuth at-0', 'OAuth at-1']);
   });
 
   it('refreshes an expired session found at reload rather than logging out', async () => {
@@ -508,5 +585,410 @@ describe('a device session in a client', () => {
     expect(everything).not.toContain('rt-secret');
     expect(Object.keys(session)).not.toContain('refreshToken');
     expect(consoleLines.join('\n')).not.toContain('rt-secret');
+  });
+});
+
+describe('sending the request again after a refresh', () => {
+  /** POST /users answering by token; returns the token and body of each request. */
+  function helixPost(times: number) {
+    const seen: [string, string][] = [];
+    fake.expect({
+      method: 'POST',
+      url: USERS,
+      times,
+      respond: async (request) => {
+        const token = (request.headers.get('authorization') ?? '').replace('Bearer ', '');
+        seen.push([token, await request.text()]);
+        return token === 'at-1'
+          ? json({ data: [{ id: USER_ID }] })
+          : json({ status: 401, message: 'Invalid OAuth token' }, 401);
+      },
+    });
+    return seen;
+  }
+
+  it('sends a request with a string body again, body and all', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer();
+    const seen = helixPost(2);
+    validateAny();
+    const auth = client();
+    const response = await auth.fetch(USERS, { method: 'POST', body: 'login=twitchdev' });
+    expect(response.status).toBe(200);
+    expect(seen).toEqual([
+      ['at-0', 'login=twitchdev'],
+      ['at-1', 'login=twitchdev'],
+    ]);
+  });
+
+  it('sends a Request without a body again', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer();
+    const seen = helix(() => 'at-1');
+    validateAny();
+    const auth = client();
+    expect((await auth.fetch(new Request(USERS))).status).toBe(200);
+    expect(seen).toEqual(['at-0', 'at-1']);
+  });
+
+  it('returns the 401 of a Request with a body (its stream was sent), but still refreshes', async () => {
+    seed('at-0', 'rt-0');
+    tokenServer();
+    const seen = helixPost(1);
+    validateAny();
+    const auth = client();
+    const request = new Request(USERS, { method: 'POST', body: 'login=twitchdev' });
+    expect((await auth.fetch(request)).status).toBe(401);
+    expect(seen).toEqual([['at-0', 'login=twitchdev']]);
+    expect(auth.session?.accessToken).toBe('at-1');
+  });
+
+  it("returns the 401 of a Request with a body when init's body is null (the Request's own was sent)", async () => {
+    seed('at-0', 'rt-0');
+    tokenServer();
+    const seen = helixPost(1);
+    validateAny();
+    const auth = client();
+    const request = new Request(USERS, { method: 'POST', body: 'login=twitchdev' });
+    expect((await auth.fetch(request, { body: null })).status).toBe(401);
+    expect(seen).toEqual([['at-0', 'login=twitchdev']]);
+    expect(auth.session?.accessToken).toBe('at-1');
+  });
+
+  it('returns the 401 when the refresh brings back the same access token: sending it again is useless', async () => {
+    seed('at-0', 'rt-0');
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: json({ ...TOKEN_ANSWER, access_token: 'at-0' }),
+    });
+    const seen = helix(() => 'none');
+    validateAny();
+    const auth = client();
+    expect((await auth.fetch(USERS)).status).toBe(401);
+    expect(seen).toEqual(['at-0']);
+    expect(stored()).toMatchObject({
+      accessToken: 'at-0',
+      refresh: { token: 'rt-1', generation: 1 },
+    });
+  });
+});
+
+describe('a refresh while the session changes', () => {
+  /** The token endpoint answering one refresh only once `answer()` is called. */
+  function heldTokenAnswer() {
+    let answer = (): void => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    fake.expect({
+      method: 'POST',
+      url: TOKEN_URL,
+      respond: async () => {
+        await answered;
+        return json(TOKEN_ANSWER);
+      },
+    });
+    return { answer, asked: () => fake.requests.some((r) => r.url === TOKEN_URL) };
+  }
+
+  it("a login that replaced the session during the refresh keeps the 401, and the refreshed tokens, no one's, are revoked", async () => {
+    seed('at-0', 'rt-0');
+    const token = heldTokenAnswer();
+    const seen = helix(() => 'none');
+    validateAny();
+    const revoked: string[] = [];
+    fake.expect({
+      method: 'POST',
+      url: REVOKE_URL,
+      times: 2,
+      respond: async (request) => {
+        revoked.push(new URLSearchParams(await request.text()).get('token') ?? '');
+        return new Response(null, { status: 200 });
+      },
+    });
+    const auth = client();
+    const events = record(auth);
+
+    const response = auth.fetch(USERS);
+    await vi.waitFor(() => expect(token.asked()).toBe(true));
+    const other = createSession({
+      accessToken: 'at-other',
+      tokenType: 'bearer',
+      scopes: ['chat:read', 'chat:edit'],
+      user: { id: USER_ID, login: 'twitchdev' },
+      createdAt: Date.now(),
+    });
+    internalsOf(auth).signIn(other); // meanwhile, a redirect login asking for more scopes
+    token.answer();
+
+    expect((await response).status).toBe(401);
+    expect(seen).toEqual(['at-0']); // never sent again with the other login's token
+    expect(auth.session?.accessToken).toBe('at-other');
+    await vi.waitFor(() => expect(revoked.sort()).toEqual(['at-1', 'rt-1']));
+    expect(auth.session?.accessToken).toBe('at-other');
+    expect(events.logout).toEqual([]);
+  });
+
+  it("a 401 that finds the session gone from storage ends it as the other tab's logout, telling no tab", async () => {
+    // Storage shared by two tabs ('local'): the session was removed there, as a logout elsewhere
+    // does (that tab has told the others already).
+    localStorage.setItem(KEY, serializeRecord(recordOf('at-0', 'rt-0')));
+    validateAny();
+    helix(() => 'none');
+    const codes = [refreshCode(), refreshCode()];
+    const [here, there] = codes.map((code) =>
+      client({}, { sessions: 'local', refresher: code.load }),
+    ) as [TwitchAuth, TwitchAuth];
+    const hereEvents = record(here);
+    const thereEvents = record(there);
+    try {
+      here.start();
+      there.start();
+      await Promise.all(codes.map((code) => code.refresher));
+      await flush();
+      localStorage.removeItem(KEY);
+
+      expect((await here.fetch(USERS)).status).toBe(401);
+      expect(hereEvents.logout).toEqual([{ reason: 'other_tab' }]);
+      expect(here.session).toBeNull();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // a tab message's delivery
+      expect(thereEvents.logout).toEqual([]);
+      expect(there.session?.accessToken).toBe('at-0');
+    } finally {
+      localStorage.clear();
+    }
+  });
+
+  it('a tab keeps one channel to the others however often it hears of a device login', async () => {
+    seed('at-0', 'rt-0');
+    validateAny();
+    fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    const bus = createChannelBus();
+    const auth = client({ Channel: bus.Channel });
+    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
+    auth.start();
+    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+
+    const next = recordOf('at-9', 'rt-9', { lineage: 'lineage-9' });
+    internalsOf(auth).signIn(next.session, next.refresh); // the same user's device login again
+    await vi.waitFor(() => expect(fake.requests.some((r) => r.url === REVOKE_URL)).toBe(true));
+    await flush();
+    expect(bus.open(name)).toBe(1);
+    auth.destroy();
+    expect(bus.open(name)).toBe(0);
+  });
+});
+
+describe('validation of a device session', () => {
+  const refusingValidation = () =>
+    fake.expect({
+      url: VALIDATE_URL,
+      times: Infinity,
+      respond: json({ status: 401, message: 'invalid access token' }, 401),
+    });
+
+  it('ends the session with token_invalid when Twitch refuses the token a refresh just produced, refreshing once', async () => {
+    seed('at-0', 'rt-0');
+    const server = tokenServer();
+    refusingValidation();
+    const auth = client();
+    const events = record(auth);
+
+    await expect(auth.validate()).rejects.toMatchObject({ code: 'token_invalid', status: 401 });
+
+    expect(server.uses).toEqual(['rt-0']);
+    expect(events.logout).toEqual([
+      { reason: 'token_invalid', error: expect.objectContaining({ code: 'token_invalid' }) },
+    ]);
+    expect(auth.session).toBeNull();
+  });
+
+  it("rejects with Twitch's refusal when the refresh after it ends the session", async () => {
+    seed('at-0', 'rt-0');
+    tokenServer({ gone: true });
+    refusingValidation();
+    const auth = client();
+    const events = record(auth);
+
+    await expect(auth.validate()).rejects.toMatchObject({ code: 'token_invalid', status: 401 });
+
+    expect(events.logout).toEqual([expect.objectContaining({ reason: 'refresh_failed' })]);
+  });
+});
+
+describe('signals from the other tabs', () => {
+  it('adopts a rotation another tab announces, and validates the new token at once', async () => {
+    seed('at-0', 'rt-0');
+    const validated = validateAny();
+    const bus = createChannelBus();
+    const auth = client({ Channel: bus.Channel });
+    const events = record(auth);
+    auth.start();
+    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
+    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+    await vi.waitFor(() => expect(validated).toEqual(['at-0']));
+
+    // Another tab sharing this storage refreshed: it marked rt-0, stored generation 1, said so.
+    sharedLedger().markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
+    storage.setItem(KEY, serializeRecord(recordOf('at-1', 'rt-1', { generation: 1 })));
+    const otherTab = new bus.Channel(name);
+    otherTab.postMessage({ type: 'rotated', lineage: 'lineage-0', generation: 1 });
+    otherTab.close();
+
+    await vi.waitFor(() => expect(auth.session?.accessToken).toBe('at-1'));
+    await vi.waitFor(() => expect(validated).toEqual(['at-0', 'at-1']));
+    expect(events.logout).toEqual([]);
+  });
+
+  it('at start, adopts a rotation another tab stored since the session was read, and validates it', async () => {
+    seed('at-0', 'rt-0');
+    const validated = validateAny();
+    const code = refreshCode({ held: true });
+    const auth = client({}, { refresher: code.load });
+    expect(auth.session?.accessToken).toBe('at-0');
+    storage.setItem(KEY, serializeRecord(recordOf('at-1', 'rt-1', { generation: 1 })));
+
+    auth.start();
+    await vi.waitFor(() => expect(validated).toEqual(['at-0']));
+    code.release(); // the refresh code arrives
+
+    await vi.waitFor(() => expect(auth.session?.accessToken).toBe('at-1'));
+    await vi.waitFor(() => expect(validated).toEqual(['at-0', 'at-1']));
+  });
+
+  it('marks the token it spends even in a ledger full of other logins, so a duplicated tab ends', async () => {
+    // 32 logins are marked already, each longer ago than the last: the oldest makes room.
+    for (let i = 0; i < 32; i += 1)
+      sharedLedger(() => Date.now() - 60_000 - i * 1000).markSpent({
+        token: `rt-old-${i}`,
+        lineage: `lineage-old-${i}`,
+        generation: 0,
+      });
+    seed('at-0', 'rt-0');
+    const copy = createMemoryStorage(); // a duplicated tab's copy of sessionStorage
+    copy.setItem(KEY, storage.getItem(KEY) ?? '');
+    tokenServer();
+    helix(() => 'at-1');
+    validateAny();
+    const original = client();
+    expect((await original.fetch(USERS)).status).toBe(200);
+
+    const duplicate = client({}, { sessions: copy });
+    const events = record(duplicate);
+    duplicate.start();
+    await vi.waitFor(() => expect(duplicate.session).toBeNull());
+    expect(events.logout).toEqual([expect.objectContaining({ reason: 'refresh_failed' })]);
+    expect(
+      sharedLedger().isSpent({ token: 'rt-old-31', lineage: 'lineage-old-31', generation: 0 }),
+    ).toBe(false);
+  });
+});
+
+describe('refreshing ahead of the expiry', () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+  });
+
+  it.each([
+    { left: 40_000, at: 20_000, why: 'half the time left' },
+    { left: 120_000, at: 90_000, why: '30 s early at most' },
+  ])('refreshes $why before the expiry', async ({ left, at }) => {
+    seed('at-0', 'rt-0', Date.now() + left);
+    const server = tokenServer();
+    validateAny();
+    const code = refreshCode();
+    const auth = client({}, { refresher: code.load });
+    const events = record(auth);
+    auth.start();
+    await code.refresher; // loaded before any time passes
+
+    await vi.advanceTimersByTimeAsync(at - 1_000);
+    expect(server.uses).toEqual([]);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(server.uses).toEqual(['rt-0']);
+    await vi.waitFor(() => expect(auth.session?.accessToken).toBe('at-1'));
+    expect(events.expiring).toEqual([]);
+    expect(events.logout).toEqual([]);
+  });
+
+  it('drops the planned refresh when a new device login replaced the session', async () => {
+    seed('at-0', 'rt-0', Date.now() + 40_000);
+    validateAny();
+    fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    const code = refreshCode();
+    const auth = client({}, { refresher: code.load });
+    const events = record(auth);
+    auth.start();
+    await code.refresher;
+    await vi.advanceTimersByTimeAsync(5_000); // the refresh is planned for 20 s
+
+    const again = recordOf('at-new', 'rt-new', {
+      lineage: 'lineage-new',
+      expiresAt: Date.now() + 14_000_000,
+    });
+    internalsOf(auth).signIn(again.session, again.refresh); // the user signs in on the device again
+    await vi.advanceTimersByTimeAsync(60_000);
+
+    // No token request (the strict fake has none to answer): the new token is not spent early.
+    expect(auth.session?.accessToken).toBe('at-new');
+    expect(events.logout).toEqual([]);
+  });
+
+  it('does nothing at the expiry notice or the expiry of a session that has ended', async () => {
+    seed('at-0', 'rt-0');
+    fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
+    const code = refreshCode();
+    const auth = client({}, { refresher: code.load });
+    await auth.logout({ revoke: false }); // the refresh code loads to revoke the refresh token
+    const refresher = await code.refresher;
+
+    refresher.expiring();
+    refresher.expired();
+    expect(await refresher.refresh()).toBeNull();
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(auth.session).toBeNull();
+  });
+});
+
+describe('failures the refresh code reports', () => {
+  it('reports a refresh that cannot take the lock, and returns the 401', async () => {
+    seed('at-0', 'rt-0');
+    helix(() => 'none');
+    const code = refreshCode();
+    const auth = client({ locks: refusingLocks }, { refresher: code.load });
+    const events = record(auth);
+
+    expect((await auth.fetch(USERS)).status).toBe(401);
+    const refused = {
+      code: 'network_error',
+      message: 'Refreshing failed.',
+      cause: expect.objectContaining({ name: 'SecurityError' }),
+    };
+    expect(events.error).toEqual([{ error: expect.objectContaining(refused) }]);
+
+    (await code.refresher).expired(); // the same at the expiry
+    await vi.waitFor(() => expect(events.error).toHaveLength(2));
+    expect(events.error[1]).toEqual({ error: expect.objectContaining(refused) });
+    expect(auth.session?.accessToken).toBe('at-0');
+    expect(events.logout).toEqual([]);
+  });
+
+  it('reports a refresh token it could not revoke at logout (no lock)', async () => {
+    seed('at-0', 'rt-0');
+    const auth = client({ locks: refusingLocks });
+    const events = record(auth);
+
+    await auth.logout({ revoke: false });
+
+    await vi.waitFor(() =>
+      expect(events.error).toEqual([
+        {
+          error: expect.objectContaining({
+            code: 'network_error',
+            message: 'Revoking the refresh token failed.',
+          }),
+        },
+      ]),
+    );
+    expect(events.logout).toEqual([{ reason: 'user' }]);
   });
 });
