@@ -154,6 +154,13 @@ export function createRefresher(host: RefreshHost): Refresher {
   const recover = async (failed: string, quiet = false): Promise<Session | null> =>
     apply(await coordinator.refresh(failed), quiet);
 
+  // A lock that refuses (Web Locks in an opaque origin) is reported, not left unhandled.
+  const reconcile = (signal?: RefreshSignal): void =>
+    void coordinator
+      .reconcile(signal)
+      .then((result) => apply(result, false))
+      .catch((error: unknown) => host.report(error, 'Refreshing failed.'));
+
   const recoverOrReport = (): void => {
     const session = state.current();
     if (session !== null)
@@ -167,11 +174,10 @@ export function createRefresher(host: RefreshHost): Refresher {
       if (channel === undefined && page.Channel !== null) {
         channel = new page.Channel(name);
         channel.onmessage = (event: MessageEvent<unknown>) => {
-          if (isSignal(event.data))
-            void coordinator.reconcile(event.data).then((result) => apply(result, false));
+          if (isSignal(event.data)) reconcile(event.data);
         };
       }
-      void coordinator.reconcile().then((result) => apply(result, false));
+      reconcile();
     },
     async unauthorized(failed, resend, input, init) {
       let next: Session | null;

@@ -972,6 +972,29 @@ describe('failures the refresh code reports', () => {
     expect(events.logout).toEqual([]);
   });
 
+  it('reports a start-up look at the ledger that cannot take the lock, and keeps the session', async () => {
+    seed('at-0', 'rt-0');
+    validateAny();
+    const auth = client({ locks: refusingLocks });
+    const events = record(auth);
+
+    auth.start();
+
+    await vi.waitFor(() =>
+      expect(events.error).toEqual([
+        {
+          error: expect.objectContaining({
+            code: 'network_error',
+            message: 'Refreshing failed.',
+            cause: expect.objectContaining({ name: 'SecurityError' }),
+          }),
+        },
+      ]),
+    );
+    expect(auth.session?.accessToken).toBe('at-0');
+    expect(events.logout).toEqual([]);
+  });
+
   it('reports a refresh token it could not revoke at logout (no lock)', async () => {
     seed('at-0', 'rt-0');
     const auth = client({ locks: refusingLocks });
