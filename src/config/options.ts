@@ -1,6 +1,6 @@
 import { type TwitchEndpoints, parseSecureUrl, resolveEndpoints } from './endpoints.js';
 import { invalidOptions as invalid } from '../internal/errors.js';
-import { isPlainObject } from '../internal/guards.js';
+import { isFiniteNumber, isPlainObject } from '../internal/guards.js';
 import type { TwitchScope } from './scope-names.js';
 import { type StorageOption, isStorageOption } from '../session/storage.js';
 
@@ -139,7 +139,7 @@ function numberOption(
 ): number {
   const value: unknown = options[name];
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+  if (!isFiniteNumber(value) || value < 0 || value > max) {
     throw invalid(`${name} must be a number from 0 to ${max}.`);
   }
   return value;

@@ -67,7 +67,46 @@ describe('options', () => {
       { openid: false, claims: { id_token: { picture: null } } },
       /openid/,
     ],
-    ['a fetch that is not a function', { fetch: 'fetch' }, /fetch/],
+    ['a fetch that is not a function', { fetch: 'fetch' }, /fetch must be a function/],
+    ['a clientId that is not a string', { clientId: 42 }, /clientId must be your Twitch app/],
+    ['a clientId with a leading space', { clientId: ' cid' }, /printable ASCII without spaces/],
+    ['a clientId with a trailing space', { clientId: 'cid ' }, /printable ASCII without spaces/],
+    ['openid that is not a boolean', { openid: 'yes' }, /^openid must be true or false\.$/],
+    [
+      'forceVerify that is not a boolean',
+      { forceVerify: 1 },
+      /^forceVerify must be true or false\.$/,
+    ],
+    [
+      'a clock skew over an hour',
+      { clockSkewSeconds: 3601 },
+      /^clockSkewSeconds must be a number from 0 to 3600\.$/,
+    ],
+    [
+      'a clock skew given as a string',
+      { clockSkewSeconds: '60' },
+      /^clockSkewSeconds must be a number from 0 to 3600\.$/,
+    ],
+    [
+      'a validate interval past the largest timer delay',
+      { validateIntervalMs: 2 ** 31 },
+      /^validateIntervalMs must be a number from 0 to 2147483647\.$/,
+    ],
+    [
+      'an infinite popup timeout',
+      { popupTimeoutMs: Number.POSITIVE_INFINITY },
+      /^popupTimeoutMs must be a number from 0 to 2147483647\.$/,
+    ],
+    [
+      'a key set timeout over a minute',
+      { jwksTimeoutMs: 60_001 },
+      /^jwksTimeoutMs must be a number from 0 to 60000\.$/,
+    ],
+    [
+      'a negative expiring notice',
+      { expiringNoticeSeconds: -1 },
+      /^expiringNoticeSeconds must be a number from 0 to 2147483647\.$/,
+    ],
   ])('refuses %s with a message naming the option', (_name, change, message) => {
     expect(refusal({ ...base, ...change })).toMatch(message);
   });
@@ -133,5 +172,123 @@ describe('options', () => {
       },
     };
     expect(() => resolveOptions({ ...base, storage })).not.toThrow();
+  });
+});
+
+describe('claims', () => {
+  it.each([
+    ['claims that are not an object', { claims: '{"id_token":{}}' }, /^claims must be an object/],
+    ['claims given as an array', { claims: [] }, /^claims must be an object/],
+    [
+      'a claims target Twitch does not have',
+      { claims: { access_token: {} } },
+      /^claims\.access_token is not supported; use id_token or userinfo\.$/,
+    ],
+    [
+      'a claims target that is not an object',
+      { claims: { id_token: ['email'] } },
+      /^claims\.id_token must be an object of claim names mapped to null\.$/,
+    ],
+    [
+      'a claims target that is null',
+      { claims: { userinfo: null } },
+      /^claims\.userinfo must be an object/,
+    ],
+    [
+      'a claim Twitch does not have',
+      { claims: { userinfo: { favourite_colour: null } } },
+      /^claims\.userinfo\.favourite_colour is not a Twitch claim\.$/,
+    ],
+    [
+      'a claim asked for with a value other than null',
+      { claims: { id_token: { picture: true } } },
+      /^claims\.id_token\.picture must be null\.$/,
+    ],
+    [
+      'the email claim without the user:read:email scope',
+      { claims: { id_token: { email: null } } },
+      /^The email claim needs the user:read:email scope\.$/,
+    ],
+    [
+      'the email_verified claim without the user:read:email scope',
+      { scopes: ['chat:read'], claims: { userinfo: { email_verified: null } } },
+      /^The email_verified claim needs the user:read:email scope\.$/,
+    ],
+  ])('refuses %s with a message naming it', (_name, change, message) => {
+    expect(refusal({ ...base, ...change })).toMatch(message);
+  });
+
+  it('sends the email claims once the user:read:email scope is asked for; others need no scope', () => {
+    const claims = { id_token: { email: null, email_verified: null }, userinfo: { picture: null } };
+    expect(
+      JSON.parse(resolveOptions({ ...base, scopes: ['user:read:email'], claims }).claims ?? ''),
+    ).toEqual(claims);
+    expect(resolveOptions({ ...base, claims: { userinfo: { updated_at: null } } }).claims).toBe(
+      '{"userinfo":{"updated_at":null}}',
+    );
+  });
+
+  it('asks for none without openid, and for none when claims is {}', () => {
+    expect(resolveOptions({ ...base, openid: false }).claims).toBeUndefined();
+    expect(resolveOptions({ ...base, claims: {} }).claims).toBeUndefined();
+  });
+});
+
+describe('option values', () => {
+  it('refuses null as the options object', () => {
+    expect(refusal(null)).toMatch(/^createTwitchAuth needs an options object/);
+  });
+
+  it('shortens a long refused scope in the message', () => {
+    const message = refusal({ ...base, scopes: [`"${'x'.repeat(200)}`] });
+    expect(message).toBe(
+      `Not a scope token ${JSON.stringify(`"${'x'.repeat(200)}`).slice(0, 80)}.`,
+    );
+    expect(message.length).toBeLessThan(110);
+  });
+
+  it('asks Twitch for each scope once, in the order given', () => {
+    expect(
+      resolveOptions({ ...base, scopes: ['chat:read', 'bits:read', 'chat:read'] }).scopes,
+    ).toEqual(['chat:read', 'bits:read']);
+  });
+
+  it('accepts each number option at its largest value', () => {
+    const config = resolveOptions({
+      ...base,
+      clockSkewSeconds: 3600,
+      validateIntervalMs: 2 ** 31 - 1,
+      expiringNoticeSeconds: 2 ** 31 - 1,
+      jwksTimeoutMs: 60_000,
+      popupTimeoutMs: 2 ** 31 - 1,
+    });
+    expect(config).toMatchObject({
+      clockSkewSeconds: 3600,
+      validateIntervalMs: 2 ** 31 - 1,
+      expiringNoticeSeconds: 2 ** 31 - 1,
+      jwksTimeoutMs: 60_000,
+      popupTimeoutMs: 2 ** 31 - 1,
+    });
+  });
+
+  it('defaults the key set and popup timeouts, and keeps the validate interval and key set timeout above their floors', () => {
+    expect(resolveOptions(base)).toMatchObject({ jwksTimeoutMs: 5000, popupTimeoutMs: 300_000 });
+    expect(resolveOptions({ ...base, validateIntervalMs: 0, jwksTimeoutMs: 0 })).toMatchObject({
+      validateIntervalMs: 1000,
+      jwksTimeoutMs: 100,
+    });
+    expect(
+      resolveOptions({ ...base, validateIntervalMs: 0, jwksTimeoutMs: 0, popupTimeoutMs: 0 }),
+    ).toMatchObject({ popupTimeoutMs: 0, expiringNoticeSeconds: 300 });
+  });
+
+  it('keeps the given fetch, forceVerify and redirect URI', () => {
+    const fetch = (() => Promise.reject(new Error('not called'))) as typeof globalThis.fetch;
+    const config = resolveOptions({ ...base, fetch, forceVerify: true });
+    expect(config.fetch).toBe(fetch);
+    expect(config.forceVerify).toBe(true);
+    expect(config.redirectUri).toBe(base.redirectUri);
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.scopes)).toBe(true);
   });
 });

@@ -148,6 +148,12 @@ describe('C1 authorize URL', () => {
     // A request that lost its nonce is never sent.
     const { nonce: _nonce, ...withoutNonce } = oidc.request;
     expect(codeOf(() => buildAuthorizeUrl(oidc.config, withoutNonce))).toBe('invalid_options');
+    expect(thrown(() => buildAuthorizeUrl(oidc.config, { ...oidc.request, nonce: '' }))).toEqual(
+      expect.objectContaining({
+        code: 'invalid_options',
+        message: 'An OIDC login request needs a nonce.',
+      }),
+    );
   });
 
   it('C1.7 refuses an http redirect URI that is not on a loopback host', () => {
@@ -253,6 +259,25 @@ describe('C12 returnTo', () => {
     const withQuery = `${ORIGIN}/cb/?from=twitch`;
     expect(safeReturnTo('/cb/?from=twitch', ORIGIN, withQuery)).toBeUndefined();
     expect(safeReturnTo('/callback/other', ORIGIN, CALLBACK)).toBe(`${ORIGIN}/callback/other`);
+  });
+
+  it('C12.1 drops a same-origin URL with a user name or a password alone', () => {
+    expect(safeReturnTo('https://user@app.example/home', ORIGIN, CALLBACK)).toBeUndefined();
+    expect(safeReturnTo('https://:secret@app.example/home', ORIGIN, CALLBACK)).toBeUndefined();
+  });
+
+  it('C12.1 drops a path with a backslash even when it stays on the origin', () => {
+    expect(safeReturnTo('/docs\\intro', ORIGIN, CALLBACK)).toBeUndefined();
+  });
+
+  it('C12.2 keeps a returnTo of exactly 2048 characters, and drops one longer', () => {
+    const longest = `/${'a'.repeat(2047)}`;
+    expect(safeReturnTo(longest, ORIGIN, CALLBACK)).toBe(`${ORIGIN}${longest}`);
+    expect(safeReturnTo(`${longest}a`, ORIGIN, CALLBACK)).toBeUndefined();
+  });
+
+  it('C12.3 compares with the callback without its fragment, even when the redirect URI has one', () => {
+    expect(safeReturnTo('/callback', ORIGIN, `${CALLBACK}#done`)).toBeUndefined();
   });
 
   it('stores only a checked returnTo in the pending request', () => {
