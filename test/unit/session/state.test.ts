@@ -127,6 +127,35 @@ describe('reading the stored session', () => {
     expect(state.current()).toBe(first);
   });
 
+  it('leaves a usable stored session in storage', () => {
+    const backing = createMemoryStorage();
+    backing.setItem(KEY, serializeSession(session()));
+    const { state } = setup(backing);
+    expect(state.current()).toEqual(session());
+    expect(backing.getItem(KEY)).toBe(serializeSession(session()));
+  });
+
+  it('tells whether a token is the current session', () => {
+    const { state } = setup();
+    expect(state.isCurrent('token-one')).toBe(false); // signed out
+    state.begin(session());
+    expect(state.isCurrent('token-one')).toBe(true);
+    expect(state.isCurrent('token-two')).toBe(false);
+  });
+
+  it('has no record and no refresh grant when signed out', () => {
+    const { state } = setup();
+    expect(state.record()).toBeNull();
+    expect(state.refreshGrant()).toBeUndefined();
+  });
+
+  it('keeps a web login a plain record: no refresh grant, not even an empty one', () => {
+    const { state } = setup();
+    state.begin(session());
+    expect(state.record()).toStrictEqual({ session: session() });
+    expect(state.refreshGrant()).toBeUndefined();
+  });
+
   it('drops an unusable stored session from storage', () => {
     const backing = createMemoryStorage();
     backing.setItem(KEY, '{"v":1,"accessToken":""}');
@@ -297,6 +326,65 @@ describe('signIn', () => {
   });
 });
 
+describe('rotate (a refresh replaced the token)', () => {
+  const rotatedGrant = Object.freeze({ ...GRANT, token: 'rt-2', generation: GRANT.generation + 1 });
+  const rotated = session({ accessToken: 'token-rotated' });
+
+  it('stores session and grant in one record, changes, tells the tabs; no login, timers kept', () => {
+    const { state, events, posted, seenOnChange, kept, backing, clearSeen } = setup();
+    state.begin(session(), GRANT);
+    clearSeen();
+    state.rotate({ session: rotated, refresh: rotatedGrant });
+    const written = serializeRecord({ session: rotated, refresh: rotatedGrant });
+    expect(backing.getItem(KEY)).toBe(written);
+    expect(state.record()).toEqual({ session: rotated, refresh: rotatedGrant });
+    expect(state.refreshGrant()).toEqual(rotatedGrant);
+    expect(state.isCurrent('token-rotated')).toBe(true);
+    expect(state.isCurrent('token-one')).toBe(false);
+    expect(seenOnChange).toEqual([{ stored: written, current: rotated }]);
+    expect(events).toEqual([['change', { session: rotated }]]);
+    expect(posted).toEqual([{ type: 'login' }]);
+    // The refresher reschedules itself; the lifecycle keeps the session begin() gave it.
+    expect(kept).toEqual({ session: session(), validateNow: true, stopped: false });
+  });
+
+  it('rotates the record a fresh page read from storage: change, and the new record kept', () => {
+    const backing = createMemoryStorage();
+    backing.setItem(KEY, serializeRecord({ session: session(), refresh: GRANT }));
+    const { state, events } = setup(backing);
+    state.rotate({ session: rotated, refresh: rotatedGrant });
+    expect(events).toEqual([['change', { session: rotated }]]);
+    state.forget();
+    expect(state.record()).toEqual({ session: rotated, refresh: rotatedGrant });
+  });
+
+  it('announces nothing once the tab sync is taken away', () => {
+    const { state, events, posted, backing, clearSeen } = setup();
+    state.begin(session(), GRANT);
+    state.setTabs(undefined);
+    clearSeen();
+    state.rotate({ session: rotated, refresh: rotatedGrant });
+    expect(backing.getItem(KEY)).toBe(serializeRecord({ session: rotated, refresh: rotatedGrant }));
+    expect(events).toEqual([['change', { session: rotated }]]);
+    expect(posted).toEqual([]);
+  });
+
+  it('changes nothing when the write fails', () => {
+    const memory = createMemoryStorage();
+    memory.setItem(KEY, serializeRecord({ session: session(), refresh: GRANT }));
+    const backing: StorageLike = { ...failingWrites(), getItem: (key) => memory.getItem(key) };
+    const { state, events, posted, kept } = setup(backing);
+    expect(() => state.rotate({ session: rotated, refresh: rotatedGrant })).toThrow(
+      expect.objectContaining({ code: 'storage_unavailable' }),
+    );
+    expect(state.record()).toEqual({ session: session(), refresh: GRANT });
+    expect(state.isCurrent('token-one')).toBe(true);
+    expect(events).toEqual([]);
+    expect(posted).toEqual([]);
+    expect(kept).toEqual(IDLE);
+  });
+});
+
 describe('replace', () => {
   it('stores the updated session, changes, and reschedules without validating', () => {
     const { state, events, posted, seenOnChange, kept, backing, clearSeen } = setup();
@@ -347,6 +435,16 @@ describe('replace', () => {
     backing.setItem(KEY, rotated);
     state.replace(session({ validatedAt: NOW }));
     expect(backing.getItem(KEY)).toBe(rotated);
+    expect(state.current()?.validatedAt).toBe(NOW);
+  });
+
+  it('never writes back a device session another tab removed meanwhile', () => {
+    const { state, reported, backing } = setup();
+    state.begin(session(), GRANT);
+    backing.removeItem(KEY);
+    state.replace(session({ validatedAt: NOW }));
+    expect(backing.getItem(KEY)).toBeNull();
+    expect(reported).toEqual([]);
     expect(state.current()?.validatedAt).toBe(NOW);
   });
 
@@ -541,6 +639,17 @@ describe('messages from other tabs', () => {
     expect(state.current()?.accessToken).toBe('token-upgraded');
     expect(events).toEqual([['change', { session: upgraded }]]);
     expect(kept).toEqual({ session: upgraded, validateNow: false, stopped: false });
+  });
+
+  it('the same token stored again with another createdAt (no user to compare): no login', () => {
+    const { state, events, kept, backing, clearSeen } = setup();
+    state.begin(session({ user: undefined }));
+    clearSeen();
+    const again = session({ user: undefined, createdAt: NOW });
+    backing.setItem(KEY, serializeSession(again));
+    state.onTabMessage({ type: 'login' });
+    expect(events).toEqual([['change', { session: again }]]);
+    expect(kept).toEqual({ session: again, validateNow: false, stopped: false });
   });
 
   it('another user replacing this one: change, timers and login', () => {
