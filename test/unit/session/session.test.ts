@@ -1,6 +1,5 @@
 import { SignJWT, generateKeyPair } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { isTwitchAuthError } from '../../../src/internal/errors';
 import {
   applyValidation,
   createSession,
@@ -10,45 +9,10 @@ import {
   type Session,
   serializeSession,
 } from '../../../src/session/session';
-import { createKeyValueStore, createMemoryStorage } from '../../../src/session/storage';
 import type { ValidateResult } from '../../../src/api/oauth-calls';
-import { throwingStorage } from '../../helpers/page';
-import { thrown } from '../../helpers/thrown';
 import { userFromClaims } from '../../../src/id-token/claims';
 
 const NOW = 1_700_000_000_000;
-
-describe('storage', () => {
-  it('touches nothing until the first read, then prefixes keys', () => {
-    let touched = 0;
-    const backing = createMemoryStorage();
-    const spy = {
-      getItem: (k: string) => (touched++, backing.getItem(k)),
-      setItem: (k: string, v: string) => (touched++, backing.setItem(k, v)),
-      removeItem: (k: string) => (touched++, backing.removeItem(k)),
-    };
-    const store = createKeyValueStore(spy, 'p:');
-    expect(touched).toBe(0);
-    store.set('a', '1');
-    expect(backing.getItem('p:a')).toBe('1');
-    expect(store.get('a')).toBe('1');
-  });
-
-  it('reads a failing storage as empty and reports a failing write as storage_unavailable', () => {
-    const store = createKeyValueStore(throwingStorage(), 'p:');
-    expect(store.get('a')).toBeNull();
-    expect(() => store.remove('a')).not.toThrow();
-    const error = thrown(() => store.set('a', '1'));
-    expect(isTwitchAuthError(error) && error.code).toBe('storage_unavailable');
-  });
-
-  it('keeps memory storage per store', () => {
-    const a = createKeyValueStore('memory', 'p:');
-    const b = createKeyValueStore('memory', 'p:');
-    a.set('k', 'v');
-    expect(b.get('k')).toBeNull();
-  });
-});
 
 describe('session', () => {
   it('round-trips through storage, re-deriving the user from the ID token', async () => {

@@ -1,7 +1,6 @@
 // Where the session is kept: which storage each `storage` option resolves to, the keys under the
 // client's prefix, reads that never throw and writes that fail loudly, and which values the
-// `storage` option accepts. (session.test.ts covers laziness, a failing storage and memory per
-// store.)
+// `storage` option accepts, laziness, a failing storage, and memory per store.
 import { describe, expect, it } from 'vitest';
 import { isTwitchAuthError } from '../../../src/internal/errors';
 import {
@@ -118,5 +117,37 @@ describe('isStorageOption', () => {
     ['an object without removeItem', { ...methods, removeItem: undefined }],
   ])('refuses %s', (_name, value) => {
     expect(isStorageOption(value)).toBe(false);
+  });
+});
+
+describe('a key-value store over any storage', () => {
+  it('touches nothing until the first read, then prefixes keys', () => {
+    let touched = 0;
+    const backing = createMemoryStorage();
+    const spy = {
+      getItem: (k: string) => (touched++, backing.getItem(k)),
+      setItem: (k: string, v: string) => (touched++, backing.setItem(k, v)),
+      removeItem: (k: string) => (touched++, backing.removeItem(k)),
+    };
+    const store = createKeyValueStore(spy, 'p:');
+    expect(touched).toBe(0);
+    store.set('a', '1');
+    expect(backing.getItem('p:a')).toBe('1');
+    expect(store.get('a')).toBe('1');
+  });
+
+  it('reads a failing storage as empty and reports a failing write as storage_unavailable', () => {
+    const store = createKeyValueStore(throwingStorage(), 'p:');
+    expect(store.get('a')).toBeNull();
+    expect(() => store.remove('a')).not.toThrow();
+    const error = thrown(() => store.set('a', '1'));
+    expect(isTwitchAuthError(error) && error.code).toBe('storage_unavailable');
+  });
+
+  it('keeps memory storage per store', () => {
+    const a = createKeyValueStore('memory', 'p:');
+    const b = createKeyValueStore('memory', 'p:');
+    a.set('k', 'v');
+    expect(b.get('k')).toBeNull();
   });
 });
