@@ -42,11 +42,7 @@ export interface DeviceLogin {
 const VALIDATE_RETRY_MS = [1_000, 3_000] as const;
 
 const cancelled = (cause?: unknown): TwitchAuthError =>
-  new TwitchAuthError(
-    'login_cancelled',
-    'The device login was cancelled.',
-    cause === undefined ? {} : { cause },
-  );
+  new TwitchAuthError('login_cancelled', 'The device login was cancelled.', { cause });
 
 /**
  * {@link startDeviceLogin} against an explicit {@link DeviceHost}: what `startDeviceLogin` runs
@@ -66,10 +62,11 @@ export async function startDeviceLoginOn(
   const signal = options.signal;
   // A function, not a property read: TypeScript would narrow `aborted` across the awaits below.
   const aborted = (): boolean => signal?.aborted === true;
-  if (aborted()) throw cancelled(signal?.reason);
+  const cancelledBySignal = (): TwitchAuthError => cancelled(signal?.reason);
+  if (aborted()) throw cancelledBySignal();
   const controller = new AbortController();
   const onStartAbort = (): void => controller.abort();
-  signal?.addEventListener('abort', onStartAbort, { once: true });
+  signal?.addEventListener('abort', onStartAbort);
   let device;
   try {
     device = await requestDeviceCode(
@@ -80,12 +77,12 @@ export async function startDeviceLoginOn(
       controller.signal,
     );
   } catch (error) {
-    if (aborted()) throw cancelled(signal?.reason);
+    if (aborted()) throw cancelledBySignal();
     throw error;
   } finally {
     signal?.removeEventListener('abort', onStartAbort);
   }
-  if (aborted()) throw cancelled(signal?.reason);
+  if (aborted()) throw cancelledBySignal();
 
   let state = initialPollState(device, host.now());
   let timer: unknown;
@@ -107,14 +104,15 @@ export async function startDeviceLoginOn(
   ): void => {
     if (settled) return;
     settled = true;
-    if (timer !== undefined) host.timers.clearTimeout(timer);
+    // Always set by now: poll() starts its first sleep before this function returns.
+    host.timers.clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);
     controller.abort();
     if (result.kind === 'failed') rejectSession(result.error);
     else resolveSession(result.session);
   };
-  const onAbort = (): void => settle({ kind: 'failed', error: cancelled(signal?.reason) });
-  signal?.addEventListener('abort', onAbort, { once: true });
+  const onAbort = (): void => settle({ kind: 'failed', error: cancelledBySignal() });
+  signal?.addEventListener('abort', onAbort);
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TwitchAuth } from '../../../src/twitch-auth.js';
-import { ERROR_CODES } from '../../../src/internal/errors.js';
+import { ERROR_CODES, type TwitchAuthError } from '../../../src/internal/errors.js';
 import { startDeviceLogin } from '../../../src/device/index.js';
 import { startDeviceLoginOn } from '../../../src/device/login.js';
 import type { DeviceHost } from '../../../src/device/host.js';
@@ -164,6 +164,7 @@ describe('startDeviceLogin', () => {
     expect(await rejection(device.session)).toMatchObject({
       name: 'TwitchAuthError',
       code: 'device_code_expired',
+      message: 'The device code expired before it was approved.',
     });
     expect(begun).toEqual([]);
   });
@@ -185,7 +186,11 @@ describe('startDeviceLogin', () => {
     });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(5000);
-    expect(await rejection(device.session)).toMatchObject({ code: 'access_denied' });
+    expect(await rejection(device.session)).toMatchObject({
+      code: 'access_denied',
+      message: 'The user declined the device login.',
+      status: 400,
+    });
   });
 
   it('fails network_error after bounded consecutive network failures, backing off', async () => {
@@ -201,7 +206,10 @@ describe('startDeviceLogin', () => {
     });
     const device = await startDeviceLoginOn(host);
     await vi.advanceTimersByTimeAsync(300_000);
-    expect(await rejection(device.session)).toMatchObject({ code: 'network_error' });
+    expect(await rejection(device.session)).toMatchObject({
+      code: 'network_error',
+      message: 'Twitch could not be reached while waiting for the device login.',
+    });
     expect(polls).toEqual([5000, 15_000, 35_000, 75_000, 135_000]);
   });
 
@@ -238,6 +246,7 @@ describe('startDeviceLogin', () => {
     release(
       json({ client_id: CLIENT_ID, login: 'streamer', user_id: '42', scopes: [], expires_in: 100 }),
     );
+    await vi.advanceTimersByTimeAsync(0);
     expect(await rejection(device.session)).toMatchObject({ code: 'login_cancelled' });
     expect(begun).toEqual([]);
   });
@@ -307,5 +316,230 @@ describe('startDeviceLogin', () => {
     });
     await rejection(startDeviceLoginOn(host, { scopes: ['chat:read', 'moderator:read:chatters'] }));
     expect(asked).toBe('user:read:email chat:read moderator:read:chatters');
+  });
+});
+
+describe('startDeviceLogin: cancelling', () => {
+  it('an abort during the start cancels the device request, with the reason as cause', async () => {
+    const controller = new AbortController();
+    const reason = new Error('user left');
+    fake.expect({
+      method: 'POST',
+      url: E.device,
+      respond: (request) =>
+        new Promise<Response>((_, reject) =>
+          request.signal.addEventListener('abort', () => reject(new TypeError('aborted'))),
+        ),
+    });
+    const started = startDeviceLoginOn(host, { signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(0);
+    controller.abort(reason);
+    expect(await rejection(started)).toMatchObject({ code: 'login_cancelled', cause: reason });
+  });
+
+  it('an abort while Twitch answers the start begins no login', async () => {
+    const controller = new AbortController();
+    fake.expect({
+      method: 'POST',
+      url: E.device,
+      respond: () => (controller.abort(), json(deviceBody)),
+    });
+    expect(await rejection(startDeviceLoginOn(host, { signal: controller.signal }))).toMatchObject({
+      code: 'login_cancelled',
+    });
+    await vi.advanceTimersByTimeAsync(60_000);
+  });
+
+  it('an abort after the start rejects session with the reason as cause; cancel() has none', async () => {
+    fake.expect({ method: 'POST', url: E.device, times: 2, respond: json(deviceBody) });
+    const controller = new AbortController();
+    const device = await startDeviceLoginOn(host, { signal: controller.signal });
+    controller.abort('gone');
+    expect(await rejection(device.session)).toMatchObject({
+      name: 'TwitchAuthError',
+      code: 'login_cancelled',
+      message: 'The device login was cancelled.',
+      cause: 'gone',
+    });
+    const other = await startDeviceLoginOn(host);
+    other.cancel();
+    expect(await rejection(other.session)).not.toHaveProperty('cause');
+  });
+
+  it('cancel() leaves no timer behind', async () => {
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) });
+    const device = await startDeviceLoginOn(host);
+    expect(vi.getTimerCount()).toBe(1);
+    device.cancel();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('cancel() aborts a poll in flight, and its late answer is not used', async () => {
+    let polled: Request | undefined;
+    let release!: (r: Response) => void;
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      respond: (request) => ((polled = request), new Promise<Response>((r) => (release = r))),
+    });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(polled?.signal.aborted).toBe(false);
+    device.cancel();
+    expect(polled?.signal.aborted).toBe(true);
+    release(json(tokens));
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await rejection(device.session)).toMatchObject({ code: 'login_cancelled' });
+    expect(begun).toEqual([]);
+  });
+
+  it('a validation failing after cancel() is not retried', async () => {
+    let fail!: (e: Error) => void;
+    fake
+      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
+      .expect({ method: 'POST', url: E.token, respond: json(tokens) })
+      .expect({
+        url: E.validate,
+        respond: () => new Promise<Response>((_, reject) => (fail = reject)),
+      });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    device.cancel();
+    fail(new TypeError('Failed to fetch'));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(vi.getTimerCount()).toBe(0);
+    expect(await rejection(device.session)).toMatchObject({ code: 'login_cancelled' });
+  });
+});
+
+describe('startDeviceLogin: failures while polling', () => {
+  it("fails authorize_error with the status and Twitch's message on another refusal", async () => {
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      respond: json({ status: 400, message: 'invalid client' }, 400),
+    });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await rejection(device.session)).toMatchObject({
+      code: 'authorize_error',
+      message: 'Twitch refused the device login.',
+      status: 400,
+      twitchError: 'invalid client',
+    });
+  });
+
+  it('fails http_error with the status after Twitch answers 5xx too many times in a row', async () => {
+    fake.expect({ method: 'POST', url: E.device, respond: json(deviceBody) }).expect({
+      method: 'POST',
+      url: E.token,
+      times: POLL_LIMITS.maxNetworkFailures,
+      respond: () => json({}, 503),
+    });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(300_000);
+    const error = await rejection(device.session);
+    expect(error).toMatchObject({
+      code: 'http_error',
+      message: 'Twitch kept answering the device login with an error.',
+      status: 503,
+    });
+    expect((error as TwitchAuthError).twitchError).toBeUndefined();
+  });
+});
+
+describe('startDeviceLogin: validating the new token', () => {
+  const validated = { client_id: CLIENT_ID, login: 'streamer', user_id: '42', scopes: [] };
+  const approve = () =>
+    fake
+      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
+      .expect({ method: 'POST', url: E.token, respond: json(tokens) });
+
+  it('retries a validation without an answer after 1 s and 3 s, then fails network_error', async () => {
+    const tries: number[] = [];
+    approve().expect({
+      url: E.validate,
+      times: 3,
+      respond: () => (tries.push(Date.now() - NOW), Promise.reject(new TypeError('offline'))),
+    });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await rejection(device.session)).toMatchObject({ code: 'network_error' });
+    expect(tries).toEqual([5000, 6000, 9000]);
+    expect(begun).toEqual([]);
+  });
+
+  it('signs in when a retried validation answers', async () => {
+    approve()
+      .expect({ url: E.validate, respond: new TypeError('offline') })
+      .expect({ url: E.validate, respond: json({ ...validated, expires_in: 100 }) });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(6000);
+    expect(await device.session).toMatchObject({ user: { id: '42' } });
+  });
+
+  it('does not retry a validation Twitch refused', async () => {
+    approve().expect({ url: E.validate, respond: json({}, 500) });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(await rejection(device.session)).toMatchObject({ code: 'http_error', status: 500 });
+  });
+
+  it('refuses an app token (no user id)', async () => {
+    approve().expect({
+      url: E.validate,
+      respond: json({ client_id: CLIENT_ID, scopes: [], expires_in: 100 }),
+    });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await rejection(device.session)).toMatchObject({
+      code: 'token_invalid',
+      message: 'The new token does not belong to this app or to a user.',
+    });
+    expect(begun).toEqual([]);
+  });
+
+  it("builds the session from validate, taking the token answer's lifetime when validate has none", async () => {
+    approve().expect({ url: E.validate, respond: json({ ...validated, login: '' }) });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await device.session).toEqual({
+      accessToken: 'at-1',
+      tokenType: 'bearer',
+      scopes: [],
+      user: { id: '42' },
+      expiresAt: NOW + 5000 + tokens.expires_in * 1000,
+      createdAt: NOW + 5000,
+      validatedAt: NOW + 5000,
+    });
+  });
+
+  it('has no expiry when neither the token answer nor validate gives one', async () => {
+    const { expires_in: _, ...forever } = tokens;
+    fake
+      .expect({ method: 'POST', url: E.device, respond: json(deviceBody) })
+      .expect({ method: 'POST', url: E.token, respond: json(forever) })
+      .expect({ url: E.validate, respond: json(validated) });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await device.session).not.toHaveProperty('expiresAt');
+  });
+
+  it('fails storage_unavailable when the session cannot be stored, and signs nobody in', async () => {
+    const full = new DOMException('full', 'QuotaExceededError');
+    host = {
+      ...host,
+      beginRefreshableSession: () => {
+        throw full;
+      },
+    };
+    approve().expect({ url: E.validate, respond: json({ ...validated, expires_in: 100 }) });
+    const device = await startDeviceLoginOn(host);
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(await rejection(device.session)).toMatchObject({
+      code: 'storage_unavailable',
+      message: 'Could not store the session.',
+      cause: full,
+    });
   });
 });
