@@ -1,6 +1,7 @@
 // Mutation testing of the security and session code (`npm run mutation`; not part of `npm test`:
-// a full run takes about 45 minutes on two cores). Runs are incremental: results for code and tests
-// that did not change since the last run (reports/stryker-incremental.json) are reused;
+// a full run, some 3,500 mutants, takes about 90 minutes on two cores). Runs are incremental:
+// results for code and tests that did not change since the last run
+// (reports/stryker-incremental.json) are reused;
 // `npx stryker run --force` runs every mutant again. The JSON report lets anyone recompute the
 // score: `npm run mutation:report` does, and lists survivors test/mutation/equivalent.md does not
 // explain.
