@@ -6,9 +6,13 @@ import type { ImportCompleteLogin } from '../../src/callback/lazy-path';
 import { createClient } from '../../src/client';
 import { createTwitchAuth, createMemoryStorage } from '../../src/index';
 import type { TwitchAuth } from '../../src/index';
+import { internalsOf } from '../../src/internals';
+import { createSession } from '../../src/session/session';
+import { createChannelBus } from '../helpers/channel';
 import { recordEvents } from '../helpers/events';
 import { createFakeFetch, json } from '../helpers/fake-fetch';
 import { useFreshPage } from '../helpers/page';
+import { testRefreshPage } from '../helpers/refresh-page';
 import { rejection } from '../helpers/thrown';
 import {
   CLIENT_ID,
@@ -137,6 +141,35 @@ describe('start-up', () => {
     } finally {
       channel.close();
     }
+  });
+});
+
+describe('a device login in a started tab', () => {
+  it('opens its channel for the other tabs’ refreshes as soon as a device login signs it in', async () => {
+    const fake = createFakeFetch();
+    fake.expect({ url: VALIDATE_URL, respond: json(validateBody()), times: Infinity });
+    const bus = createChannelBus();
+    const auth = createClient(
+      { clientId: CLIENT_ID, redirectUri: 'http://localhost:3000/callback', fetch: fake.fetch },
+      lazyParts(),
+      { refresh: testRefreshPage(createMemoryStorage(), { Channel: bus.Channel }) },
+    );
+    created.push(auth);
+    const refreshChannel = `twitch-spa-login:${CLIENT_ID}:refresh`;
+    auth.start(); // signed out: no refresh code, no channel
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    expect(bus.open(refreshChannel)).toBe(0);
+
+    const session = createSession({
+      accessToken: 'at-0',
+      tokenType: 'bearer',
+      scopes: [],
+      createdAt: Date.now(),
+      expiresAt: Date.now() + 3_600_000,
+    });
+    internalsOf(auth).signIn(session, { token: 'rt-0', lineage: 'lineage-0', generation: 0 });
+    await vi.waitFor(() => expect(bus.open(refreshChannel)).toBe(1));
   });
 });
 

@@ -82,6 +82,15 @@ describe('createLoginCompleter', () => {
     expect(done?.session).toMatchObject({ accessToken: TOKEN, user: { id: USER_ID } });
   });
 
+  it('keeps the verified ID token in the session; a plain OAuth session has none', async () => {
+    const callback = await oidcCallback();
+    const sent = new URLSearchParams(callback.hash.slice(1)).get('id_token');
+    const oidc = await setup(true).completer.complete(readCallbackUrl(callback), keySet());
+    expect(oidc?.session.idToken).toBe(sent);
+    const plain = await setup(false).completer.complete(readCallbackUrl(plainCallback));
+    expect(plain?.session).not.toHaveProperty('idToken');
+  });
+
   it('warm() hands the key set on in OIDC mode, so the callback sends no request of its own', async () => {
     const { completer } = setup(true);
     completer.warm(keySet());
