@@ -5,6 +5,8 @@ import {
   createSession,
   hasScopes,
   parseStoredRecord,
+  type RefreshGrant,
+  sameGrant,
   serializeRecord,
   type Session,
   serializeSession,
@@ -145,6 +147,10 @@ describe('the stored-session loader, one check at a time', () => {
     expect(JSON.parse(serializeRecord(record!))).toMatchObject({ refresh });
   });
 
+  it('reads a web session (no refresh token) as a record without a refresh grant', () => {
+    expect(parseStoredRecord(JSON.stringify(good), NOW)).not.toHaveProperty('refresh');
+  });
+
   it('reads a malformed refresh grant as signed out, never as a session without one', () => {
     for (const refresh of [
       null,
@@ -190,6 +196,12 @@ describe('the stored-session loader, one check at a time', () => {
         },
       })?.user,
     ).toEqual({ id: '7' });
+  });
+
+  it('keeps a stored http picture and drops one that only contains a URL', () => {
+    const picture = (url: string) => load({ user: { id: '7', picture: url } })?.user?.picture;
+    expect(picture('http://x.example/7.png')).toBe('http://x.example/7.png');
+    expect(picture('x https://x.example/7.png')).toBeUndefined();
   });
 
   it('keeps a validate-learned user without an ID token, and its login only when a string', () => {
@@ -333,5 +345,24 @@ describe('hasScopes', () => {
     expect(hasScopes(session, [])).toBe(true);
     expect(hasScopes(session, ['a', 'c'])).toBe(false);
     expect(hasScopes(null, [])).toBe(false);
+  });
+});
+
+describe('sameGrant', () => {
+  const grant: RefreshGrant = { token: 'rt-1', lineage: 'l1', generation: 2 };
+
+  it('is the same refresh token for the same login and rotation, whatever the token text', () => {
+    expect(sameGrant(grant, { ...grant, token: 'rt-other' })).toBe(true);
+  });
+
+  it('is another refresh token after another rotation or for another login', () => {
+    expect(sameGrant(grant, { ...grant, generation: 3 })).toBe(false);
+    expect(sameGrant(grant, { ...grant, lineage: 'l2' })).toBe(false);
+  });
+
+  it('is never the same when either side has no grant', () => {
+    expect(sameGrant(undefined, grant)).toBe(false);
+    expect(sameGrant(grant, undefined)).toBe(false);
+    expect(sameGrant(undefined, undefined)).toBe(false);
   });
 });
