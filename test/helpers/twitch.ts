@@ -32,6 +32,15 @@ export const TOKEN_ANSWER = Object.freeze({
   token_type: 'bearer',
 });
 
+/** POST /oauth2/device's 200 answer as Twitch documents it: the start of a device login. */
+export const DEVICE_ANSWER = Object.freeze({
+  device_code: 'dc-1',
+  user_code: 'ABCDEFGH',
+  verification_uri: 'https://www.twitch.tv/activate',
+  expires_in: 1800,
+  interval: 5,
+});
+
 /** An RS256 signing key with its public JWK. */
 export type SigningKey = TestKey;
 

@@ -4,16 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { requestDeviceCode } from '../../../src/device/device-code.js';
 import { createFakeFetch, json } from '../../helpers/fake-fetch.js';
 import { rejection } from '../../helpers/thrown.js';
-import { CLIENT_ID } from '../../helpers/twitch.js';
+import { CLIENT_ID, DEVICE_ANSWER } from '../../helpers/twitch.js';
 
 const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
-const answer = {
-  device_code: 'dc-1',
-  user_code: 'ABCDEFGH',
-  verification_uri: 'https://www.twitch.tv/activate',
-  expires_in: 1800,
-  interval: 7,
-};
+const answer = { ...DEVICE_ANSWER, interval: 7 };
 
 /** requestDeviceCode against a strict fake that answers one POST /oauth2/device with `respond`. */
 function start(respond: Response | Error) {

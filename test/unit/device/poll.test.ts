@@ -4,14 +4,17 @@ import { POLL_LIMITS, afterPoll, beforePoll, initialPollState } from '../../../s
 
 const NOW = Date.UTC(2026, 0, 1);
 
+/** A device authorization every 5 s, valid for `expiresIn` seconds. */
+const deviceFor = (expiresIn: number) => ({
+  deviceCode: 'd',
+  userCode: 'U',
+  verificationUri: 'https://x',
+  expiresIn,
+  interval: 5,
+});
+
 describe('polling state machine', () => {
-  const device = {
-    deviceCode: 'd',
-    userCode: 'U',
-    verificationUri: 'https://x',
-    expiresIn: 60,
-    interval: 5,
-  };
+  const device = deviceFor(60);
   const state = initialPollState(device, NOW);
 
   it('keeps the interval on authorization_pending and resets network failures', () => {
@@ -64,13 +67,7 @@ describe('polling state machine', () => {
 });
 
 describe('polling state machine: every answer', () => {
-  const device = {
-    deviceCode: 'd',
-    userCode: 'U',
-    verificationUri: 'https://x',
-    expiresIn: 600,
-    interval: 5,
-  };
+  const device = deviceFor(600);
   const state = initialPollState(device, NOW);
 
   it('starts at the interval, with the lifetime from now and no failures', () => {

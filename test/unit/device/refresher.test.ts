@@ -17,6 +17,7 @@ import {
   HELIX,
   lazyParts,
   REVOKE_URL,
+  DEVICE_ANSWER,
   TOKEN_ANSWER,
   USER_ID,
   VALIDATE_URL,
@@ -531,13 +532,7 @@ describe('a device session in a client', () => {
     fake.expect({
       method: 'POST',
       url: DEVICE_URL,
-      respond: json({
-        device_code: 'dc-1',
-        user_code: 'ABCDEFGH',
-        verification_uri: 'https://www.twitch.tv/activate',
-        expires_in: 1800,
-        interval: 5,
-      }),
+      respond: json(DEVICE_ANSWER),
     });
     fake.expect({
       method: 'POST',
@@ -631,29 +626,23 @@ describe('sending the request again after a refresh', () => {
     expect(seen).toEqual(['at-0', 'at-1']);
   });
 
-  it('returns the 401 of a Request with a body (its stream was sent), but still refreshes', async () => {
-    seed('at-0', 'rt-0');
-    tokenServer();
-    const seen = helixPost(1);
-    validateAny();
-    const auth = client();
-    const request = new Request(USERS, { method: 'POST', body: 'login=twitchdev' });
-    expect((await auth.fetch(request)).status).toBe(401);
-    expect(seen).toEqual([['at-0', 'login=twitchdev']]);
-    expect(auth.session?.accessToken).toBe('at-1');
-  });
-
-  it("returns the 401 of a Request with a body when init's body is null (the Request's own was sent)", async () => {
-    seed('at-0', 'rt-0');
-    tokenServer();
-    const seen = helixPost(1);
-    validateAny();
-    const auth = client();
-    const request = new Request(USERS, { method: 'POST', body: 'login=twitchdev' });
-    expect((await auth.fetch(request, { body: null })).status).toBe(401);
-    expect(seen).toEqual([['at-0', 'login=twitchdev']]);
-    expect(auth.session?.accessToken).toBe('at-1');
-  });
+  it.each([
+    ['alone', undefined],
+    ["with init's body null (the Request's own body is still sent)", { body: null }],
+  ])(
+    'returns the 401 of a Request with a body (its stream was sent), but still refreshes: %s',
+    async (_, init) => {
+      seed('at-0', 'rt-0');
+      tokenServer();
+      const seen = helixPost(1);
+      validateAny();
+      const auth = client();
+      const request = new Request(USERS, { method: 'POST', body: 'login=twitchdev' });
+      expect((await auth.fetch(request, init)).status).toBe(401);
+      expect(seen).toEqual([['at-0', 'login=twitchdev']]);
+      expect(auth.session?.accessToken).toBe('at-1');
+    },
+  );
 
   it('returns the 401 when the refresh brings back the same access token: sending it again is useless', async () => {
     seed('at-0', 'rt-0');

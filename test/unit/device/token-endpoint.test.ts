@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type * as TokenEndpoint from '../../../src/device/token-endpoint.js';
 import { type FakeFetch, createFakeFetch, json } from '../../helpers/fake-fetch.js';
-import { CLIENT_ID, TOKEN_ANSWER as tokens } from '../../helpers/twitch.js';
+import { CLIENT_ID, DEVICE_ANSWER, TOKEN_ANSWER as tokens } from '../../helpers/twitch.js';
 
 const TOKEN_URL = 'https://id.twitch.tv/oauth2/token';
 const DEVICE_URL = 'https://id.twitch.tv/oauth2/device';
@@ -222,13 +222,7 @@ describe('TOKEN_FACTS, as the device code reads them', () => {
     const fake = createFakeFetch().expect({
       method: 'POST',
       url: DEVICE_URL,
-      respond: json({
-        device_code: 'dc-1',
-        user_code: 'ABCDEFGH',
-        verification_uri: 'https://www.twitch.tv/activate',
-        expires_in: 1800,
-        interval: 5,
-      }),
+      respond: json(DEVICE_ANSWER),
     });
     await requestDeviceCode(fake.fetch, DEVICE_URL, CLIENT_ID, ['chat:read', 'user:read:chat']);
     expect(await formOf(fake.requests[0])).toEqual({
