@@ -52,8 +52,11 @@ function fileUnder(dir: string, path: string): Buffer | undefined {
 }
 
 beforeAll(async () => {
-  const iife = readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js'));
-  const deviceAddOn = readFileSync(join(ROOT, 'dist/twitch-spa-login.device.iife.js'));
+  // The core script and the device add-on, as a script-tag TV page loads them.
+  const scripts: Record<string, Buffer | undefined> = {
+    '/sdk.js': readFileSync(join(ROOT, 'dist/twitch-spa-login.iife.js')),
+    '/sdk-device.js': readFileSync(join(ROOT, 'dist/twitch-spa-login.device.iife.js')),
+  };
   const pages: Record<string, string> = { '/tv.html': TV, '/no-locks.html': NO_LOCKS };
   pages['/core.html'] = CORE;
   server = createServer((req, res) => {
@@ -62,15 +65,12 @@ beforeAll(async () => {
     const page = pages[path];
     const body =
       page ??
-      (path === '/sdk.js'
-        ? iife
-        : path === '/sdk-device.js'
-          ? deviceAddOn
-          : path.startsWith('/dist/')
-            ? fileUnder(join(ROOT, 'dist'), path.slice('/dist/'.length))
-            : path.startsWith('/jose/')
-              ? fileUnder(join(ROOT, 'node_modules/jose'), path.slice('/jose/'.length))
-              : undefined);
+      scripts[path] ??
+      (path.startsWith('/dist/')
+        ? fileUnder(join(ROOT, 'dist'), path.slice('/dist/'.length))
+        : path.startsWith('/jose/')
+          ? fileUnder(join(ROOT, 'node_modules/jose'), path.slice('/jose/'.length))
+          : undefined);
     if (body === undefined) {
       res.writeHead(404).end();
       return;

@@ -73,7 +73,7 @@ async function command(
     method,
     headers: { 'content-type': 'application/json; charset=utf-8' },
     body: method === 'POST' ? JSON.stringify(body ?? {}) : null,
-    ...(signal === undefined ? {} : { signal }),
+    signal: signal ?? null,
   });
   const json = (await response.json()) as { value: unknown };
   if (!response.ok) {

@@ -221,21 +221,29 @@ const stored = () =>
   } | null;
 const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+/** The channel the tabs' refresh code talks on. */
+const CHANNEL = `twitch-spa-login:${CLIENT_ID}:refresh`;
+
+/** A started client on a channel bus, once its refresh code listens on the tabs' channel. */
+async function listeningClient() {
+  const bus = createChannelBus();
+  const auth = client({ Channel: bus.Channel });
+  const events = record(auth);
+  auth.start();
+  await vi.waitFor(() => expect(bus.open(CHANNEL)).toBe(1));
+  return { auth, bus, events };
+}
+
 describe('a device session in a client', () => {
   it('acts only on well-formed signals about its own login: anything else on the channel is ignored', async () => {
     seed('at-0', 'rt-0');
     validateAny();
-    const bus = createChannelBus();
-    const auth = client({ Channel: bus.Channel });
-    const events = record(auth);
-    auth.start();
     // The refresh code loaded and listening, and its start-up look at the ledger done.
-    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
-    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+    const { auth, bus, events } = await listeningClient();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Another tab spent this login's token: a well-formed signal about it must end the session.
     sharedLedger().markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
-    const otherTab = new bus.Channel(name);
+    const otherTab = new bus.Channel(CHANNEL);
     for (const malformed of [
       null,
       'spent',
@@ -295,7 +303,7 @@ describe('a device session in a client', () => {
     auth.destroy();
     // Announced after destroy(): had the old channel still listened, this tab would wait for a
     // generation 7 that storage never shows, and give up on the refresh.
-    const otherTab = new BroadcastChannel(`twitch-spa-login:${CLIENT_ID}:refresh`);
+    const otherTab = new BroadcastChannel(CHANNEL);
     otherTab.postMessage({ type: 'rotated', lineage: 'lineage-0', generation: 7 });
     otherTab.close();
     await new Promise((resolve) => setTimeout(resolve, 50)); // delivery to any listener left
@@ -751,19 +759,15 @@ describe('a refresh while the session changes', () => {
     seed('at-0', 'rt-0');
     validateAny();
     fake.expect({ method: 'POST', url: REVOKE_URL, respond: new Response(null, { status: 200 }) });
-    const bus = createChannelBus();
-    const auth = client({ Channel: bus.Channel });
-    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
-    auth.start();
-    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+    const { auth, bus } = await listeningClient();
 
     const next = recordOf('at-9', 'rt-9', { lineage: 'lineage-9' });
     internalsOf(auth).signIn(next.session, next.refresh); // the same user's device login again
     await vi.waitFor(() => expect(fake.requests.some((r) => r.url === REVOKE_URL)).toBe(true));
     await flush();
-    expect(bus.open(name)).toBe(1);
+    expect(bus.open(CHANNEL)).toBe(1);
     auth.destroy();
-    expect(bus.open(name)).toBe(0);
+    expect(bus.open(CHANNEL)).toBe(0);
   });
 });
 
@@ -808,18 +812,13 @@ describe('signals from the other tabs', () => {
   it('adopts a rotation another tab announces, and validates the new token at once', async () => {
     seed('at-0', 'rt-0');
     const validated = validateAny();
-    const bus = createChannelBus();
-    const auth = client({ Channel: bus.Channel });
-    const events = record(auth);
-    auth.start();
-    const name = `twitch-spa-login:${CLIENT_ID}:refresh`;
-    await vi.waitFor(() => expect(bus.open(name)).toBe(1));
+    const { auth, bus, events } = await listeningClient();
     await vi.waitFor(() => expect(validated).toEqual(['at-0']));
 
     // Another tab sharing this storage refreshed: it marked rt-0, stored generation 1, said so.
     sharedLedger().markSpent({ token: 'rt-0', lineage: 'lineage-0', generation: 0 });
     storage.setItem(KEY, serializeRecord(recordOf('at-1', 'rt-1', { generation: 1 })));
-    const otherTab = new bus.Channel(name);
+    const otherTab = new bus.Channel(CHANNEL);
     otherTab.postMessage({ type: 'rotated', lineage: 'lineage-0', generation: 1 });
     otherTab.close();
 
